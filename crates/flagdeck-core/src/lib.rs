@@ -1,0 +1,22 @@
+//! Flagdeck's domain (DESIGN §2): the repository format, validation, evaluation with
+//! explanations, the compiler to flagd, and a flagd evaluator.
+//!
+//! Architecture invariant: pure. No IO (callers hand in bytes and get bytes back), no clock
+//! (every instant is a parameter), no knowledge of any host.
+
+pub mod bucket;
+pub mod checked;
+pub mod compile;
+pub mod diag;
+pub mod eval;
+pub mod example;
+pub mod flagd;
+pub mod format;
+pub mod import;
+pub mod instant;
+pub mod keys;
+pub mod model;
+pub mod resolution;
+pub mod schema;
+pub mod semver;
+pub mod validate;
