@@ -31,7 +31,7 @@ impl SourceFile {
 /// Decodes one file, or says in one located sentence why it cannot be read.
 pub fn parse<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, bytes.len()));
+        return Err(too_large(path));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(&bytes[..e.valid_up_to()]);
@@ -59,15 +59,15 @@ pub fn parse<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T, Diagnos
     Ok(value)
 }
 
-/// The diagnostic for a file over [`MAX_FILE_BYTES`].
-pub fn too_large(path: &str, len: usize) -> Diagnostic {
+/// The diagnostic for a file over [`MAX_FILE_BYTES`] (a reader may stop reading at the limit,
+/// so the message does not claim an exact size).
+pub fn too_large(path: &str) -> Diagnostic {
     Diagnostic::error(
         Code::FileTooLarge,
         path,
         "",
         format!(
-            "The file is {:.1} MB, over the {} MB limit for one file; it was not read.",
-            len as f64 / 1_048_576.0,
+            "The file is larger than the {} MB limit for one file, so it was not read; a flag or segment file is normally a few kilobytes.",
             MAX_FILE_BYTES / 1_048_576
         ),
     )
