@@ -231,14 +231,16 @@ impl Eval<'_> {
         });
         self.serve(&phase.fallthrough, Origin::Fallthrough, tr)
             .unwrap_or_else(|| {
+                // Imported JsonLogic answered null: flagd serves its default variant, which
+                // the import made the off variation.
                 tr.step(|| {
-                ExplainStep::new(
-                    StepKind::Fallthrough,
-                    0,
-                    "The fallthrough chose no variation, so the application's own default applies",
-                )
-            });
-                Resolution::no_value(Reason::Default)
+                    let message = match self.variation_key(self.fe.off_variation) {
+                        Some(key) => format!("The fallthrough chose no variation, so the off variation '{key}' is served"),
+                        None => "The fallthrough chose no variation, so the application's own default applies".to_owned(),
+                    };
+                    ExplainStep::new(StepKind::Fallthrough, 0, message)
+                });
+                self.off(Reason::Default)
             })
     }
 
