@@ -363,7 +363,7 @@ impl Eval<'_> {
         };
         // A single leaf reads best folded into the rule's own sentence.
         if let crate::checked::Cond::Leaf(leaf) = when {
-            let value = self.scope.ctx.get(&leaf.attribute);
+            let value = self.scope.get(&leaf.attribute);
             let truth = cond::leaf_truth(&leaf.op, value);
             tr.step(|| {
                 let detail = cond::observed(leaf, value);
