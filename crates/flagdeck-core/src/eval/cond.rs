@@ -273,7 +273,7 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
                     seg,
                     depth,
                     Truth::True,
-                    format!("{} is included", quoted(tk)),
+                    format!("{} is included — match", quoted(tk)),
                 )
             });
             return Truth::True;
@@ -284,7 +284,7 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
                     seg,
                     depth,
                     Truth::False,
-                    format!("{} is excluded", quoted(tk)),
+                    format!("{} is excluded — no match", quoted(tk)),
                 )
             });
             return Truth::False;
@@ -292,16 +292,12 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
     }
     let who = || match tk {
         Some(tk) => format!("{} is in neither list", quoted(tk)),
-        None => "the context has no text targetingKey, so only the condition counts".to_owned(),
+        None => "the context has no text targetingKey, so it is in neither list".to_owned(),
     };
     let Some(when) = &seg.when else {
         tr.step(|| {
-            segment_step(
-                seg,
-                depth,
-                Truth::False,
-                format!("{}, and the segment has no condition", who()),
-            )
+            let detail = format!("{} and the segment has no condition — no match", who());
+            segment_step(seg, depth, Truth::False, detail)
         });
         return Truth::False;
     };
@@ -309,26 +305,14 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
     let truth = eval(s, when, tr, depth + 1);
     tr.fill(slot, || {
         let verdict = match truth {
-            Truth::True => "its condition holds",
-            Truth::False => "its condition does not hold",
-            Truth::Unknown => "its condition is unknown",
+            Truth::True => "it holds — match",
+            Truth::False => "it does not hold — no match",
+            Truth::Unknown => "it is unknown, so the segment does not match",
         };
-        let detail = format!(
-            "{} ({}); {verdict}",
-            who(),
-            explain::describe(s.project, when)
-        );
+        let detail = format!("{}, so its condition decides: {verdict}", who());
         segment_step(seg, depth, truth, detail)
     });
     truth
-}
-
-fn verdict(truth: Truth) -> &'static str {
-    match truth {
-        Truth::True => "match",
-        Truth::False => "no match",
-        Truth::Unknown => "unknown, so no match",
-    }
 }
 
 fn segment_step(
@@ -340,11 +324,7 @@ fn segment_step(
     ExplainStep::new(
         StepKind::Segment,
         depth,
-        format!(
-            "Segment {}: {detail} — {}",
-            quoted(&seg.name),
-            verdict(truth)
-        ),
+        format!("Segment {}: {detail}", quoted(&seg.name)),
     )
     .segment(&seg.key)
     .matched(truth)

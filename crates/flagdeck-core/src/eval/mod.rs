@@ -378,7 +378,7 @@ impl Eval<'_> {
             let detail = match truth {
                 Truth::True => "the condition holds",
                 Truth::False => "the condition does not hold",
-                Truth::Unknown => "the context lacks what the condition needs",
+                Truth::Unknown => "an attribute it needs is missing or of another type",
             };
             rule_step(
                 rule,
