@@ -365,7 +365,7 @@ impl Eval<'_> {
         };
         // A single leaf reads best folded into the rule's own sentence.
         if let crate::checked::Cond::Leaf(leaf) = when {
-            let value = self.scope.ctx.get(&leaf.attribute);
+            let value = self.scope.get(&leaf.attribute);
             let truth = cond::leaf_truth(&leaf.op, value);
             tr.step(|| {
                 let detail = cond::observed(leaf, value);
@@ -380,7 +380,7 @@ impl Eval<'_> {
             let detail = match truth {
                 Truth::True => "the condition holds",
                 Truth::False => "the condition does not hold",
-                Truth::Unknown => "the context lacks what the condition needs",
+                Truth::Unknown => "an attribute it needs is missing or of another type",
             };
             rule_step(
                 rule,
