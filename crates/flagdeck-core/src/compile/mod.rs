@@ -200,4 +200,6 @@ fn phase_value(
 }
 
 #[cfg(test)]
+mod node_check;
+#[cfg(test)]
 mod tests;

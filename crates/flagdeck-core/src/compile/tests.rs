@@ -15,7 +15,7 @@ use crate::model::{AttributeType, FlagType};
 
 // ---- builders ----
 
-fn project(segments: Vec<Segment>, flags: Vec<Flag>) -> Project {
+pub(super) fn project(segments: Vec<Segment>, flags: Vec<Flag>) -> Project {
     let attributes = [
         ("targetingKey", AttributeType::String),
         ("country", AttributeType::String),
@@ -75,7 +75,12 @@ fn bool_flag(key: &str, fe: Option<FlagEnv>) -> Flag {
     }
 }
 
-fn phase(start: i64, enabled: bool, rule_serves: Vec<ServePlan>, fallthrough: ServePlan) -> Phase {
+pub(super) fn phase(
+    start: i64,
+    enabled: bool,
+    rule_serves: Vec<ServePlan>,
+    fallthrough: ServePlan,
+) -> Phase {
     Phase {
         start,
         step: None,
@@ -86,7 +91,7 @@ fn phase(start: i64, enabled: bool, rule_serves: Vec<ServePlan>, fallthrough: Se
 }
 
 /// One environment: rules as (condition, serve in the base phase), then further phases.
-fn flag_env(
+pub(super) fn flag_env(
     off: Option<usize>,
     targets: Vec<(usize, &[&str])>,
     rules: Vec<(Option<Cond>, ServePlan)>,
@@ -125,7 +130,7 @@ fn flag_env(
     }
 }
 
-fn leaf(attribute: &str, kind: AttributeType, op: Op) -> Cond {
+pub(super) fn leaf(attribute: &str, kind: AttributeType, op: Op) -> Cond {
     Cond::Leaf(Leaf {
         attribute: attribute.into(),
         kind,
@@ -148,7 +153,12 @@ fn rollout(buckets: Vec<(usize, u32)>, bucket_by: &str) -> ServePlan {
     })
 }
 
-fn segment(key: &str, include: &[&str], exclude: &[&str], when: Option<Cond>) -> Segment {
+pub(super) fn segment(
+    key: &str,
+    include: &[&str],
+    exclude: &[&str],
+    when: Option<Cond>,
+) -> Segment {
     Segment {
         key: key.into(),
         name: key.into(),
