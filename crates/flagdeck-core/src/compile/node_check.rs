@@ -513,3 +513,81 @@ fn node_check() {
     assert!(cases.len() > 900, "{} cases", cases.len());
     eprintln!("wrote {} cases to {dir}", cases.len());
 }
+
+/// All files under `dir`, with paths relative to it.
+fn read_tree(dir: &std::path::Path, prefix: &str, out: &mut Vec<crate::format::SourceFile>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if path.is_dir() {
+            read_tree(&path, &rel, out);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push(crate::format::SourceFile::new(rel, bytes));
+        }
+    }
+}
+
+/// For generated projects (`flagdeck-testgen --out DIR`): compiles every environment of
+/// `DIR/p*/` and writes, next to the project, `<env>.flagd.json` and `<env>.expected.jsonl`
+/// (each case with the native evaluation's variant and value), for `check_flagd_core.js`.
+#[test]
+#[ignore = "writes the fixture for check_flagd_core.js from flagdeck-testgen output; run by hand"]
+fn node_check_generated() {
+    let Ok(root) = std::env::var("FLAGDECK_GENERATED_DIR") else {
+        eprintln!("set FLAGDECK_GENERATED_DIR to a flagdeck-testgen --out folder");
+        return;
+    };
+    let mut written = 0;
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let dir = entry.path();
+        let mut files = Vec::new();
+        read_tree(&dir, "", &mut files);
+        files.retain(|f| f.path.ends_with(".json") && !f.path.contains(".flagd."));
+        let checked = crate::validate::check(&files);
+        let Some(project) = checked.project else {
+            panic!(
+                "{} does not validate: {:#?}",
+                dir.display(),
+                checked.diagnostics
+            );
+        };
+        let cases = std::fs::read_to_string(dir.join("cases.jsonl")).unwrap();
+        for (env, environment) in project.environments.iter().enumerate() {
+            std::fs::write(
+                dir.join(format!("{}.flagd.json", environment.key)),
+                compile_text(&project, env),
+            )
+            .unwrap();
+            let mut lines = String::new();
+            for line in cases.lines().filter(|l| !l.trim().is_empty()) {
+                let mut case: Value = serde_json::from_str(line).unwrap();
+                let flag = case["flag"].as_str().unwrap_or_default().to_owned();
+                let context = case["context"].as_object().cloned().unwrap_or_default();
+                let at = case["at"].as_i64().unwrap_or_default();
+                let native =
+                    crate::eval::evaluate_key(&project, &environment.key, &flag, &context, at);
+                case["expected"] = json!(native.variant);
+                case["expectedValue"] = native.value.unwrap_or(Value::Null);
+                case["doc"] = json!(format!("{}/{}.flagd.json", dir.display(), environment.key));
+                lines.push_str(&case.to_string());
+                lines.push('\n');
+                written += 1;
+            }
+            std::fs::write(
+                dir.join(format!("{}.expected.jsonl", environment.key)),
+                lines,
+            )
+            .unwrap();
+        }
+    }
+    assert!(written > 0, "no cases under {root}");
+    eprintln!("wrote {written} expected cases under {root}");
+}

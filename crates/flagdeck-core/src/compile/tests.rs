@@ -797,3 +797,57 @@ fn the_schema_check_accepts_the_sample_and_rejects_broken_documents() {
         assert!(!validator.is_valid(&doc), "must be rejected: {doc}");
     }
 }
+
+// ---- the example project, through validation ----
+
+#[test]
+fn the_example_project_compiles_to_valid_deterministic_files() {
+    let checked = crate::validate::check(&crate::example::example_project());
+    let project = checked.project.expect("the example project validates");
+    for env in 0..project.environments.len() {
+        let text = compile_text(&project, env);
+        assert_eq!(text, compile_text(&project, env));
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_schema_valid(&doc);
+        let flags = doc["flags"].as_object().unwrap();
+        assert_eq!(flags.len(), project.flags.len());
+        // Every targeting result literal is a variant of its flag.
+        for (key, flag) in flags {
+            let variants = flag["variants"].as_object().unwrap();
+            if let Some(default) = flag.get("defaultVariant") {
+                assert!(
+                    variants.contains_key(default.as_str().unwrap()),
+                    "{key}: {default}"
+                );
+            }
+            assert_results_are_variants(key, &flag["targeting"], variants);
+        }
+    }
+}
+
+/// Walks `if` branches and `fractional` buckets: every string they can return is a variant.
+fn assert_results_are_variants(
+    flag: &str,
+    logic: &Value,
+    variants: &serde_json::Map<String, Value>,
+) {
+    match logic {
+        Value::String(s) => assert!(variants.contains_key(s), "{flag} can return {s:?}"),
+        Value::Object(map) => {
+            if let Some(Value::Array(args)) = map.get("if") {
+                // Branch values are at odd positions and the last.
+                for (i, arg) in args.iter().enumerate() {
+                    if i % 2 == 1 || i == args.len() - 1 {
+                        assert_results_are_variants(flag, arg, variants);
+                    }
+                }
+            }
+            if let Some(Value::Array(args)) = map.get("fractional") {
+                for bucket in args.iter().skip(1) {
+                    assert_results_are_variants(flag, &bucket[0], variants);
+                }
+            }
+        }
+        _ => {}
+    }
+}
