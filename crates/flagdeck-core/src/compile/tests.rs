@@ -640,24 +640,35 @@ fn bodies_with_replacement_patterns_are_inlined() {
 }
 
 #[test]
-fn verbatim_refs_turn_evaluators_off() {
+fn refs_of_its_own_in_the_document_turn_evaluators_off() {
     let seg = segment("s", &["a"], &[], None);
-    let fe = flag_env(
-        None,
-        vec![],
-        vec![
-            (Some(Cond::Segment(0)), ServePlan::Variation(ON)),
-            (None, json_logic(json!({"if": [{"$ref": "s"}, "on", null]}))),
-        ],
-        ServePlan::Variation(OFF),
-        vec![],
-    );
-    let doc = compile(&project(vec![seg], vec![bool_flag("f", Some(fe))]), 0);
-    assert!(doc.get("$evaluators").is_none());
-    assert_eq!(
-        doc["flags"]["f"]["targeting"]["if"][0],
-        json!({"in": [{"var": "targetingKey"}, ["a"]]})
-    );
+    let rule = |serve| {
+        flag_env(
+            None,
+            vec![],
+            vec![
+                (Some(Cond::Segment(0)), ServePlan::Variation(ON)),
+                (None, serve),
+            ],
+            ServePlan::Variation(OFF),
+            vec![],
+        )
+    };
+    // flagd would paste the segment into this JsonLogic...
+    let verbatim = rule(json_logic(json!({"if": [{"$ref": "s"}, "on", null]})));
+    // ... and into this variation's value.
+    let mut object_flag = bool_flag("f", Some(rule(ServePlan::Variation(OFF))));
+    object_flag.kind = FlagType::Object;
+    object_flag.variations[0].value = json!({"$ref": "s"});
+    object_flag.variations[1].value = json!({});
+    for flag in [bool_flag("f", Some(verbatim)), object_flag] {
+        let doc = compile(&project(vec![seg.clone()], vec![flag]), 0);
+        assert!(doc.get("$evaluators").is_none());
+        assert_eq!(
+            doc["flags"]["f"]["targeting"]["if"][0],
+            json!({"in": [{"var": "targetingKey"}, ["a"]]})
+        );
+    }
 }
 
 // ---- determinism ----
