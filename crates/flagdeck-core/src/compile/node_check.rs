@@ -471,12 +471,36 @@ fn node_check() {
         cases.push(case("schedule", json!({"user": 5}), at, None));
     }
 
-    // Verbatim JsonLogic: null goes on to the next rule.
+    // Verbatim JsonLogic: null goes on to the next rule; from the fallthrough, to the off
+    // variation (as flagd does with `defaultVariant`, and as `import` relies on).
     let source = json!({"if": [{"===": [{"var": "tier"}, "gold"]}, "yes", null]});
-    let logic = ServePlan::JsonLogic(crate::checked::JsonLogicServe {
-        source,
-        logic: std::sync::Arc::new(crate::flagd::Logic),
-    });
+    let verbatim = |source: &Value| {
+        ServePlan::JsonLogic(crate::checked::JsonLogicServe {
+            source: source.clone(),
+            logic: std::sync::Arc::new(crate::flagd::Logic),
+        })
+    };
+    let logic = verbatim(&source);
+    let rules = vec![(
+        Some(leaf("beta", AttributeType::Boolean, Op::IsTrue)),
+        ServePlan::Variation(NO),
+    )];
+    for (key, off) in [
+        ("verbatim-fallthrough", Some(UNKNOWN)),
+        ("verbatim-fallthrough-no-off", None),
+    ] {
+        flags.push(string_flag(
+            key,
+            flag_env(off, vec![], rules.clone(), verbatim(&source), vec![]),
+        ));
+        for (context, expected) in [
+            (json!({"tier": "gold"}), Some("yes")),
+            (json!({"tier": "gold", "beta": true}), Some("no")),
+            (json!({"tier": "silver"}), off.map(|_| "unknown")),
+        ] {
+            cases.push(case(key, context, 1_000, expected));
+        }
+    }
     let rules = vec![
         (None, logic),
         (

@@ -862,3 +862,23 @@ fn assert_results_are_variants(
         _ => {}
     }
 }
+
+#[test]
+fn verbatim_json_logic_in_the_fallthrough_falls_back_to_the_off_variation() {
+    // flagd serves `defaultVariant` when targeting answers null; `import` maps flagd's
+    // `defaultVariant` to the off variation and relies on exactly this.
+    let source = json!({"if": [{"===": [{"var": "tier"}, "gold"]}, "on", null]});
+    let fe = flag_env(
+        Some(OFF),
+        vec![],
+        vec![(Some(country_in(&["DE"])), ServePlan::Variation(ON))],
+        json_logic(source.clone()),
+        vec![],
+    );
+    let flag = compiled_flag(&single(fe));
+    assert_eq!(flag["defaultVariant"], json!("off"));
+    assert_eq!(
+        flag["targeting"],
+        json!({"if": [{"in": [{"var": "country"}, ["DE"]]}, "on", source]})
+    );
+}
