@@ -483,7 +483,7 @@ fn empty_groups_and_empty_affixes_fold() {
 fn numbers_and_datetimes_compare_behind_the_number_guard() {
     let cond = rule_condition(leaf("age", AttributeType::Number, Op::Lt(18.0)));
     let x = json!({"var": "age"});
-    assert_eq!(cond["and"][6], json!({"<": [x, 18]}));
+    assert_eq!(cond["and"][7], json!({"<": [x, 18]}));
     assert_eq!(cond["and"][0], json!({"!": {"starts_with": [x, ""]}}));
     let after = rule_condition(leaf(
         "signupAt",
@@ -491,7 +491,7 @@ fn numbers_and_datetimes_compare_behind_the_number_guard() {
         Op::After(1_700_000_000.5),
     ));
     assert_eq!(
-        after["and"][6],
+        after["and"][7],
         json!({">": [{"var": "signupAt"}, 1_700_000_000.5]})
     );
     // Equality is strict and needs no guard.
