@@ -33,7 +33,10 @@ pub fn murmur3_x86_32(parts: &[&[u8]], seed: u32) -> u32 {
         }
         let mut chunks = rest.chunks_exact(4);
         for chunk in &mut chunks {
-            h = mix_block(h, u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
+            h = mix_block(
+                h,
+                u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
+            );
         }
         let rem = chunks.remainder();
         tail[..rem.len()].copy_from_slice(rem);
@@ -54,7 +57,10 @@ pub fn murmur3_x86_32(parts: &[&[u8]], seed: u32) -> u32 {
 
 fn mix_block(h: u32, k: u32) -> u32 {
     let k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
-    (h ^ k).rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64)
+    (h ^ k)
+        .rotate_left(13)
+        .wrapping_mul(5)
+        .wrapping_add(0xe654_6b64)
 }
 
 fn fmix32(mut h: u32) -> u32 {
@@ -97,12 +103,24 @@ mod tests {
     #[test]
     fn matches_reference_hashes() {
         assert_eq!(murmur3_x86_32(&[b"new-checkoutuser-42"], 0), 2_394_511_712);
-        assert_eq!(murmur3_x86_32(&["new-checkoutZoë".as_bytes()], 0), 654_518_012);
-        assert_eq!(murmur3_x86_32(&["new-checkout山田".as_bytes()], 0), 2_946_277_911);
+        assert_eq!(
+            murmur3_x86_32(&["new-checkoutZoë".as_bytes()], 0),
+            654_518_012
+        );
+        assert_eq!(
+            murmur3_x86_32(&["new-checkout山田".as_bytes()], 0),
+            2_946_277_911
+        );
         assert_eq!(murmur3_x86_32(&[b""], 0), 0);
         assert_eq!(murmur3_x86_32(&[b""], 1), 0x514e_28b7);
         assert_eq!(murmur3_x86_32(&[b"Hello, world!"], 1234), 0xfaf6_cdb3);
-        assert_eq!(murmur3_x86_32(&[b"The quick brown fox jumps over the lazy dog"], 0x9747_b28c), 0x2fa8_26cd);
+        assert_eq!(
+            murmur3_x86_32(
+                &[b"The quick brown fox jumps over the lazy dog"],
+                0x9747_b28c
+            ),
+            0x2fa8_26cd
+        );
     }
 
     proptest! {

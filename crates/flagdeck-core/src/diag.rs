@@ -125,7 +125,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, file: impl Into<String>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             code,
@@ -137,8 +142,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: Code, file: impl Into<String>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, file, pointer, message) }
+    pub fn warning(
+        code: Code,
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, file, pointer, message)
+        }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {

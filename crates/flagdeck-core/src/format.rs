@@ -21,39 +21,53 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self { path: path.into(), bytes: bytes.into() }
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
 /// Decodes one file, or says in one located sentence why it cannot be read.
 pub fn parse<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, bytes.len()));
+        return Err(too_large(path));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(&bytes[..e.valid_up_to()]);
-        Diagnostic::error(Code::NotUtf8, path, "", "The file is not UTF-8 text; save it as UTF-8.").at(line, column)
+        Diagnostic::error(
+            Code::NotUtf8,
+            path,
+            "",
+            "The file is not UTF-8 text; save it as UTF-8.",
+        )
+        .at(line, column)
     })?;
     // Editors on some systems put a byte order mark in front; it carries no meaning.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| describe(path, &err))?;
     de.end().map_err(|err| {
-        Diagnostic::error(Code::MalformedJson, path, "", "This is not valid JSON: there is more text after the end of the document.")
-            .at(err.line(), err.column())
+        Diagnostic::error(
+            Code::MalformedJson,
+            path,
+            "",
+            "This is not valid JSON: there is more text after the end of the document.",
+        )
+        .at(err.line(), err.column())
     })?;
     Ok(value)
 }
 
-/// The diagnostic for a file over [`MAX_FILE_BYTES`].
-pub fn too_large(path: &str, len: usize) -> Diagnostic {
+/// The diagnostic for a file over [`MAX_FILE_BYTES`] (a reader may stop reading at the limit,
+/// so the message does not claim an exact size).
+pub fn too_large(path: &str) -> Diagnostic {
     Diagnostic::error(
         Code::FileTooLarge,
         path,
         "",
         format!(
-            "The file is {:.1} MB, over the {} MB limit for one file; it was not read.",
-            len as f64 / 1_048_576.0,
+            "The file is larger than the {} MB limit for one file, so it was not read; a flag or segment file is normally a few kilobytes.",
             MAX_FILE_BYTES / 1_048_576
         ),
     )
@@ -74,13 +88,18 @@ fn describe(path: &str, err: &serde_path_to_error::Error<serde_json::Error>) -> 
     let raw = inner.to_string();
     let message = raw.rfind(" at line ").map_or(raw.as_str(), |i| &raw[..i]);
     let (code, sentence) = match inner.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            (Code::MalformedJson, format!("This is not valid JSON: {message}."))
-        }
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => (
+            Code::MalformedJson,
+            format!("This is not valid JSON: {message}."),
+        ),
         _ => (Code::InvalidStructure, humanize(message)),
     };
     let diagnostic = Diagnostic::error(code, path, pointer, sentence);
-    if inner.line() > 0 { diagnostic.at(inner.line(), inner.column()) } else { diagnostic }
+    if inner.line() > 0 {
+        diagnostic.at(inner.line(), inner.column())
+    } else {
+        diagnostic
+    }
 }
 
 /// Turns serde's messages into sentences without backticks.
@@ -94,7 +113,9 @@ fn humanize(message: &str) -> String {
         return if expected.is_empty() {
             format!("{field} is not a field of the Flagdeck format here.")
         } else {
-            format!("{field} is not a field of the Flagdeck format here; the fields are {expected}.")
+            format!(
+                "{field} is not a field of the Flagdeck format here; the fields are {expected}."
+            )
         };
     }
     if let Some(rest) = m.strip_prefix("unknown variant ") {
@@ -102,7 +123,9 @@ fn humanize(message: &str) -> String {
         return format!("{found} is not allowed here; use {expected}.");
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
         return format!("Expected {expected} here, found {found}.");
     }
     if let Some(rest) = m.strip_prefix("duplicate field ") {

@@ -22,12 +22,19 @@ impl Parsed {
 
 pub fn parse_rfc3339(text: &str) -> Option<Parsed> {
     let dt = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    Some(Parsed { seconds: dt.unix_timestamp(), nanos: dt.nanosecond(), utc: dt.offset().is_utc() })
+    Some(Parsed {
+        seconds: dt.unix_timestamp(),
+        nanos: dt.nanosecond(),
+        utc: dt.offset().is_utc(),
+    })
 }
 
 /// `2026-12-01T09:00:00Z` for Unix seconds; `None` outside the years 0000-9999.
 pub fn format_rfc3339(seconds: i64) -> Option<String> {
-    OffsetDateTime::from_unix_timestamp(seconds).ok()?.format(&Rfc3339).ok()
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
 }
 
 #[cfg(test)]
@@ -37,8 +44,18 @@ mod tests {
     #[test]
     fn round_trips_whole_seconds() {
         let p = parse_rfc3339("2026-12-01T09:00:00Z").unwrap();
-        assert_eq!(p, Parsed { seconds: 1_796_115_600, nanos: 0, utc: true });
-        assert_eq!(format_rfc3339(p.seconds).as_deref(), Some("2026-12-01T09:00:00Z"));
+        assert_eq!(
+            p,
+            Parsed {
+                seconds: 1_796_115_600,
+                nanos: 0,
+                utc: true
+            }
+        );
+        assert_eq!(
+            format_rfc3339(p.seconds).as_deref(),
+            Some("2026-12-01T09:00:00Z")
+        );
         let offset = parse_rfc3339("2026-12-01T10:00:00+01:00").unwrap();
         assert_eq!(offset.seconds, p.seconds);
         assert!(!offset.utc);

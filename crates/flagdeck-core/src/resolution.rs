@@ -40,11 +40,23 @@ pub struct Resolution {
 
 impl Resolution {
     pub fn served(value: Value, variant: impl Into<String>, reason: Reason) -> Self {
-        Self { value: Some(value), variant: Some(variant.into()), reason, error_code: None, error_message: None }
+        Self {
+            value: Some(value),
+            variant: Some(variant.into()),
+            reason,
+            error_code: None,
+            error_message: None,
+        }
     }
 
     pub fn no_value(reason: Reason) -> Self {
-        Self { value: None, variant: None, reason, error_code: None, error_message: None }
+        Self {
+            value: None,
+            variant: None,
+            reason,
+            error_code: None,
+            error_message: None,
+        }
     }
 
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {

@@ -48,7 +48,10 @@ impl Identifier {
     /// npm semver's `compareIdentifiers`.
     fn cmp_js(&self, other: &Self) -> Ordering {
         match (self.is_digits(), other.is_digits()) {
-            (true, true) => self.as_f64().partial_cmp(&other.as_f64()).unwrap_or(Ordering::Equal),
+            (true, true) => self
+                .as_f64()
+                .partial_cmp(&other.as_f64())
+                .unwrap_or(Ordering::Equal),
             (true, false) => Ordering::Less,
             (false, true) => Ordering::Greater,
             (false, false) => self.text().cmp(other.text()),
@@ -122,14 +125,23 @@ pub fn parse_strict(s: &str) -> Option<Version> {
     }
     let pre = match pre {
         None => Vec::new(),
-        Some(p) => p.split('.').map(pre_identifier).collect::<Option<Vec<_>>>()?,
+        Some(p) => p
+            .split('.')
+            .map(pre_identifier)
+            .collect::<Option<Vec<_>>>()?,
     };
-    Some(Version { major, minor, patch, pre })
+    Some(Version {
+        major,
+        minor,
+        patch,
+        pre,
+    })
 }
 
 /// A main component: `0` or digits without a leading zero, at most 2^53 - 1.
 fn numeric(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
+    {
         return None;
     }
     let n: u64 = s.parse().ok()?;
@@ -199,7 +211,9 @@ fn parse_npm(s: &str) -> Option<Version> {
     let s = match s.find('+') {
         Some(i) => {
             let build = &s[i + 1..];
-            let valid_id = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            let valid_id = |id: &str| {
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            };
             if !build.split('.').all(valid_id) {
                 return None;
             }
@@ -234,7 +248,12 @@ fn coerce_partial(s: &str) -> Option<Version> {
         let n: u64 = p.parse().ok()?;
         (n <= MAX_SAFE_INTEGER).then_some(n)
     };
-    Some(Version { major: comp(first)?, minor: second.map(comp).unwrap_or(Some(0))?, patch: 0, pre: Vec::new() })
+    Some(Version {
+        major: comp(first)?,
+        minor: second.map(comp).unwrap_or(Some(0))?,
+        patch: 0,
+        pre: Vec::new(),
+    })
 }
 
 #[cfg(test)]
@@ -248,14 +267,39 @@ mod tests {
 
     #[test]
     fn strict_accepts_only_the_design_form() {
-        for ok in ["0.0.0", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7", "1.0.0-x-y-z.--"] {
+        for ok in [
+            "0.0.0",
+            "1.2.3",
+            "10.20.30",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-0.3.7",
+            "1.0.0-x-y-z.--",
+        ] {
             assert!(parse_strict(ok).is_some(), "{ok} is a strict semver");
         }
         for bad in [
-            "", "1", "1.2", "v1.2.3", "1.2.3+build", "01.2.3", "1.02.3", "1.2.3-01", "1.2.3-", "1.2.3.4", " 1.2.3",
-            "1.2.3 ", "=1.2.3", "1.2.3-a..b", "9007199254740992.0.0", "1.2.3-ä",
+            "",
+            "1",
+            "1.2",
+            "v1.2.3",
+            "1.2.3+build",
+            "01.2.3",
+            "1.02.3",
+            "1.2.3-01",
+            "1.2.3-",
+            "1.2.3.4",
+            " 1.2.3",
+            "1.2.3 ",
+            "=1.2.3",
+            "1.2.3-a..b",
+            "9007199254740992.0.0",
+            "1.2.3-ä",
         ] {
-            assert!(parse_strict(bad).is_none(), "{bad:?} is not a strict semver");
+            assert!(
+                parse_strict(bad).is_none(),
+                "{bad:?} is not a strict semver"
+            );
         }
         assert!(parse_strict(&format!("1.2.3-{}", "a".repeat(250))).is_some());
         assert!(parse_strict(&format!("1.2.3-{}", "a".repeat(251))).is_none());
@@ -263,9 +307,27 @@ mod tests {
 
     #[test]
     fn precedence_follows_semver_2() {
-        let order = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1"];
+        let order = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "2.0.0",
+            "2.1.0",
+            "2.1.1",
+        ];
         for pair in order.windows(2) {
-            assert_eq!(v(pair[0]).compare(&v(pair[1])), Ordering::Less, "{} < {}", pair[0], pair[1]);
+            assert_eq!(
+                v(pair[0]).compare(&v(pair[1])),
+                Ordering::Less,
+                "{} < {}",
+                pair[0],
+                pair[1]
+            );
         }
     }
 
@@ -278,7 +340,11 @@ mod tests {
         assert_eq!(parse_flagd(&json!("1.2.3+build")), Some(v("1.2.3")));
         assert_eq!(parse_flagd(&json!(" 1.2.3\n")), Some(v("1.2.3")));
         assert_eq!(parse_flagd(&json!("1.2.3.4")), None);
-        assert_eq!(parse_flagd(&json!("vv1.2.3")), Some(v("1.2.3")), "flagd strips one v, npm another");
+        assert_eq!(
+            parse_flagd(&json!("vv1.2.3")),
+            Some(v("1.2.3")),
+            "flagd strips one v, npm another"
+        );
         assert_eq!(parse_flagd(&json!("=1.2.3")), None);
         assert_eq!(parse_flagd(&json!("\u{a0}1.2.3")), Some(v("1.2.3")));
         assert_eq!(parse_flagd(&json!(null)), None);

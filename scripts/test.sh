@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, unit/property/integration tests, schema drift,
+# the differential test against @openfeature/flagd-core, and the README's quick start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit, property, CLI integration, JSON Schema drift)"
+cargo test --workspace --locked
+
+step "npm ci (differential test dependencies)"
+(cd tests/differential && npm ci --no-audit --no-fund --loglevel=error)
+
+step "node --test (the differential harness proves it can fail)"
+node --test tests/differential/
+
+step "differential test: native vs @openfeature/flagd-core vs the Rust flagd evaluator"
+./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-40}" "${DIFF_CASES:-1000}"
+
+step "quick start (README)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fd="$root/target/release/flagdeck"
+"$fd" init "$tmp/acme" --example
+"$fd" validate "$tmp/acme"
+"$fd" build "$tmp/acme"
+"$fd" build "$tmp/acme" --check
+"$fd" eval --project "$tmp/acme" --env production --flag new-checkout \
+  --context '{"targetingKey": "user-42", "country": "DE"}' --at 2026-12-05T10:00:00Z --explain >/dev/null
+
+printf '\nall test steps passed\n'
