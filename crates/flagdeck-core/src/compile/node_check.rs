@@ -1,7 +1,9 @@
-//! The fixture for `check_flagd_core.js`: a project exercising every operator, segment, rollout,
-//! schedule and ramp, compiled, plus cases whose expected variants come from a small oracle of
-//! DESIGN §3/§4 written here (three-valued leaves, segments, bucketing).
-//! Run by hand: `cargo test -p flagdeck-core compile::node_check -- --ignored`, then the script.
+//! Edge cases with an independent oracle: a project exercising every operator against the values
+//! that trip flagd's JsonLogic (missing, null, mistyped, coercible, unicode, empty), segments,
+//! rollouts, schedules and ramps, with the variant each case must get computed by a small oracle
+//! of DESIGN §3/§4 written here. The test checks the native evaluator against the oracle, and
+//! writes the compiled file and the cases to `target/edge-cases/` for `scripts/test.sh`, which
+//! checks @openfeature/flagd-core and the Rust flagd evaluator against the same expectations.
 
 use serde_json::{Value, json};
 
@@ -291,8 +293,7 @@ fn case(flag: &str, context: Value, at: i64, expected: Option<&str>) -> String {
 }
 
 #[test]
-#[ignore = "writes the fixture for check_flagd_core.js; run by hand"]
-fn node_check() {
+fn edge_cases_agree_with_the_oracle() {
     let mut flags = Vec::new();
     let mut cases = Vec::new();
     for (name, attribute, cond, oracle) in leaves() {
@@ -480,7 +481,9 @@ fn node_check() {
     let verbatim = |source: &Value| {
         ServePlan::JsonLogic(crate::checked::JsonLogicServe {
             source: source.clone(),
-            logic: std::sync::Arc::new(crate::flagd::Logic),
+            logic: std::sync::Arc::new(
+                crate::flagd::Logic::compile(source).expect("test JsonLogic compiles"),
+            ),
         })
     };
     let logic = verbatim(&source);
@@ -532,89 +535,50 @@ fn node_check() {
     }
 
     let p = project(vec![beta, staff, nested, dollar], flags);
-    let dir = std::env::var("FLAGDECK_NODE_CHECK_DIR")
-        .unwrap_or_else(|_| "/tmp/flagdeck-node-check".into());
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(format!("{dir}/flagd.json"), compile_text(&p, 0)).unwrap();
-    std::fs::write(format!("{dir}/cases.jsonl"), cases.join("\n") + "\n").unwrap();
+    let cases: Vec<Value> = cases
+        .iter()
+        .map(|c| serde_json::from_str(c).expect("cases are JSON"))
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut expected_lines = String::new();
+    let mut case_lines = String::new();
+    for c in &cases {
+        let flag = c["flag"].as_str().unwrap_or_default();
+        let context = c["context"].as_object().cloned().unwrap_or_default();
+        let at = c["at"].as_i64().unwrap_or_default();
+        let env = &p.environments[0].key;
+        let native = crate::eval::evaluate_key(&p, env, flag, &context, at);
+        let expected = c["expected"].as_str();
+        if native.variant.as_deref() != expected {
+            mismatches.push(format!("{c}: native {:?}", native.variant));
+        }
+        // Every variation's value is its own name, so the expected value follows the variant.
+        let value = p
+            .flag_id(flag)
+            .and_then(|id| {
+                p.flags[id]
+                    .variations
+                    .iter()
+                    .find(|v| Some(v.key.as_str()) == expected)
+            })
+            .map_or(Value::Null, |v| v.value.clone());
+        expected_lines
+            .push_str(&json!({"flag": flag, "value": value, "variant": expected}).to_string());
+        expected_lines.push('\n');
+        case_lines.push_str(&json!({"flag": flag, "context": c["context"], "at": at}).to_string());
+        case_lines.push('\n');
+    }
     assert!(cases.len() > 900, "{} cases", cases.len());
-    eprintln!("wrote {} cases to {dir}", cases.len());
-}
-
-/// All files under `dir`, with paths relative to it.
-fn read_tree(dir: &std::path::Path, prefix: &str, out: &mut Vec<crate::format::SourceFile>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        if path.is_dir() {
-            read_tree(&path, &rel, out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push(crate::format::SourceFile::new(rel, bytes));
-        }
-    }
-}
-
-/// For generated projects (`flagdeck-testgen --out DIR`): compiles every environment of
-/// `DIR/p*/` and writes, next to the project, `<env>.flagd.json` and `<env>.expected.jsonl`
-/// (each case with the native evaluation's variant and value), for `check_flagd_core.js`.
-#[test]
-#[ignore = "writes the fixture for check_flagd_core.js from flagdeck-testgen output; run by hand"]
-fn node_check_generated() {
-    let Ok(root) = std::env::var("FLAGDECK_GENERATED_DIR") else {
-        eprintln!("set FLAGDECK_GENERATED_DIR to a flagdeck-testgen --out folder");
-        return;
-    };
-    let mut written = 0;
-    for entry in std::fs::read_dir(&root).unwrap().flatten() {
-        let dir = entry.path();
-        let mut files = Vec::new();
-        read_tree(&dir, "", &mut files);
-        files.retain(|f| f.path.ends_with(".json") && !f.path.contains(".flagd."));
-        let checked = crate::validate::check(&files);
-        let Some(project) = checked.project else {
-            panic!(
-                "{} does not validate: {:#?}",
-                dir.display(),
-                checked.diagnostics
-            );
-        };
-        let cases = std::fs::read_to_string(dir.join("cases.jsonl")).unwrap();
-        for (env, environment) in project.environments.iter().enumerate() {
-            std::fs::write(
-                dir.join(format!("{}.flagd.json", environment.key)),
-                compile_text(&project, env),
-            )
-            .unwrap();
-            let mut lines = String::new();
-            for line in cases.lines().filter(|l| !l.trim().is_empty()) {
-                let mut case: Value = serde_json::from_str(line).unwrap();
-                let flag = case["flag"].as_str().unwrap_or_default().to_owned();
-                let context = case["context"].as_object().cloned().unwrap_or_default();
-                let at = case["at"].as_i64().unwrap_or_default();
-                let native =
-                    crate::eval::evaluate_key(&project, &environment.key, &flag, &context, at);
-                case["expected"] = json!(native.variant);
-                case["expectedValue"] = native.value.unwrap_or(Value::Null);
-                case["doc"] = json!(format!("{}/{}.flagd.json", dir.display(), environment.key));
-                lines.push_str(&case.to_string());
-                lines.push('\n');
-                written += 1;
-            }
-            std::fs::write(
-                dir.join(format!("{}.expected.jsonl", environment.key)),
-                lines,
-            )
-            .unwrap();
-        }
-    }
-    assert!(written > 0, "no cases under {root}");
-    eprintln!("wrote {written} expected cases under {root}");
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} edge cases disagree with the oracle, e.g. {:#?}",
+        mismatches.len(),
+        cases.len(),
+        &mismatches[..mismatches.len().min(10)]
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/edge-cases");
+    std::fs::create_dir_all(&dir).expect("target/ is writable");
+    std::fs::write(dir.join("flagd.json"), compile_text(&p, 0)).expect("written");
+    std::fs::write(dir.join("cases.jsonl"), case_lines).expect("written");
+    std::fs::write(dir.join("expected.jsonl"), expected_lines).expect("written");
 }
