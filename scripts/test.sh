@@ -31,7 +31,7 @@ target/release/flagdeck eval --flagd "$edge/flagd.json" --cases "$edge/cases.jso
 node tests/differential/compare.mjs "$edge/expected.jsonl" "$edge/rust-flagd.jsonl"
 
 step "differential test: native vs @openfeature/flagd-core vs the Rust flagd evaluator"
-./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-40}" "${DIFF_CASES:-1000}"
+./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-60}" "${DIFF_CASES:-1200}"
 
 step "quick start (README)"
 tmp=$(mktemp -d)

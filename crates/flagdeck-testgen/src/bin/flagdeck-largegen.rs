@@ -135,7 +135,7 @@ fn random_condition(rng: &mut fastrand::Rng) -> Condition {
 fn segment(rng: &mut fastrand::Rng, i: usize) -> SegmentFile {
     let mut parts = vec![random_condition(rng), random_condition(rng)];
     // Every tenth segment nests an earlier one.
-    if i >= 10 && i % 10 == 0 {
+    if i >= 10 && i.is_multiple_of(10) {
         parts.push(Condition {
             segment: Some(format!("segment-{:05}", rng.usize(0..i))),
             ..Condition::default()
@@ -231,7 +231,7 @@ fn flag(rng: &mut fastrand::Rng, i: usize, segments: usize) -> FlagFile {
                 serve,
             });
         }
-        let schedule = if e == 2 && i % 5 == 0 {
+        let schedule = if e == 2 && i.is_multiple_of(5) {
             vec![
                 ScheduleStep {
                     at: "2026-12-01T09:00:00Z".to_owned(),
