@@ -15,6 +15,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
+// Validating and building a large project allocates millions of small JSON nodes; mimalloc
+// makes that (and freeing them) several times cheaper than glibc's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "flagdeck",

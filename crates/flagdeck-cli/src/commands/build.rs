@@ -33,31 +33,39 @@ pub fn run(dir: Option<PathBuf>, out: Option<PathBuf>, check: bool, format: Form
         return Ok(ExitCode::from(1));
     };
     let out = out.unwrap_or_else(|| root.join("dist"));
-    let outputs: Vec<(PathBuf, String)> = project
+    let paths: Vec<PathBuf> = project
         .environments
         .iter()
-        .enumerate()
-        .map(|(id, env)| {
-            (
-                out.join(format!("{}{SUFFIX}", env.key)),
-                compile::compile_text(project, id),
-            )
-        })
+        .map(|env| out.join(format!("{}{SUFFIX}", env.key)))
         .collect();
-    let leftovers = stale_outputs(&out, &outputs);
-    if check {
-        return report_check(&outputs, &leftovers, format);
+    let leftovers = stale_outputs(&out, &paths);
+    // One environment at a time: a large project's compiled text is tens of megabytes.
+    let mut problems = Vec::new();
+    for (id, path) in paths.iter().enumerate() {
+        let text = compile::compile_text(project, id);
+        if check {
+            match fs::read(path) {
+                Ok(bytes) if bytes == text.as_bytes() => {}
+                Ok(_) => problems.push(format!("{} differs from a fresh build", path.display())),
+                Err(_) => problems.push(format!("{} is missing", path.display())),
+            }
+        } else {
+            write_atomic(path, text.as_bytes())?;
+        }
     }
-    for (path, text) in &outputs {
-        write_atomic(path, text.as_bytes())?;
+    if check {
+        for path in &leftovers {
+            problems.push(format!(
+                "{} belongs to no environment of the project",
+                path.display()
+            ));
+        }
+        return Ok(report_check(&problems, paths.len(), format));
     }
     for path in &leftovers {
         fs::remove_file(path).map_err(|e| CliError::io("remove the stale file", path, &e))?;
     }
-    let written: Vec<String> = outputs
-        .iter()
-        .map(|(p, _)| p.display().to_string())
-        .collect();
+    let written: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     match format {
         Format::Json => println!("{}", serde_json::json!({"built": true, "files": written})),
         Format::Text => {
@@ -70,7 +78,7 @@ pub fn run(dir: Option<PathBuf>, out: Option<PathBuf>, check: bool, format: Form
 }
 
 /// `*.flagd.json` files in the output folder for environments the project no longer has.
-fn stale_outputs(out: &Path, outputs: &[(PathBuf, String)]) -> Vec<PathBuf> {
+fn stale_outputs(out: &Path, outputs: &[PathBuf]) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(out) else {
         return Vec::new();
     };
@@ -81,45 +89,31 @@ fn stale_outputs(out: &Path, outputs: &[(PathBuf, String)]) -> Vec<PathBuf> {
             p.file_name()
                 .is_some_and(|n| n.to_string_lossy().ends_with(SUFFIX))
         })
-        .filter(|p| !outputs.iter().any(|(o, _)| o == p))
+        .filter(|p| !outputs.contains(p))
         .collect();
     stale.sort();
     stale
 }
 
-fn report_check(outputs: &[(PathBuf, String)], leftovers: &[PathBuf], format: Format) -> CliResult {
-    let mut problems: Vec<String> = Vec::new();
-    for (path, text) in outputs {
-        match fs::read(path) {
-            Ok(bytes) if bytes == text.as_bytes() => {}
-            Ok(_) => problems.push(format!("{} differs from a fresh build", path.display())),
-            Err(_) => problems.push(format!("{} is missing", path.display())),
-        }
-    }
-    for path in leftovers {
-        problems.push(format!(
-            "{} belongs to no environment of the project",
-            path.display()
-        ));
-    }
+fn report_check(problems: &[String], files: usize, format: Format) -> ExitCode {
     match format {
         Format::Json => println!(
             "{}",
             serde_json::json!({"upToDate": problems.is_empty(), "problems": problems})
         ),
         Format::Text if problems.is_empty() => {
-            println!("dist is up to date ({}).", count(outputs.len(), "file"))
+            println!("dist is up to date ({}).", count(files, "file"))
         }
         Format::Text => {
-            for p in &problems {
+            for p in problems {
                 eprintln!("{p}");
             }
             eprintln!("dist is stale: run flagdeck build.");
         }
     }
-    Ok(if problems.is_empty() {
+    if problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }

@@ -7,7 +7,7 @@
 //! `!<key>`, a name no segment key can have); segments nested in other segments, and bodies that
 //! flagd's text substitution would corrupt, are inlined (FLAGD-NOTES §2.12).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ use super::logic::{and, in_list, not, number, op, or, strict_eq, strict_ne, targ
 use crate::checked::{Cond, Leaf, Op, Project, Segment, SegmentId, SemverOp};
 
 /// Which form to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Form {
     /// True exactly when the condition is true.
     True,
@@ -41,6 +41,34 @@ pub struct CondCompiler<'a> {
     /// Whether segments may be referenced at all (not when verbatim JsonLogic in the document
     /// holds `$ref`s of its own, which flagd's text substitution could capture).
     use_evaluators: bool,
+    /// Each segment form is built once per document: a segment used by many flags would
+    /// otherwise be rebuilt at every use (the largest cost of a 10,000-flag build).
+    bodies: HashMap<(SegmentId, Form), Value>,
+    guards: GuardCache,
+}
+
+/// Number and semver guards by attribute: they are large (the semver guard is some 90 nodes),
+/// and building them afresh for every leaf was a quarter of a large build.
+#[derive(Default)]
+struct GuardCache {
+    number: HashMap<String, Value>,
+    semver: HashMap<String, Value>,
+}
+
+impl GuardCache {
+    fn number(&mut self, attribute: &str, x: &Value) -> Value {
+        self.number
+            .entry(attribute.to_owned())
+            .or_insert_with(|| guards::number(x))
+            .clone()
+    }
+
+    fn semver(&mut self, attribute: &str, x: &Value) -> Value {
+        self.semver
+            .entry(attribute.to_owned())
+            .or_insert_with(|| guards::semver(x))
+            .clone()
+    }
 }
 
 impl<'a> CondCompiler<'a> {
@@ -49,6 +77,8 @@ impl<'a> CondCompiler<'a> {
             project,
             evaluators: BTreeMap::new(),
             use_evaluators,
+            bodies: HashMap::new(),
+            guards: GuardCache::default(),
         }
     }
 
@@ -64,7 +94,7 @@ impl<'a> CondCompiler<'a> {
 
     fn build(&mut self, cond: &Cond, form: Form, may_reference: bool) -> Value {
         match cond {
-            Cond::Leaf(leaf) => leaf_form(leaf, form),
+            Cond::Leaf(leaf) => leaf_form(leaf, form, &mut self.guards),
             Cond::Segment(id) => self.segment(*id, form, may_reference),
             Cond::All(parts) => {
                 let forms = parts
@@ -98,11 +128,21 @@ impl<'a> CondCompiler<'a> {
         };
         // Nested segments are always inlined: flagd resolves a `$ref` inside an evaluator only
         // when the referencing evaluator happens to come first.
-        let body = self.segment_body(segment, form);
+        let name = evaluator_name(&segment.key, form);
+        if may_reference && self.evaluators.contains_key(&name) {
+            return json!({ "$ref": name });
+        }
+        let body = match self.bodies.get(&(id, form)) {
+            Some(body) => body.clone(),
+            None => {
+                let body = self.segment_body(segment, form);
+                self.bodies.insert((id, form), body.clone());
+                body
+            }
+        };
         if !(may_reference && self.use_evaluators && referencable(&body)) {
             return body;
         }
-        let name = evaluator_name(&segment.key, form);
         self.evaluators.insert(name.clone(), body);
         json!({ "$ref": name })
     }
@@ -154,8 +194,8 @@ fn numbers(items: &[f64]) -> Vec<Value> {
 }
 
 /// A leaf in the requested form.
-fn leaf_form(leaf: &Leaf, form: Form) -> Value {
-    let (t, f) = leaf_pair(leaf);
+fn leaf_form(leaf: &Leaf, form: Form, guards: &mut GuardCache) -> Value {
+    let (t, f) = leaf_pair(leaf, guards);
     match form {
         Form::True => t,
         Form::False => f,
@@ -164,8 +204,11 @@ fn leaf_form(leaf: &Leaf, form: Form) -> Value {
 
 /// A leaf's (T, F) pair. A guard is added wherever the bare test could hold for a value of
 /// another type, or could coerce or throw.
-fn leaf_pair(leaf: &Leaf) -> (Value, Value) {
+fn leaf_pair(leaf: &Leaf, guards: &mut GuardCache) -> (Value, Value) {
     let x = var(&leaf.attribute);
+    let number_test = |test: Value, strict: bool, guards: &mut GuardCache| {
+        number_test(guards.number(&leaf.attribute, &x), test, strict)
+    };
     match &leaf.op {
         Op::Exists => presence(&x),
         Op::NotExists => swap(presence(&x)),
@@ -177,14 +220,14 @@ fn leaf_pair(leaf: &Leaf) -> (Value, Value) {
         Op::NotContains(s) => swap(contains(&x, s)),
         Op::StartsWith(s) => affix(&x, "starts_with", s),
         Op::EndsWith(s) => affix(&x, "ends_with", s),
-        Op::NumEquals(n) => number_test(&x, strict_eq(x.clone(), number(*n)), true),
-        Op::NumNotEquals(n) => swap(number_test(&x, strict_eq(x.clone(), number(*n)), true)),
-        Op::NumIn(list) => number_test(&x, in_list(x.clone(), numbers(list)), true),
-        Op::NumNotIn(list) => swap(number_test(&x, in_list(x.clone(), numbers(list)), true)),
-        Op::Lt(n) | Op::Before(n) => number_test(&x, op("<", json!([x, number(*n)])), false),
-        Op::Lte(n) => number_test(&x, op("<=", json!([x, number(*n)])), false),
-        Op::Gt(n) | Op::After(n) => number_test(&x, op(">", json!([x, number(*n)])), false),
-        Op::Gte(n) => number_test(&x, op(">=", json!([x, number(*n)])), false),
+        Op::NumEquals(n) => number_test(strict_eq(x.clone(), number(*n)), true, guards),
+        Op::NumNotEquals(n) => swap(number_test(strict_eq(x.clone(), number(*n)), true, guards)),
+        Op::NumIn(list) => number_test(in_list(x.clone(), numbers(list)), true, guards),
+        Op::NumNotIn(list) => swap(number_test(in_list(x.clone(), numbers(list)), true, guards)),
+        Op::Lt(n) | Op::Before(n) => number_test(op("<", json!([x, number(*n)])), false, guards),
+        Op::Lte(n) => number_test(op("<=", json!([x, number(*n)])), false, guards),
+        Op::Gt(n) | Op::After(n) => number_test(op(">", json!([x, number(*n)])), false, guards),
+        Op::Gte(n) => number_test(op(">=", json!([x, number(*n)])), false, guards),
         Op::IsTrue => (
             strict_eq(x.clone(), json!(true)),
             strict_eq(x, json!(false)),
@@ -195,9 +238,10 @@ fn leaf_pair(leaf: &Leaf) -> (Value, Value) {
         ),
         Op::Semver(semver_op, version) => {
             let test = semver_test(&x, *semver_op, &version.to_string());
+            let guard = guards.semver(&leaf.attribute, &x);
             (
-                and(vec![guards::semver(&x), test.clone()]),
-                and(vec![guards::semver(&x), not(test)]),
+                and(vec![guard.clone(), test.clone()]),
+                and(vec![guard, not(test)]),
             )
         }
     }
@@ -228,8 +272,7 @@ fn string_test(x: &Value, test: Value, strict: bool) -> (Value, Value) {
 }
 
 /// A number test; loose tests (`<` and friends) coerce, so they need the guard both ways.
-fn number_test(x: &Value, test: Value, strict: bool) -> (Value, Value) {
-    let guard = guards::number(x);
+fn number_test(guard: Value, test: Value, strict: bool) -> (Value, Value) {
     let t = if strict {
         test.clone()
     } else {

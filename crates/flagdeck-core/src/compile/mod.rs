@@ -39,12 +39,9 @@ pub const FLAGD_SCHEMA_URL: &str = "https://flagd.dev/schema/v0/flags.json";
 
 /// The flagd document for one environment.
 pub fn compile(project: &Project, env: EnvId) -> Value {
-    let use_evaluators = !project.flags.iter().any(|flag| holds_ref(flag, env));
-    let mut conds = CondCompiler::new(project, use_evaluators);
-    let mut sorted: Vec<&Flag> = project.flags.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut conds = CondCompiler::new(project, uses_evaluators(project, env));
     let mut flags = Map::new();
-    for flag in sorted {
+    for flag in flags_in_order(project) {
         flags.insert(flag.key.clone(), compile_flag(flag, env, &mut conds));
     }
     let mut doc = Map::new();
@@ -61,8 +58,55 @@ pub fn compile(project: &Project, env: EnvId) -> Value {
 }
 
 /// The canonical text of [`compile`]: the same project and environment give the same bytes.
+///
+/// One line per flag and per evaluator, each compact: a change to one flag is a one-line diff,
+/// and deeply nested JsonLogic does not multiply the file's size with indentation (pretty-printed,
+/// a 10,000-flag project's file is eight times larger). Flags are written as they are compiled,
+/// so only one flag's JsonLogic is in memory at a time.
 pub fn compile_text(project: &Project, env: EnvId) -> String {
-    crate::format::to_canonical_json(&compile(project, env))
+    let mut conds = CondCompiler::new(project, uses_evaluators(project, env));
+    let mut out = String::from("{\n");
+    push_entry(&mut out, 2, "$schema", &json!(FLAGD_SCHEMA_URL));
+    out.push_str(",\n  \"flags\": {");
+    for (i, flag) in flags_in_order(project).into_iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        push_entry(&mut out, 4, &flag.key, &compile_flag(flag, env, &mut conds));
+    }
+    out.push_str(if project.flags.is_empty() {
+        "}"
+    } else {
+        "\n  }"
+    });
+    let evaluators = conds.into_evaluators();
+    if !evaluators.is_empty() {
+        out.push_str(",\n  \"$evaluators\": {");
+        for (i, (name, body)) in evaluators.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            push_entry(&mut out, 4, name, body);
+        }
+        out.push_str("\n  }");
+    }
+    out.push_str("\n}\n");
+    out
+}
+
+/// `"key": <compact value>` at an indent.
+fn push_entry(out: &mut String, indent: usize, key: &str, value: &Value) {
+    out.extend(std::iter::repeat_n(' ', indent));
+    // Serializing a serde_json::Value or a string cannot fail (string keys, finite numbers).
+    out.push_str(&serde_json::to_string(key).unwrap_or_default());
+    out.push_str(": ");
+    out.push_str(&serde_json::to_string(value).unwrap_or_default());
+}
+
+fn flags_in_order(project: &Project) -> Vec<&Flag> {
+    let mut sorted: Vec<&Flag> = project.flags.iter().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    sorted
+}
+
+fn uses_evaluators(project: &Project, env: EnvId) -> bool {
+    !project.flags.iter().any(|flag| holds_ref(flag, env))
 }
 
 fn flag_env(flag: &Flag, env: EnvId) -> Option<&FlagEnv> {

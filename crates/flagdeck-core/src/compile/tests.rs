@@ -880,3 +880,34 @@ fn verbatim_json_logic_in_the_fallthrough_falls_back_to_the_off_variation() {
         json!({"if": [{"in": [{"var": "country"}, ["DE"]]}, "on", source]})
     );
 }
+
+#[test]
+fn the_text_is_the_document_one_line_per_flag() {
+    let files = crate::example::example_project();
+    let project = crate::validate::check(&files)
+        .project
+        .expect("the example is valid");
+    for env in 0..project.environments.len() {
+        let text = compile_text(&project, env);
+        let parsed: Value = serde_json::from_str(&text).expect("the text is JSON");
+        assert_eq!(parsed, compile(&project, env), "environment {env}");
+        let flag_lines = text.lines().filter(|l| l.starts_with("    \"")).count();
+        let evaluators = parsed
+            .get("$evaluators")
+            .and_then(Value::as_object)
+            .map_or(0, |e| e.len());
+        assert_eq!(flag_lines, project.flags.len() + evaluators);
+        assert!(text.ends_with("}\n"));
+    }
+    let empty = crate::validate::check(&[crate::format::SourceFile::new(
+        "flagdeck.json",
+        r#"{"format": 1, "name": "x", "environments": [{"key": "p", "name": "P"}]}"#,
+    )])
+    .project
+    .expect("valid");
+    let text = compile_text(&empty, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).ok(),
+        Some(compile(&empty, 0))
+    );
+}

@@ -31,7 +31,7 @@ pub(crate) fn check(
             scope.error(
                 Code::InvalidCondition,
                 loc.file,
-                &loc.pointer,
+                loc.pointer(),
                 "This condition is empty: give it an attribute and an operator, a segment, or all / any / not.",
             );
             return None;
@@ -41,7 +41,7 @@ pub(crate) fn check(
             scope.error(
                 Code::InvalidCondition,
                 loc.file,
-                &loc.pointer,
+                loc.pointer(),
                 "This condition mixes several kinds (attribute test, segment, all, any, not); split it, for example with 'all'.",
             );
             return None;
@@ -93,7 +93,7 @@ fn segment_ref(
         scope.error(
             Code::UnknownSegment,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("There is no segment '{key}'{}.", suggest(&known, key)),
         );
     }
@@ -105,7 +105,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             "This condition has no attribute: say which attribute it tests.",
         );
         return None;
@@ -114,7 +114,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("The condition on '{attribute}' has no operator ('op')."),
         );
         return None;
@@ -125,7 +125,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
         scope.error(
             Code::UnknownAttribute,
             loc.file,
-            loc.at("attribute").pointer,
+            loc.at("attribute").pointer(),
             format!(
                 "The attribute '{attribute}' is not declared in flagdeck.json{}.",
                 suggest(&known, attribute)
@@ -137,7 +137,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
         scope.error(
             Code::UnknownOperator,
             loc.file,
-            loc.at("op").pointer,
+            loc.at("op").pointer(),
             format!(
                 "'{op_name}' is not an operator; for a {} attribute use one of: {}.",
                 kind.as_str(),
@@ -150,7 +150,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
         scope.error(
             Code::OperatorNotAllowed,
             loc.file,
-            loc.at("op").pointer,
+            loc.at("op").pointer(),
             format!(
                 "'{op_name}' does not apply to '{attribute}', which is a {}; use one of: {}.",
                 kind.as_str(),
@@ -165,7 +165,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
                 scope.error(
                     Code::InvalidCondition,
                     loc.file,
-                    &loc.pointer,
+                    loc.pointer(),
                     format!("'{op_name}' takes no value; remove 'value' / 'values'."),
                 );
                 return None;
@@ -271,7 +271,7 @@ fn single<'c>(
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            loc.at("values").pointer,
+            loc.at("values").pointer(),
             format!("'{op}' takes one 'value', not a list of 'values'."),
         );
         return None;
@@ -280,7 +280,7 @@ fn single<'c>(
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("'{op}' needs a 'value' to compare with."),
         );
     }
@@ -297,7 +297,7 @@ fn many<'c>(
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            loc.at("value").pointer,
+            loc.at("value").pointer(),
             format!("'{op}' takes a list of 'values', not one 'value'."),
         );
         return None;
@@ -306,7 +306,7 @@ fn many<'c>(
         scope.error(
             Code::InvalidCondition,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("'{op}' needs a list of 'values'."),
         );
     }
@@ -350,7 +350,7 @@ fn one_operand(
                 scope.error(
                     Code::InvalidSemver,
                     loc.file,
-                    &loc.pointer,
+                    loc.pointer(),
                     format!("'{text}' is not a version of the form 1.2.3 or 1.2.3-beta.1 (no 'v', no build suffix)."),
                 );
                 return None;
@@ -373,7 +373,7 @@ fn one_operand(
                 scope.error(
                     Code::InvalidDatetime,
                     loc.file,
-                    &loc.pointer,
+                    loc.pointer(),
                     format!(
                         "'{text}' is not a date and time like 2026-12-01T09:00:00Z (RFC 3339)."
                     ),
@@ -443,7 +443,7 @@ fn expect_string(
     scope.error(
         Code::WrongValueType,
         loc.file,
-        &loc.pointer,
+        loc.pointer(),
         format!(
             "'{attribute}' is compared with {}, but it needs text here (in quotes).",
             describe(value)
@@ -464,7 +464,7 @@ fn expect_number(
     scope.error(
         Code::WrongValueType,
         loc.file,
-        &loc.pointer,
+        loc.pointer(),
         format!(
             "'{attribute}' is a number, but it is compared with {}.",
             describe(value)

@@ -20,13 +20,15 @@ pub(crate) fn check(scope: &mut Scope<'_>, path: &str, file: &FlagFile) -> Optio
     let mut envs: Vec<Option<checked::FlagEnv>> = vec![None; scope.environments.len()];
     let mut ok = key_ok;
     for (env_key, config) in &file.environments {
-        let eloc = loc.at("environments").at(env_key);
+        let environments_loc = loc.at("environments");
+
+        let eloc = environments_loc.at(env_key);
         let Some(env_id) = scope.env_id(env_key) else {
             let known: Vec<String> = scope.environments.iter().map(|e| e.key.clone()).collect();
             scope.error(
                 Code::UnknownEnvironment,
                 path,
-                &eloc.pointer,
+                eloc.pointer(),
                 format!("'{}' is configured for the environment '{env_key}', which flagdeck.json does not declare (environments: {}).", file.name, known.join(", ")),
             );
             ok = false;
@@ -77,14 +79,16 @@ fn check_variations(
         );
     }
     for (i, variation) in file.variations.iter().enumerate() {
-        let vloc = loc.at("variations").at(i);
+        let variations_loc = loc.at("variations");
+
+        let vloc = variations_loc.at(i);
         let key = &variation.key;
         let mut good = true;
         if key.is_empty() || key.chars().count() > 128 || key.chars().any(char::is_control) {
             scope.error(
                 Code::InvalidKey,
                 loc.file,
-                vloc.at("key").pointer,
+                vloc.at("key").pointer(),
                 format!("The variation key '{key}' is not valid: use 1 to 128 characters, no control characters."),
             );
             good = false;
@@ -92,7 +96,7 @@ fn check_variations(
             scope.error(
                 Code::DuplicateKey,
                 loc.file,
-                vloc.at("key").pointer,
+                vloc.at("key").pointer(),
                 format!("'{}' has two variations called '{key}'.", file.name),
             );
             good = false;
@@ -101,7 +105,7 @@ fn check_variations(
             scope.error(
                 Code::WrongValueType,
                 loc.file,
-                vloc.at("value").pointer,
+                vloc.at("value").pointer(),
                 format!(
                     "The variation '{key}' of '{}' is {}, but the flag's type is {}.",
                     file.name,
@@ -134,7 +138,7 @@ fn check_env(
                 scope.error(
                     Code::UnknownVariation,
                     loc.file,
-                    loc.at("offVariation").pointer,
+                    loc.at("offVariation").pointer(),
                     format!(
                         "In {env_name}, the off variation '{key}' is not a variation of '{}'.",
                         vars.flag_key
@@ -150,7 +154,9 @@ fn check_env(
     let mut base_serves = Vec::with_capacity(config.rules.len());
     let mut rule_ids: HashMap<&str, usize> = HashMap::new();
     for (i, rule) in config.rules.iter().enumerate() {
-        let rloc = loc.at("rules").at(i);
+        let rules_loc = loc.at("rules");
+
+        let rloc = rules_loc.at(i);
         let name = rule.name.clone().unwrap_or_else(|| rule.id.clone());
         let who = format!("Rule '{name}' in {env_name}");
         if rule.id.is_empty()
@@ -160,7 +166,7 @@ fn check_env(
             scope.error(
                 Code::InvalidKey,
                 loc.file,
-                rloc.at("id").pointer,
+                rloc.at("id").pointer(),
                 format!("{who} needs an id of 1 to 128 characters."),
             );
             ok = false;
@@ -168,7 +174,7 @@ fn check_env(
             scope.error(
                 Code::DuplicateRuleId,
                 loc.file,
-                rloc.at("id").pointer,
+                rloc.at("id").pointer(),
                 format!(
                     "Two rules in {env_name} have the id '{}'; rule ids must differ.",
                     rule.id
@@ -257,12 +263,14 @@ fn check_targets(
     let mut lookup: HashMap<String, VariationId> = HashMap::new();
     let mut ok = true;
     for (i, target) in config.targets.iter().enumerate() {
-        let tloc = loc.at("targets").at(i);
+        let targets_loc = loc.at("targets");
+
+        let tloc = targets_loc.at(i);
         let Some(variation) = vars.ids.get(&target.variation).copied() else {
             scope.error(
                 Code::UnknownVariation,
                 loc.file,
-                tloc.at("variation").pointer,
+                tloc.at("variation").pointer(),
                 format!("Individual targets in {env_name} point to '{}', which is not a variation of '{}'.", target.variation, vars.flag_key),
             );
             ok = false;
@@ -274,7 +282,7 @@ fn check_targets(
                     scope.error(
                         Code::TargetConflict,
                         loc.file,
-                        tloc.at("keys").at(j).pointer,
+                        tloc.at("keys").at(j).pointer(),
                         format!("'{key}' is an individual target of two variations in {env_name}; keep it under one."),
                     );
                     ok = false;
@@ -282,7 +290,7 @@ fn check_targets(
                 Some(_) => scope.warning(
                     Code::DuplicateKey,
                     loc.file,
-                    tloc.at("keys").at(j).pointer,
+                    tloc.at("keys").at(j).pointer(),
                     format!("'{key}' is listed twice."),
                 ),
                 None => {
@@ -313,7 +321,9 @@ fn unfold_schedule(
     let mut ok = true;
     let mut seen_at: HashSet<i64> = HashSet::new();
     for (i, step) in steps.iter().enumerate() {
-        let sloc = loc.at("schedule").at(i);
+        let schedule_loc = loc.at("schedule");
+
+        let sloc = schedule_loc.at(i);
         let who = format!("The schedule step of {} in {env_name}", step.at);
         let Some(at) = serve::instant_field(scope, &sloc.at("at"), &step.at, &who) else {
             ok = false;
@@ -324,7 +334,7 @@ fn unfold_schedule(
             scope.error(
                 Code::ScheduleSameInstant,
                 loc.file,
-                sloc.at("at").pointer,
+                sloc.at("at").pointer(),
                 format!(
                     "Two schedule steps in {env_name} are at {}; merge them into one step.",
                     step.at
@@ -337,7 +347,7 @@ fn unfold_schedule(
             scope.error(
                 Code::ScheduleOutOfOrder,
                 loc.file,
-                sloc.at("at").pointer,
+                sloc.at("at").pointer(),
                 format!("The schedule step of {} in {env_name} comes after a later step; order the steps by time.", step.at),
             );
             ok = false;
@@ -347,7 +357,7 @@ fn unfold_schedule(
             scope.warning(
                 Code::InvalidServe,
                 loc.file,
-                &sloc.pointer,
+                sloc.pointer(),
                 format!("{who} changes nothing."),
             );
         }
@@ -375,12 +385,14 @@ fn unfold_schedule(
             }
         }
         for (rule_id, change) in &step.rules {
-            let rloc = sloc.at("rules").at(rule_id);
+            let rules_loc = sloc.at("rules");
+
+            let rloc = rules_loc.at(rule_id);
             let Some(index) = rule_ids.get(rule_id.as_str()).copied() else {
                 scope.error(
                     Code::UnknownRule,
                     loc.file,
-                    &rloc.pointer,
+                    rloc.pointer(),
                     format!("{who} changes the rule '{rule_id}', which {env_name} does not have."),
                 );
                 ok = false;
@@ -426,7 +438,7 @@ fn resolve(
                 scope.error(
                     Code::InvalidRamp,
                     loc.file,
-                    &loc.pointer,
+                    loc.pointer(),
                     format!("{who}: a ramp must follow a single variation, but before this step a rollout or ramp is served; add a step that serves one variation first."),
                 );
                 return None;
@@ -435,7 +447,7 @@ fn resolve(
                 scope.error(
                     Code::InvalidRamp,
                     loc.file,
-                    loc.at("ramp").at("variation").pointer,
+                    loc.at("ramp").at("variation").pointer(),
                     format!("{who}: the ramp moves traffic to the variation that is already served to everyone."),
                 );
                 return None;

@@ -51,7 +51,7 @@ impl Variations<'_> {
         scope.error(
             Code::UnknownVariation,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!(
                 "{who} serves '{key}', which is not a variation of '{}' (its variations: {}).",
                 self.flag_key,
@@ -88,7 +88,7 @@ pub(crate) fn check(
         scope.error(
             Code::InvalidServe,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("{who} {problem}: give exactly one of a variation, a rollout or a ramp."),
         );
         return None;
@@ -113,7 +113,7 @@ pub(crate) fn check(
                 scope.error(
                     Code::InvalidServe,
                     loc.file,
-                    loc.at("jsonLogic").pointer,
+                    loc.at("jsonLogic").pointer(),
                     format!("{who} has JsonLogic that flagd cannot run: {why}"),
                 );
                 None
@@ -126,7 +126,7 @@ pub(crate) fn check(
         scope.error(
             Code::InvalidRamp,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("{who} uses a ramp, but a ramp only makes sense in a schedule step (it starts at the step's time)."),
         );
         return None;
@@ -142,7 +142,7 @@ pub(crate) fn check(
         scope.error(
             Code::InvalidRamp,
             loc.file,
-            loc.at("from").pointer,
+            loc.at("from").pointer(),
             format!(
                 "{who}: the ramp must start when its step starts ({}), not at {}.",
                 show(at),
@@ -157,7 +157,7 @@ pub(crate) fn check(
         scope.error(
             Code::InvalidRamp,
             loc.file,
-            loc.at("to").pointer,
+            loc.at("to").pointer(),
             format!("{who}: the ramp must end after it starts, and last at least one second per percentage point it moves."),
         );
         return None;
@@ -185,7 +185,7 @@ fn check_bucket_by(
         scope.error(
             Code::InvalidBucketBy,
             loc.file,
-            loc.at("bucketBy").pointer,
+            loc.at("bucketBy").pointer(),
             format!("{who} sets bucketBy, which only applies to a rollout or a ramp."),
         );
         return None;
@@ -194,7 +194,7 @@ fn check_bucket_by(
         scope.error(
             Code::InvalidBucketBy,
             loc.file,
-            loc.at("bucketBy").pointer,
+            loc.at("bucketBy").pointer(),
             format!("{who} buckets by '{attr}', which is not a declared string attribute; rollouts can only bucket by a string."),
         );
         return None;
@@ -214,7 +214,7 @@ fn rollout(
         scope.error(
             Code::InvalidServe,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("{who} has a rollout with no variations."),
         );
         return None;
@@ -231,7 +231,7 @@ fn rollout(
             scope.error(
                 Code::DuplicateKey,
                 eloc.file,
-                eloc.at("variation").pointer,
+                eloc.at("variation").pointer(),
                 format!("{who} lists '{}' twice in one rollout.", entry.variation),
             );
             ok = false;
@@ -249,7 +249,7 @@ fn rollout(
         scope.error(
             Code::WeightsDoNotSum,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!(
                 "{who} has rollout weights that add up to {}%, not 100%.",
                 show_thousandths(total)
@@ -305,7 +305,7 @@ fn weight(scope: &mut Scope<'_>, loc: &Loc<'_>, n: &Number, who: &str) -> Option
             scope.error(
                 Code::InvalidWeight,
                 loc.file,
-                &loc.pointer,
+                loc.pointer(),
                 format!("{who} has a weight of {n}, which {why}; a weight is a percentage from 0 to 100 with at most three decimals."),
             );
             None
@@ -324,7 +324,7 @@ pub(crate) fn instant_field(
         scope.error(
             Code::InvalidDatetime,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!("{who}: '{text}' is not a date and time like 2026-12-01T09:00:00Z."),
         );
         return None;
@@ -333,7 +333,7 @@ pub(crate) fn instant_field(
         scope.error(
             Code::InvalidDatetime,
             loc.file,
-            &loc.pointer,
+            loc.pointer(),
             format!(
                 "{who}: '{text}' must be in UTC with whole seconds, like 2026-12-01T09:00:00Z."
             ),
