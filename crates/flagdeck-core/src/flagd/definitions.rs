@@ -4,10 +4,12 @@
 
 use super::eval::evaluate_root;
 use super::logic::Logic;
+use super::value::map_get;
 use super::value::{Env, Val};
 use crate::resolution::{ErrorCode, Reason, Resolution};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The type an application asks for (OpenFeature's typed resolvers).
 ///
@@ -91,7 +93,42 @@ impl FlagDefinition {
 /// A parsed flagd flag-definition file.
 #[derive(Debug, Clone, Default)]
 pub struct Definitions {
-    flags: IndexMap<String, FlagDefinition>,
+    flags: FlagMap,
+}
+
+type FlagMap = IndexMap<String, FlagDefinition, BuildHasherDefault<KeyHasher>>;
+
+/// A fast hash for flag keys (FxHash's mixing): resolving a flag starts with this lookup, and
+/// the keys come from the project's own file.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        for byte in chunks.remainder() {
+            self.mix(u64::from(*byte));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl KeyHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 impl Definitions {
@@ -108,18 +145,20 @@ impl Definitions {
     pub fn parse(text: &str) -> Result<Definitions, String> {
         let doc: Value =
             serde_json::from_str(text).map_err(|e| format!("The file is not valid JSON: {e}."))?;
-        let Value::Object(root) = doc else {
+        let Value::Object(mut root) = doc else {
             return Err("A flagd file must be a JSON object.".into());
         };
-        let evaluators = match root.get("$evaluators") {
-            Some(Value::Object(map)) => map.clone(),
+        let evaluators = match root.remove("$evaluators") {
+            Some(Value::Object(map)) => map,
             _ => Map::new(),
         };
-        let mut flags = IndexMap::new();
-        for (key, raw) in flag_entries(root.get("flags"))? {
-            let mut raw = raw.clone();
-            inline_refs(&mut raw, &evaluators, &mut Vec::new(), 0);
-            let flag = parse_flag(&key, &raw)?;
+        let entries = flag_entries(root.remove("flags"))?;
+        let mut flags = FlagMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (key, mut raw) in entries {
+            if !evaluators.is_empty() {
+                inline_refs(&mut raw, &evaluators, &mut Vec::new(), 0);
+            }
+            let flag = parse_flag(&key, raw)?;
             flags.insert(key, flag);
         }
         Ok(Definitions { flags })
@@ -172,7 +211,7 @@ impl Definitions {
         let Some(variant) = variant.or_else(|| flag.default_variant.clone()) else {
             return with_default(Resolution::no_value(Reason::Default));
         };
-        let Some(value) = flag.variants.get(&variant) else {
+        let Some(value) = map_get(&flag.variants, &variant) else {
             let message = format!("Variant '{variant}' not found in flag with key '{flag_key}'");
             return with_default(Resolution::error(ErrorCode::General, message));
         };
@@ -207,7 +246,7 @@ fn pick_variant(
         flag_key,
         timestamp,
     };
-    match evaluate_root(&logic.root, &env) {
+    match evaluate_root(logic, &env) {
         Err(_) => {
             let message = format!("Error evaluating targeting rule for flag '{flag_key}'");
             Err((ErrorCode::General, message))
@@ -219,12 +258,12 @@ fn pick_variant(
 }
 
 /// `flags` as `(key, flag)` pairs: an object, or a list of flags with a `key` each.
-fn flag_entries(flags: Option<&Value>) -> Result<Vec<(String, &Value)>, String> {
+fn flag_entries(flags: Option<Value>) -> Result<Vec<(String, Value)>, String> {
     match flags {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.clone(), v)).collect()),
+        Some(Value::Object(map)) => Ok(map.into_iter().collect()),
         Some(Value::Array(items)) => items
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, flag)| match flag.get("key") {
                 Some(Value::String(key)) => Ok((key.clone(), flag)),
@@ -276,8 +315,8 @@ fn ref_name(value: &Value) -> Option<&str> {
     }
 }
 
-fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
-    let Value::Object(flag) = raw else {
+fn parse_flag(key: &str, raw: Value) -> Result<FlagDefinition, String> {
+    let Value::Object(mut flag) = raw else {
         return Err(format!("Flag '{key}' must be an object."));
     };
     let state = match flag.get("state") {
@@ -290,7 +329,7 @@ fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
             ));
         }
     };
-    let Some(Value::Object(variants)) = flag.get("variants") else {
+    let Some(Value::Object(variants)) = flag.remove("variants") else {
         return Err(format!("Flag '{key}' must have an object of variants."));
     };
     let default_variant = match flag.get("defaultVariant") {
@@ -305,11 +344,11 @@ fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
             ));
         }
     };
-    let targeting = flag.get("targeting").filter(|t| has_targeting(t)).cloned();
+    let targeting = flag.remove("targeting").filter(has_targeting);
     let logic = targeting.as_ref().map(Logic::compile);
     Ok(FlagDefinition {
         state,
-        variants: variants.clone(),
+        variants,
         default_variant,
         targeting,
         logic,

@@ -4,7 +4,7 @@
 //! a `var` reassigns it (so `{"<": [1, {"var": "x"}]}` with `x = "abc"` is `false`, while
 //! `{"<": [{"var": "x"}, 1]}` throws).
 
-use super::logic::{Args, ArithOp, CmpOp, IterOp, ListOp, Node};
+use super::logic::{Args, ArithOp, BucketTable, CmpOp, IterOp, ListOp, Logic, Node};
 use super::ops;
 use super::value::{Env, Lookup, Val, js_compare, loose_eq, strict_eq};
 use std::borrow::Cow;
@@ -26,9 +26,9 @@ pub type EvalResult<'a> = Result<Val<'a>, EvalError>;
 const NAN: EvalError = EvalError("the rule computes a value that is not a number");
 const INVALID: EvalError = EvalError("an operator got invalid arguments");
 
-pub(crate) fn evaluate_root<'a>(node: &'a Node, env: &'a Env<'a>) -> EvalResult<'a> {
-    let mut evaluator = Evaluator::new(false);
-    evaluator.eval(node, &Val::Root(env))
+pub(crate) fn evaluate_root<'a>(logic: &'a Logic, env: &'a Env<'a>) -> EvalResult<'a> {
+    let mut evaluator = Evaluator::new(false, logic.track_prev);
+    evaluator.eval(&logic.root, &Val::Root(env))
 }
 
 pub(crate) struct Evaluator<'a> {
@@ -37,13 +37,17 @@ pub(crate) struct Evaluator<'a> {
     /// Running as json-logic-engine's interpreter (constants, short `if`s), which differs from
     /// its compiled code in a few places: `cat` skips null, `var` defaults only undefined.
     interpreted: bool,
+    /// Whether some comparison can see `prev` reassigned by its own operands; when none can,
+    /// `prev` is never read and is not kept.
+    track_prev: bool,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(interpreted: bool) -> Self {
+    pub fn new(interpreted: bool, track_prev: bool) -> Self {
         Self {
             prev: Val::Null,
             interpreted,
+            track_prev,
         }
     }
 
@@ -77,12 +81,15 @@ impl<'a> Evaluator<'a> {
             Node::Reduce(selector, body, init) => {
                 self.reduce(selector, body, init.as_deref(), scope)
             }
+            Node::Fractional { bucket, table } => {
+                self.fractional_fixed(bucket.as_deref(), table.as_ref(), scope)
+            }
             Node::Fail(message) => Err(EvalError(message)),
         }
     }
 
     fn set_prev(&mut self, v: &Val<'a>) {
-        if !self.interpreted {
+        if self.track_prev && !self.interpreted {
             self.prev = v.clone();
         }
     }
@@ -97,7 +104,11 @@ impl<'a> Evaluator<'a> {
         if path.is_empty() {
             return Ok(scope.clone());
         }
-        let found = walk(scope, path.iter().map(String::as_str));
+        let found = match (path, scope) {
+            // The common case: one attribute of the context.
+            ([key], Val::Root(_)) => scope.get(key),
+            _ => walk(scope, path.iter().map(String::as_str)),
+        };
         let value = match found {
             Lookup::Found(Val::Null) if self.interpreted => Val::Null,
             Lookup::Found(Val::Null) | Lookup::Undefined => match default {
@@ -225,23 +236,33 @@ impl<'a> Evaluator<'a> {
             return Err(INVALID);
         };
         // ((prev = A) OP compareCheck(B, prev)): B may reassign prev before the check reads it.
+        // Where no operand can (`track_prev` off), prev is simply the left operand.
         let a = self.eval(first, scope)?;
-        self.prev = a.clone();
-        let b = self.eval(second, scope)?;
-        let checked = compare_check(&b, &self.prev, strict)?;
+        let checked = if self.track_prev {
+            self.prev = a.clone();
+            let b = self.eval(second, scope)?;
+            compare_check(&b, &self.prev, strict)?
+        } else {
+            compare_check(&self.eval(second, scope)?, &a, strict)?
+        };
         let holds = apply(op, &a, &checked);
         if items.len() == 2 || !holds {
             return Ok(Val::Bool(holds));
         }
-        self.prev = checked;
+        let mut left = checked;
+        self.set_prev(&left);
         for item in items.get(2..).unwrap_or(&[]) {
-            let left = self.prev.clone();
             let v = self.eval(item, scope)?;
-            let checked = compare_check(&v, &self.prev, strict)?;
-            self.prev = checked.clone();
+            let checked = if self.track_prev {
+                compare_check(&v, &self.prev, strict)?
+            } else {
+                compare_check(&v, &left, strict)?
+            };
+            self.set_prev(&checked);
             if !apply(op, &left, &checked) {
                 return Ok(Val::Bool(false));
             }
+            left = checked;
         }
         Ok(Val::Bool(true))
     }
@@ -359,13 +380,6 @@ impl<'a> Evaluator<'a> {
     }
 
     fn list(&mut self, op: ListOp, args: &'a Args, scope: &Val<'a>) -> EvalResult<'a> {
-        if op == ListOp::Fractional
-            && !self.interpreted
-            && let Args::List(items) = args
-            && let Some(Node::Cat(parts)) = items.first()
-        {
-            return self.fractional_cat(parts, items.get(1..).unwrap_or(&[]), scope);
-        }
         match args {
             Args::List(items) if items.len() <= 4 => {
                 let mut buf = [Val::Null, Val::Null, Val::Null, Val::Null];
@@ -423,49 +437,48 @@ impl<'a> Evaluator<'a> {
         ops::fractional(&[flag_key.as_bytes(), key.as_bytes()], args)
     }
 
-    /// `fractional` whose bucket value is a `cat`: hashes the pieces without joining them.
-    fn fractional_cat(
+    /// A prepared `fractional`: a `cat` bucket value is hashed piece by piece, never joined.
+    fn fractional_fixed(
         &mut self,
-        parts: &'a [Node],
-        entries: &'a [Node],
+        bucket: Option<&'a Node>,
+        table: Option<&'a BucketTable>,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
-        if parts.len() > 4 {
-            let joined = self.cat(parts, scope)?;
-            let entries = entries
-                .iter()
-                .map(|i| self.eval(i, scope))
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(match joined {
-                Val::Str(s) => ops::fractional(&[s.as_bytes()], &entries),
-                _ => Val::Null,
-            });
-        }
-        let mut pieces: [Cow<'a, str>; 4] = Default::default();
-        for (slot, part) in pieces.iter_mut().zip(parts) {
-            *slot = self.eval(part, scope)?.to_js_string();
-        }
-        let mut buf = [Val::Null, Val::Null, Val::Null, Val::Null];
-        let values: Vec<Val<'a>>;
-        let entries: &[Val<'a>] = if entries.len() <= 4 {
-            for (slot, item) in buf.iter_mut().zip(entries) {
-                *slot = self.eval(item, scope)?;
+        match bucket {
+            Some(Node::Cat(parts)) if !self.interpreted && parts.len() <= 4 => {
+                let mut pieces: [Cow<'a, str>; 4] = Default::default();
+                for (slot, part) in pieces.iter_mut().zip(parts) {
+                    *slot = self.eval(part, scope)?.to_js_string();
+                }
+                let Some(table) = table else {
+                    return Ok(Val::Null);
+                };
+                let [a, b, c, d] = &pieces;
+                Ok(ops::pick(
+                    &[a.as_bytes(), b.as_bytes(), c.as_bytes(), d.as_bytes()],
+                    table,
+                ))
             }
-            buf.get(..entries.len()).unwrap_or(&[])
-        } else {
-            values = entries
-                .iter()
-                .map(|i| self.eval(i, scope))
-                .collect::<Result<Vec<_>, _>>()?;
-            &values
-        };
-        let bytes: [&[u8]; 4] = [
-            pieces[0].as_bytes(),
-            pieces[1].as_bytes(),
-            pieces[2].as_bytes(),
-            pieces[3].as_bytes(),
-        ];
-        Ok(ops::fractional(&bytes, entries))
+            Some(node) => {
+                let value = self.eval(node, scope)?;
+                match (value, table) {
+                    (Val::Str(s), Some(table)) => Ok(ops::pick(&[s.as_bytes()], table)),
+                    _ => Ok(Val::Null),
+                }
+            }
+            None => {
+                let (Some(table), Some(flag_key)) = (table, flagd_flag_key(scope)) else {
+                    return Ok(Val::Null);
+                };
+                match scope.get("targetingKey") {
+                    Lookup::Found(v) if v.js_truthy() => Ok(ops::pick(
+                        &[flag_key.as_bytes(), v.to_js_string().as_bytes()],
+                        table,
+                    )),
+                    _ => Ok(Val::Null),
+                }
+            }
+        }
     }
 
     fn iterate(

@@ -14,6 +14,8 @@ const MAX_DEPTH: usize = 200;
 #[derive(Debug, Clone)]
 pub struct Logic {
     pub(crate) root: Node,
+    /// See `Evaluator::track_prev`.
+    pub(crate) track_prev: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +126,22 @@ pub(crate) enum Node {
     List(ListOp, Args),
     Iter(IterOp, Box<Node>, Box<Node>),
     Reduce(Box<Node>, Box<Node>, Option<Box<Node>>),
+    /// `fractional` with literal buckets, prepared once (`None`: they are invalid, the result is
+    /// always null). `bucket` is the bucket-value expression (a `cat` or a literal string), or
+    /// `None` for flagd's `flagKey + targetingKey` shorthand.
+    Fractional {
+        bucket: Option<Box<Node>>,
+        table: Option<BucketTable>,
+    },
     /// Always throws when evaluated (a malformed use that json-logic-engine accepts at build).
     Fail(&'static str),
+}
+
+/// `fractional`'s `[variant, weight]` list, validated, with its total weight.
+#[derive(Debug, Clone)]
+pub(crate) struct BucketTable {
+    pub entries: Vec<(Value, u64)>,
+    pub total: u64,
 }
 
 impl Logic {
@@ -133,9 +149,9 @@ impl Logic {
     /// sub-expressions that throw are errors, as json-logic-engine's `build` reports them (flagd
     /// then answers PARSE_ERROR for the flag).
     pub fn compile(rule: &Value) -> Result<Logic, String> {
-        Ok(Logic {
-            root: compile_node(rule, 0)?,
-        })
+        let root = compile_node(rule, 0)?;
+        let track_prev = needs_prev(&root);
+        Ok(Logic { root, track_prev })
     }
 
     /// Evaluates against `ctx`, with `$flagd.flagKey` and `$flagd.timestamp` set as flagd-core
@@ -151,7 +167,7 @@ impl Logic {
             flag_key,
             timestamp,
         };
-        evaluate_root(&self.root, &env)
+        evaluate_root(self, &env)
             .map(|v| v.to_value())
             .map_err(|e| e.to_string())
     }
@@ -170,6 +186,10 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
         return Err(format!("The rule nests deeper than {MAX_DEPTH} levels."));
     }
     match rule {
+        // A list of plain values is a literal: no need to look into it.
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            Ok(Node::Const(rule.clone()))
+        }
         Value::Array(items) => {
             let nodes = items
                 .iter()
@@ -288,7 +308,7 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "starts_with" => Node::List(ListOp::StartsWith, compile_args(arg, depth)?),
         "ends_with" => Node::List(ListOp::EndsWith, compile_args(arg, depth)?),
         "sem_ver" => Node::List(ListOp::SemVer, compile_args(arg, depth)?),
-        "fractional" => Node::List(ListOp::Fractional, compile_args(arg, depth)?),
+        "fractional" => compile_fractional(compile_args(arg, depth)?),
         other => return Err(format!("'{other}' is not a known operator.")),
     };
     Ok(node)
@@ -335,6 +355,9 @@ fn compile_var(arg: &Value, depth: usize) -> Result<Node, String> {
 
 /// json-logic-engine's `splitPath`: `.` separates, `\.` is a literal dot, `\\` a backslash.
 pub(crate) fn split_path(s: &str) -> Vec<String> {
+    if !s.is_empty() && !s.contains(['.', '\\']) {
+        return vec![s.to_owned()];
+    }
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut chars = s.chars().peekable();
@@ -461,6 +484,37 @@ fn compile_cat(arg: &Value, depth: usize) -> Result<Node, String> {
     }
 }
 
+/// Prepares `fractional` when its bucket list is literal and whether the first argument is the
+/// bucket value is known without evaluating it (a `cat` is always a string).
+fn compile_fractional(args: Args) -> Node {
+    let Args::List(mut items) = args else {
+        return Node::List(ListOp::Fractional, args);
+    };
+    let has_bucket = match items.first() {
+        Some(Node::Cat(_) | Node::Const(Value::String(_))) => true,
+        Some(Node::Const(_)) => false,
+        _ => return Node::List(ListOp::Fractional, Args::List(items)),
+    };
+    let entries = items.get(usize::from(has_bucket)..).unwrap_or(&[]);
+    if !entries.iter().all(is_const) {
+        return Node::List(ListOp::Fractional, Args::List(items));
+    }
+    let values: Vec<Val<'_>> = entries
+        .iter()
+        .map(|n| match n {
+            Node::Const(v) => Val::from_json(v),
+            _ => Val::Null,
+        })
+        .collect();
+    let table = super::ops::bucket_table(&values);
+    let bucket = if has_bucket {
+        Some(Box::new(items.swap_remove(0)))
+    } else {
+        None
+    };
+    Node::Fractional { bucket, table }
+}
+
 fn compile_iter(op: &str, kind: IterOp, arg: &Value, depth: usize) -> Result<Node, String> {
     let Value::Array(items) = arg else {
         return Err(format!("'{op}' needs a list and an expression."));
@@ -492,6 +546,7 @@ fn is_foldable(node: &Node) -> bool {
         | Node::Var { .. }
         | Node::VarDyn(_)
         | Node::MissingSome { .. }
+        | Node::Fractional { .. }
         | Node::Fail(_) => false,
         Node::Array(items)
         | Node::If(items)
@@ -527,7 +582,7 @@ fn body_is_deterministic(node: &Node) -> bool {
         Node::Const(_) | Node::Var { .. } | Node::Fail(_) => true,
         Node::VarDyn(args) => args_ok(args),
         Node::List(op, args) => op.is_deterministic() && args_ok(args),
-        Node::MissingSome { .. } => false,
+        Node::MissingSome { .. } | Node::Fractional { .. } => false,
         Node::Array(items)
         | Node::If(items)
         | Node::IfShort(items)
@@ -561,12 +616,74 @@ fn fold(node: Node) -> Result<Node, String> {
         flag_key: "",
         timestamp: 0,
     };
-    let mut evaluator = Evaluator::new(true);
+    let mut evaluator = Evaluator::new(true, false);
     let scope = Val::Root(&env);
     let value = evaluator
         .eval(&node, &scope)
         .map_err(|e| format!("A constant part of the rule fails: {e}."))?;
     Ok(Node::Const(value.to_value()))
+}
+
+/// Calls `f` on each direct sub-expression.
+fn for_each_child<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node)) {
+    let mut args = |args: &'n Args| match args {
+        Args::List(items) => items.iter().for_each(&mut *f),
+        Args::One(n) => f(n),
+    };
+    match node {
+        Node::Const(_) | Node::Fail(_) => {}
+        Node::Var { default, .. } => default.iter().for_each(|d| f(d)),
+        Node::VarDyn(a) | Node::List(_, a) => args(a),
+        Node::MissingSome { need, options } => {
+            f(need);
+            f(options);
+        }
+        Node::Array(items)
+        | Node::If(items)
+        | Node::IfShort(items)
+        | Node::And(items)
+        | Node::Or(items)
+        | Node::Coalesce(items)
+        | Node::Cmp(_, items)
+        | Node::Arith(_, items)
+        | Node::Cat(items) => items.iter().for_each(f),
+        Node::Not(n) | Node::NotNot(n) | Node::ArithDyn(_, n) | Node::CatDyn(n) => f(n),
+        Node::Iter(_, s, b) => {
+            f(s);
+            f(b);
+        }
+        Node::Reduce(s, b, i) => {
+            f(s);
+            f(b);
+            i.iter().for_each(|i| f(i));
+        }
+        Node::Fractional { bucket, .. } => bucket.iter().for_each(|b| f(b)),
+    }
+}
+
+/// Whether evaluating `node` may assign json-logic-engine's `prev` (over-approximated).
+fn assigns_prev(node: &Node) -> bool {
+    let direct = match node {
+        Node::Var { path, .. } => !path.is_empty(),
+        Node::And(_) | Node::Or(_) | Node::Cmp(..) | Node::MissingSome { .. } => true,
+        Node::ArithDyn(op, _) => matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Div),
+        Node::Iter(op, ..) => *op == IterOp::All,
+        _ => false,
+    };
+    let mut any = direct;
+    for_each_child(node, &mut |child| any = any || assigns_prev(child));
+    any
+}
+
+/// Whether some comparison has an operand after the first that may reassign `prev`.
+fn needs_prev(node: &Node) -> bool {
+    let here = match node {
+        Node::Cmp(_, items) => items.iter().skip(1).any(assigns_prev),
+        _ => false,
+    };
+    let mut any = here;
+    for_each_child(node, &mut |child| any = any || needs_prev(child));
+    any
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::eval::{EvalError, EvalResult};
 use super::js;
+use super::logic::BucketTable;
 use super::value::{Val, strict_eq, strict_eq_json};
 use crate::bucket::murmur3_x86_32;
 use crate::semver::{Version, parse_flagd};
@@ -96,6 +97,41 @@ pub fn fractional<'a>(pieces: &[&[u8]], entries: &[Val<'a>]) -> Val<'a> {
             if sum > bucket {
                 return variant;
             }
+        }
+    }
+    Val::Null
+}
+
+/// Validates a literal bucket list once (`None`: `fractional` gives null whatever the value).
+pub fn bucket_table(entries: &[Val<'_>]) -> Option<BucketTable> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut table = Vec::with_capacity(entries.len());
+    let mut total = 0.0f64;
+    for entry in entries {
+        let (variant, weight) = bucket_entry(entry)?;
+        total += weight;
+        table.push((variant.to_value(), weight as u64)); // ok: integral, checked below
+    }
+    if total > MAX_TOTAL_WEIGHT {
+        return None;
+    }
+    Some(BucketTable {
+        entries: table,
+        total: total as u64,
+    }) // ok: ≤ 2^31 - 1
+}
+
+/// The variant of a prepared table for the bucket value formed by `pieces`.
+pub fn pick<'a>(pieces: &[&[u8]], table: &'a BucketTable) -> Val<'a> {
+    let hash = murmur3_x86_32(pieces, 0);
+    let bucket = (u64::from(hash) * table.total) >> 32;
+    let mut sum = 0u64;
+    for (variant, weight) in &table.entries {
+        sum += weight;
+        if sum > bucket {
+            return Val::from_json(variant);
         }
     }
     Val::Null

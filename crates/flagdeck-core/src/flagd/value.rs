@@ -140,14 +140,14 @@ impl<'a> Val<'a> {
             Val::Null => return Lookup::Undefined,
             Val::Root(env) => match key {
                 "$flagd" => Some(Val::Flagd(env)),
-                _ => env.ctx.get(key).map(Val::from_json),
+                _ => map_get(env.ctx, key).map(Val::from_json),
             },
             Val::Flagd(env) => match key {
                 "flagKey" => Some(Val::Str(Cow::Borrowed(env.flag_key))),
                 "timestamp" => Some(Val::Num(env.timestamp as f64)),
                 _ => None,
             },
-            Val::Json(Value::Object(map)) => map.get(key).map(Val::from_json),
+            Val::Json(Value::Object(map)) => map_get(map, key).map(Val::from_json),
             Val::Json(Value::Array(_)) | Val::Arr(_) => self.index_or_length(key),
             Val::Acc(pair) => match key {
                 "accumulator" => Some(pair.0.clone()),
@@ -244,6 +244,15 @@ impl<'a> Val<'a> {
             Val::Proto => Value::Object(Map::new()),
         }
     }
+}
+
+/// A key's value in a JSON object. Contexts and variant lists are small, where comparing keys
+/// beats hashing them.
+pub fn map_get<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
+    if map.len() <= 12 {
+        return map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+    }
+    map.get(key)
 }
 
 fn flagd_object(env: &Env<'_>) -> Value {
