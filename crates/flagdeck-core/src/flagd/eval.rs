@@ -4,7 +4,7 @@
 //! a `var` reassigns it (so `{"<": [1, {"var": "x"}]}` with `x = "abc"` is `false`, while
 //! `{"<": [{"var": "x"}, 1]}` throws).
 
-use super::logic::{Args, ArithOp, BucketTable, CmpOp, IterOp, ListOp, Logic, Node};
+use super::logic::{Args, ArithOp, BucketTable, CmpOp, FlagdProp, IterOp, ListOp, Logic, Node};
 use super::ops;
 use super::value::{Env, Lookup, Val, js_compare, loose_eq, strict_eq};
 use std::borrow::Cow;
@@ -61,7 +61,11 @@ impl<'a> Evaluator<'a> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Val::Arr(Rc::new(values)))
             }
-            Node::Var { path, default } => self.var(path, default.as_deref(), scope),
+            Node::Var {
+                path,
+                default,
+                flagd,
+            } => self.var(path, default.as_deref(), *flagd, scope),
             Node::VarDyn(args) => self.var_dyn(args, scope),
             Node::MissingSome { need, options } => self.missing_some(need, options, scope),
             Node::If(items) => self.if_chain(items, scope),
@@ -99,14 +103,21 @@ impl<'a> Evaluator<'a> {
         &mut self,
         path: &'a [String],
         default: Option<&'a Node>,
+        flagd: Option<FlagdProp>,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
         if path.is_empty() {
             return Ok(scope.clone());
         }
-        let found = match (path, scope) {
+        let found = match (flagd, path, scope) {
+            (Some(FlagdProp::FlagKey), _, Val::Root(env)) => {
+                Lookup::Found(Val::Str(Cow::Borrowed(env.flag_key)))
+            }
+            (Some(FlagdProp::Timestamp), _, Val::Root(env)) => {
+                Lookup::Found(Val::Num(env.timestamp as f64))
+            }
             // The common case: one attribute of the context.
-            ([key], Val::Root(_)) => scope.get(key),
+            (_, [key], Val::Root(_)) => scope.get(key),
             _ => walk(scope, path.iter().map(String::as_str)),
         };
         let value = match found {
@@ -380,6 +391,17 @@ impl<'a> Evaluator<'a> {
     }
 
     fn list(&mut self, op: ListOp, args: &'a Args, scope: &Val<'a>) -> EvalResult<'a> {
+        // The common two-argument operators, without a list.
+        if let (ListOp::In | ListOp::StartsWith | ListOp::EndsWith, Args::List(items)) = (op, args)
+            && let [first, second] = items.as_slice()
+        {
+            let a = self.eval(first, scope)?;
+            let b = self.eval(second, scope)?;
+            return match op {
+                ListOp::In => ops::includes(&a, &b),
+                _ => Ok(ops::affix_pair(&a, &b, op == ListOp::StartsWith)),
+            };
+        }
         match args {
             Args::List(items) if items.len() <= 4 => {
                 let mut buf = [Val::Null, Val::Null, Val::Null, Val::Null];
@@ -454,10 +476,8 @@ impl<'a> Evaluator<'a> {
                     return Ok(Val::Null);
                 };
                 let [a, b, c, d] = &pieces;
-                Ok(ops::pick(
-                    &[a.as_bytes(), b.as_bytes(), c.as_bytes(), d.as_bytes()],
-                    table,
-                ))
+                let bytes = [a.as_bytes(), b.as_bytes(), c.as_bytes(), d.as_bytes()];
+                Ok(ops::pick(bytes.get(..parts.len()).unwrap_or(&bytes), table))
             }
             Some(node) => {
                 let value = self.eval(node, scope)?;

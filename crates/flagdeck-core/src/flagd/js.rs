@@ -147,6 +147,20 @@ pub fn number_to_string(f: f64) -> String {
     s
 }
 
+/// String equality without a call to `memcmp` for the short strings rules compare (attribute
+/// names, country codes...), where the call costs more than the comparison.
+#[inline]
+pub fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// JavaScript's string order: by UTF-16 code units.
 pub fn cmp_utf16(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {

@@ -37,6 +37,12 @@ impl CmpOp {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlagdProp {
+    FlagKey,
+    Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ArithOp {
     Add,
     Sub,
@@ -101,6 +107,8 @@ pub(crate) enum Node {
     Var {
         path: Box<[String]>,
         default: Option<Box<Node>>,
+        /// `$flagd.flagKey` / `$flagd.timestamp`, read without walking the path.
+        flagd: Option<FlagdProp>,
     },
     /// `var` whose key is computed.
     VarDyn(Args),
@@ -347,9 +355,15 @@ fn compile_var(arg: &Value, depth: usize) -> Result<Node, String> {
         Some(d) => Some(Box::new(compile_node(d, depth)?)),
         None => None,
     };
+    let flagd = match path.as_slice() {
+        [root, prop] if root == "$flagd" && prop == "flagKey" => Some(FlagdProp::FlagKey),
+        [root, prop] if root == "$flagd" && prop == "timestamp" => Some(FlagdProp::Timestamp),
+        _ => None,
+    };
     Ok(Node::Var {
         path: path.into_boxed_slice(),
         default,
+        flagd,
     })
 }
 

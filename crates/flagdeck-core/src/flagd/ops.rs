@@ -34,10 +34,26 @@ pub fn includes<'a>(needle: &Val<'a>, haystack: &Val<'a>) -> EvalResult<'a> {
 /// `starts_with` / `ends_with`: `null` unless given exactly two strings.
 pub fn affix<'a>(args: &[Val<'a>], starts: bool) -> Val<'a> {
     match args {
-        [Val::Str(s), Val::Str(affix)] if starts => Val::Bool(s.starts_with(affix.as_ref())),
-        [Val::Str(s), Val::Str(affix)] => Val::Bool(s.ends_with(affix.as_ref())),
+        [s, affix] => affix_pair(s, affix, starts),
         _ => Val::Null,
     }
+}
+
+pub fn affix_pair<'a>(s: &Val<'a>, affix: &Val<'a>, starts: bool) -> Val<'a> {
+    let (Val::Str(s), Val::Str(affix)) = (s, affix) else {
+        return Val::Null;
+    };
+    let (s, affix) = (s.as_bytes(), affix.as_bytes());
+    let Some(at) = s.len().checked_sub(affix.len()) else {
+        return Val::Bool(false);
+    };
+    let part = if starts {
+        s.get(..affix.len())
+    } else {
+        s.get(at..)
+    };
+    // Byte slices of valid UTF-8 compare like the strings themselves.
+    Val::Bool(part.is_some_and(|p| p.iter().zip(affix).all(|(x, y)| x == y)))
 }
 
 /// flagd's `sem_ver`: lenient parsing (crate::semver::parse_flagd), `^` and `~` compare only

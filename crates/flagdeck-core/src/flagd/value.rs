@@ -250,7 +250,7 @@ impl<'a> Val<'a> {
 /// beats hashing them.
 pub fn map_get<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
     if map.len() <= 12 {
-        return map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+        return map.iter().find(|(k, _)| js::str_eq(k, key)).map(|(_, v)| v);
     }
     map.get(key)
 }
@@ -320,7 +320,7 @@ pub fn strict_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
         (Val::Null, Val::Null) => true,
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => js::str_eq(x, y),
         _ => same_object(a, b),
     }
 }
@@ -331,7 +331,7 @@ pub fn strict_eq_json(a: &Val<'_>, b: &Value) -> bool {
         (Val::Null, Value::Null) => true,
         (Val::Bool(x), Value::Bool(y)) => x == y,
         (Val::Num(x), Value::Number(y)) => y.as_f64() == Some(*x),
-        (Val::Str(x), Value::String(y)) => x == y,
+        (Val::Str(x), Value::String(y)) => js::str_eq(x, y),
         (Val::Json(x), y) => std::ptr::eq(*x, y),
         _ => false,
     }
@@ -344,7 +344,7 @@ pub fn loose_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
         (Val::Null, _) | (_, Val::Null) => false,
         (x, y) if x.is_object() && y.is_object() => same_object(x, y),
         (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => js::str_eq(x, y),
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Num(x), Val::Str(s)) | (Val::Str(s), Val::Num(x)) => *x == js::str_to_number(s),
         (Val::Bool(x), other) | (other, Val::Bool(x)) => {
