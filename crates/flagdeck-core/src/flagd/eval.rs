@@ -7,6 +7,7 @@
 use super::logic::{Args, ArithOp, BucketTable, CmpOp, FlagdProp, IterOp, ListOp, Logic, Node};
 use super::ops;
 use super::value::{Env, Lookup, Val, js_compare, loose_eq, strict_eq};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -73,8 +74,8 @@ impl<'a> Evaluator<'a> {
             Node::And(items) => self.and_or(items, scope, false),
             Node::Or(items) => self.and_or(items, scope, true),
             Node::Coalesce(items) => self.coalesce(items, scope),
-            Node::Not(n) => Ok(Val::Bool(!self.eval(n, scope)?.truthy())),
-            Node::NotNot(n) => Ok(Val::Bool(self.eval(n, scope)?.truthy())),
+            Node::Not(n) => Ok(Val::Bool(!self.unary_truthy(n, scope)?)),
+            Node::NotNot(n) => Ok(Val::Bool(self.unary_truthy(n, scope)?)),
             Node::Cmp(op, items) => self.compare(*op, items, scope),
             Node::Arith(op, items) => self.arith(*op, items, scope),
             Node::ArithDyn(op, n) => self.arith_dyn(*op, n, scope),
@@ -89,7 +90,17 @@ impl<'a> Evaluator<'a> {
                 self.fractional_fixed(bucket.as_deref(), table.as_ref(), scope)
             }
             Node::Fail(message) => Err(EvalError(message)),
+            Node::BuildError(_) => Err(EvalError("a constant part of the rule fails")),
         }
+    }
+
+    /// The truthiness `!` and `!!` test; the interpreter tests an array's first element.
+    fn unary_truthy(&mut self, node: &'a Node, scope: &Val<'a>) -> Result<bool, EvalError> {
+        let v = self.eval(node, scope)?;
+        if self.interpreted && v.array_len().is_some() {
+            return Ok(v.element(0).is_some_and(|first| first.truthy()));
+        }
+        Ok(v.truthy())
     }
 
     fn set_prev(&mut self, v: &Val<'a>) {
@@ -108,6 +119,9 @@ impl<'a> Evaluator<'a> {
     ) -> EvalResult<'a> {
         if path.is_empty() {
             return Ok(scope.clone());
+        }
+        if self.interpreted && default.is_none() && (path.len() == 2 || path.len() == 3) {
+            return Ok(interpreted_short_path(path, scope));
         }
         let found = match (flagd, path, scope) {
             (Some(FlagdProp::FlagKey), _, Val::Root(env)) => {
@@ -172,9 +186,20 @@ impl<'a> Evaluator<'a> {
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
         let need = self.eval(need, scope)?;
+        let options_node = options;
         let options = self.eval(options, scope)?;
         let keys = options.elements().ok_or(INVALID)?;
-        let missing = missing_keys(&keys, scope);
+        let missing = match options_node {
+            Node::Const(Value::Array(items))
+                if items.len() <= 2
+                    && items
+                        .iter()
+                        .all(|i| i.as_str().is_some_and(|s| !s.contains('.'))) =>
+            {
+                missing_flat(&keys, scope)
+            }
+            _ => missing_keys(&keys, scope),
+        };
         let present = keys.len() as f64 - missing.array_len().unwrap_or(0) as f64;
         self.set_prev(&missing);
         if js_compare(&Val::Num(present), &need) == Some(Ordering::Less) {
@@ -372,6 +397,10 @@ impl<'a> Evaluator<'a> {
     fn cat(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         if let [only] = items {
             let v = self.eval(only, scope)?;
+            // The interpreter passes a single argument's value as the list itself.
+            if self.interpreted && !matches!(only, Node::Const(Value::Array(_)) | Node::Array(_)) {
+                return cat_method(&v);
+            }
             if let Val::Str(_) = v {
                 return Ok(v);
             }
@@ -399,8 +428,20 @@ impl<'a> Evaluator<'a> {
             let b = self.eval(second, scope)?;
             return match op {
                 ListOp::In => ops::includes(&a, &b),
-                _ => Ok(ops::affix_pair(&a, &b, op == ListOp::StartsWith)),
+                _ => {
+                    flagd_context(scope)?;
+                    Ok(ops::affix_pair(&a, &b, op == ListOp::StartsWith))
+                }
             };
+        }
+        if let (ListOp::Missing, Args::List(items)) = (op, args)
+            && flat_keys(items)
+        {
+            let keys = items
+                .iter()
+                .map(|i| self.eval(i, scope))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(missing_flat(&keys, scope));
         }
         match args {
             Args::List(items) if items.len() <= 4 => {
@@ -431,10 +472,10 @@ impl<'a> Evaluator<'a> {
                 args.first().unwrap_or(&Val::Null),
                 args.get(1).unwrap_or(&Val::Null),
             ),
-            ListOp::StartsWith => Ok(ops::affix(args, true)),
-            ListOp::EndsWith => Ok(ops::affix(args, false)),
-            ListOp::SemVer => Ok(ops::sem_ver(args)),
-            ListOp::Fractional => Ok(self.fractional(args, scope)),
+            ListOp::StartsWith => flagd_context(scope).map(|()| ops::affix(args, true)),
+            ListOp::EndsWith => flagd_context(scope).map(|()| ops::affix(args, false)),
+            ListOp::SemVer => flagd_context(scope).map(|()| ops::sem_ver(args)),
+            ListOp::Fractional => flagd_context(scope).map(|()| self.fractional(args, scope)),
             ListOp::Max => ops::extreme(args, true),
             ListOp::Min => ops::extreme(args, false),
             ListOp::Substr => ops::substr(args),
@@ -461,6 +502,17 @@ impl<'a> Evaluator<'a> {
 
     /// A prepared `fractional`: a `cat` bucket value is hashed piece by piece, never joined.
     fn fractional_fixed(
+        &mut self,
+        bucket: Option<&'a Node>,
+        table: Option<&'a BucketTable>,
+        scope: &Val<'a>,
+    ) -> EvalResult<'a> {
+        let result = self.fractional_prepared(bucket, table, scope)?;
+        flagd_context(scope)?;
+        Ok(result)
+    }
+
+    fn fractional_prepared(
         &mut self,
         bucket: Option<&'a Node>,
         table: Option<&'a BucketTable>,
@@ -508,7 +560,20 @@ impl<'a> Evaluator<'a> {
         body: &'a Node,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
+        if self.interpreted && op == IterOp::Filter {
+            // The interpreter computes a constant test first, and reads no input it drops.
+            match body {
+                Node::BuildError(_) => return self.eval(body, scope),
+                Node::Const(test) if !Val::from_json(test).truthy() => {
+                    return Ok(Val::Arr(Rc::new(Vec::new())));
+                }
+                _ => {}
+            }
+        }
         let list = self.eval(selector, scope)?;
+        if self.interpreted {
+            return self.iterate_interpreted(op, list, body);
+        }
         if op == IterOp::All {
             self.set_prev(&list);
             if list.array_len() == Some(0) {
@@ -520,6 +585,40 @@ impl<'a> Evaluator<'a> {
         let result = self.iterate_items(op, items, body);
         self.prev = saved;
         result
+    }
+
+    /// The interpreter's iterators: `all`/`some`/`none` walk anything with a length (a string
+    /// by characters), and a `filter` whose test is a constant keeps or drops the whole input.
+    fn iterate_interpreted(&mut self, op: IterOp, list: Val<'a>, body: &'a Node) -> EvalResult<'a> {
+        if let (IterOp::Filter, Node::Const(test)) = (op, body) {
+            let keep = Val::from_json(test).truthy();
+            return Ok(if keep {
+                list
+            } else {
+                Val::Arr(Rc::new(Vec::new()))
+            });
+        }
+        if !list.js_truthy() {
+            return Ok(match op {
+                IterOp::Map | IterOp::Filter => Val::Arr(Rc::new(Vec::new())),
+                IterOp::All => Val::Bool(false),
+                IterOp::Some => Val::Bool(false),
+                IterOp::None => Val::Bool(true),
+            });
+        }
+        if op == IterOp::All && list.array_len() == Some(0) {
+            return Ok(Val::Bool(false));
+        }
+        let items = match (&list, op) {
+            (_, _) if list.array_len().is_some() => list.elements().unwrap_or_default(),
+            (_, IterOp::Map | IterOp::Filter) => return Err(EvalError("an iterator needs a list")),
+            (Val::Str(s), _) => s
+                .encode_utf16()
+                .map(|u| Val::Str(Cow::Owned(String::from_utf16_lossy(&[u]))))
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.iterate_items(op, items, body)
     }
 
     fn iterate_items(&mut self, op: IterOp, items: Vec<Val<'a>>, body: &'a Node) -> EvalResult<'a> {
@@ -552,6 +651,11 @@ impl<'a> Evaluator<'a> {
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
         let list = self.eval(selector, scope)?;
+        if self.interpreted
+            && let Some(sum) = reduce_sum_idiom(&list, body, init)
+        {
+            return sum;
+        }
         let mut items = iterable(&list)?.into_iter();
         let mut acc = match init {
             Some(node) => check_depth(self.eval(node, scope)?)?,
@@ -574,6 +678,98 @@ impl<'a> Evaluator<'a> {
         self.prev = saved;
         Ok(acc)
     }
+}
+
+/// The interpreter rewrites `reduce` of `accumulator + current` as a sum:
+/// `{"+": [{"+": list}, initial || 0]}`.
+fn reduce_sum_idiom<'a>(
+    list: &Val<'a>,
+    body: &Node,
+    init: Option<&Node>,
+) -> Option<EvalResult<'a>> {
+    let Node::Arith(ArithOp::Add, terms) = body else {
+        return None;
+    };
+    let names: Vec<&str> = terms
+        .iter()
+        .filter_map(|t| match t {
+            Node::Var {
+                path,
+                default: None,
+                ..
+            } if path.len() == 1 => path.first().map(String::as_str),
+            _ => None,
+        })
+        .collect();
+    if terms.len() != 2 || !names.contains(&"accumulator") || !names.contains(&"current") {
+        return None;
+    }
+    let initial = match init {
+        Some(Node::Const(v)) if Val::from_json(v).js_truthy() => Val::from_json(v),
+        Some(Node::Const(_)) | None => Val::Num(0.0),
+        Some(_) => return None,
+    };
+    Some(interpreted_plus(list).and_then(|sum| {
+        let total = sum + coerce_number(&initial)?;
+        non_nan(total)
+    }))
+}
+
+/// The interpreter's `+` applied to one value.
+fn interpreted_plus(v: &Val<'_>) -> Result<f64, EvalError> {
+    if !v.js_truthy() {
+        return Ok(0.0);
+    }
+    let total = match v.elements() {
+        Some(items) => items.iter().map(coerce_number).sum::<Result<f64, _>>()?,
+        None => coerce_number(v)?,
+    };
+    if total.is_nan() { Err(NAN) } else { Ok(total) }
+}
+
+/// The interpreter reads a two- or three-part path as `a && a[x] && a[x][y]`: a falsy step
+/// (`0`, `""`, `false`) is the result itself.
+fn interpreted_short_path<'a>(path: &[String], scope: &Val<'a>) -> Val<'a> {
+    let mut current = scope.clone();
+    for part in path {
+        if !current.js_truthy() {
+            break;
+        }
+        current = match current.get(part) {
+            Lookup::Found(v) => v,
+            Lookup::Undefined | Lookup::Function => return Val::Null,
+        };
+    }
+    current
+}
+
+/// flagd's operators read their logger from the evaluation context, which only the top level
+/// has: inside `map`, `filter`, `all`, `some`, `none` or `reduce` they throw.
+fn flagd_context(scope: &Val<'_>) -> Result<(), EvalError> {
+    match scope {
+        Val::Root(_) => Ok(()),
+        _ => Err(EvalError(
+            "flagd's operators cannot run inside an iteration",
+        )),
+    }
+}
+
+/// `missing` given one or two literal keys without a dot: json-logic-engine compiles these to
+/// plain property reads (no path splitting, `""` is a key like any other).
+fn flat_keys(nodes: &[Node]) -> bool {
+    nodes.len() <= 2
+        && nodes
+            .iter()
+            .all(|n| matches!(n, Node::Const(Value::String(s)) if !s.contains('.')))
+}
+
+fn missing_flat<'a>(keys: &[Val<'a>], scope: &Val<'a>) -> Val<'a> {
+    let missing = keys
+        .iter()
+        .filter(|k| !scope.js_truthy() || matches!(scope.get(&k.to_js_string()), Lookup::Undefined))
+        .cloned()
+        .collect();
+    Val::Arr(Rc::new(missing))
 }
 
 /// Follows a split path from `scope`.

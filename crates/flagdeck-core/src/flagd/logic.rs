@@ -141,6 +141,8 @@ pub(crate) enum Node {
         bucket: Option<Box<Node>>,
         table: Option<BucketTable>,
     },
+    /// A constant part that throws: a build error, unless nothing ever evaluates it.
+    BuildError(String),
     /// Always throws when evaluated (a malformed use that json-logic-engine accepts at build).
     Fail(&'static str),
 }
@@ -158,6 +160,9 @@ impl Logic {
     /// then answers PARSE_ERROR for the flag).
     pub fn compile(rule: &Value) -> Result<Logic, String> {
         let root = compile_node(rule, 0)?;
+        if let Node::BuildError(message) = root {
+            return Err(message);
+        }
         let track_prev = needs_prev(&root);
         Ok(Logic { root, track_prev })
     }
@@ -206,7 +211,7 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
             if nodes.iter().all(is_const) {
                 Ok(Node::Const(rule.clone()))
             } else {
-                Ok(Node::Array(nodes))
+                settle(Node::Array(nodes))
             }
         }
         Value::Object(map) => {
@@ -221,7 +226,7 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
                 ));
             }
             let node = compile_op(op, arg, depth + 1)?;
-            fold(node)
+            settle(node)
         }
         _ => Ok(Node::Const(rule.clone())),
     }
@@ -229,6 +234,11 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
 
 fn is_const(node: &Node) -> bool {
     matches!(node, Node::Const(_))
+}
+
+/// A constant, or a constant that fails.
+fn is_settled(node: &Node) -> bool {
+    matches!(node, Node::Const(_) | Node::BuildError(_))
 }
 
 fn compile_list(arg: &Value, depth: usize) -> Result<Vec<Node>, String> {
@@ -248,13 +258,38 @@ fn compile_args(arg: &Value, depth: usize) -> Result<Args, String> {
 }
 
 /// A lazy method given something other than a list: json-logic-engine throws when it runs it,
-/// at build time when the argument is constant.
-fn lazy_non_list(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
-    let node = compile_node(arg, depth)?;
-    if is_const(&node) {
-        return Err(format!("'{op}' needs a list of arguments."));
+/// at build time when the argument is constant; its arguments are never built.
+fn lazy_non_list(op: &str, arg: &Value) -> Node {
+    malformed_lazy(op, arg, "a list of arguments")
+}
+
+fn malformed_lazy(op: &str, arg: &Value, needs: &str) -> Node {
+    if reads_context(arg) {
+        Node::Fail("invalid arguments")
+    } else {
+        Node::BuildError(format!("'{op}' needs {needs}."))
     }
-    Ok(Node::Fail("invalid arguments"))
+}
+
+/// Whether a raw rule reads the evaluation context anywhere (json-logic-engine's
+/// "not deterministic", over-approximated).
+fn reads_context(rule: &Value) -> bool {
+    match rule {
+        Value::Array(items) => items.iter().any(reads_context),
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            matches!(
+                k.as_str(),
+                "var"
+                    | "missing"
+                    | "missing_some"
+                    | "starts_with"
+                    | "ends_with"
+                    | "sem_ver"
+                    | "fractional"
+            ) || reads_context(v)
+        }),
+        _ => false,
+    }
 }
 
 fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
@@ -277,13 +312,13 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "if" | "?:" => match lazy_list(arg)? {
             Some(args) if args.len() >= 3 => Node::If(args),
             Some(args) => Node::IfShort(args),
-            None => lazy_non_list(op, arg, depth)?,
+            None => lazy_non_list(op, arg),
         },
         "and" | "or" | "??" => match lazy_list(arg)? {
             Some(args) if op == "and" => Node::And(args),
             Some(args) if op == "or" => Node::Or(args),
             Some(args) => Node::Coalesce(args),
-            None => lazy_non_list(op, arg, depth)?,
+            None => lazy_non_list(op, arg),
         },
         "!" | "not" => Node::Not(Box::new(unary_arg(arg, depth)?)),
         "!!" => Node::NotNot(Box::new(unary_arg(arg, depth)?)),
@@ -302,7 +337,7 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "%" => compile_arith(ArithOp::Mod, arg, depth)?,
         "max" => Node::List(ListOp::Max, compile_args(arg, depth)?),
         "min" => Node::List(ListOp::Min, compile_args(arg, depth)?),
-        "in" => Node::List(ListOp::In, compile_args(arg, depth)?),
+        "in" => compile_in(arg, depth)?,
         "substr" => Node::List(ListOp::Substr, compile_args(arg, depth)?),
         "merge" => Node::List(ListOp::Merge, compile_args(arg, depth)?),
         "cat" => compile_cat(arg, depth)?,
@@ -398,6 +433,24 @@ pub(crate) fn split_path(s: &str) -> Vec<String> {
     parts
 }
 
+/// `in` builds only its first two arguments (`(b || []).includes(a)`): further ones are
+/// checked for unknown operators and otherwise ignored.
+fn compile_in(arg: &Value, depth: usize) -> Result<Node, String> {
+    match arg {
+        Value::Array(items) if items.len() > 2 => {
+            for extra in items.iter().skip(2) {
+                compile_node(extra, depth)?;
+            }
+            let first_two = items.iter().take(2).map(|i| compile_node(i, depth));
+            Ok(Node::List(
+                ListOp::In,
+                Args::List(first_two.collect::<Result<_, _>>()?),
+            ))
+        }
+        _ => Ok(Node::List(ListOp::In, compile_args(arg, depth)?)),
+    }
+}
+
 fn compile_missing_some(arg: &Value, depth: usize) -> Result<Node, String> {
     match arg {
         Value::Array(items) => {
@@ -421,17 +474,8 @@ fn compile_cmp(op: &str, c: CmpOp, arg: &Value, depth: usize) -> Result<Node, St
                 .map(|i| compile_node(i, depth))
                 .collect::<Result<_, _>>()?,
         )),
-        Value::Array(items) => {
-            let nodes = items
-                .iter()
-                .map(|i| compile_node(i, depth))
-                .collect::<Result<Vec<_>, _>>()?;
-            if nodes.iter().all(is_const) {
-                return Err(format!("'{op}' needs at least two arguments."));
-            }
-            Ok(Node::Fail("invalid arguments"))
-        }
-        other => lazy_non_list(op, other, depth),
+        Value::Array(_) => Ok(malformed_lazy(op, arg, "at least two arguments")),
+        other => Ok(lazy_non_list(op, other)),
     }
 }
 
@@ -443,9 +487,13 @@ fn compile_arith(op: ArithOp, arg: &Value, depth: usize) -> Result<Node, String>
     };
     match op {
         ArithOp::Sub | ArithOp::Div if items.is_empty() => {
-            return Err("This arithmetic needs an argument.".into());
+            return Ok(Node::BuildError(
+                "This arithmetic needs an argument.".into(),
+            ));
         }
-        ArithOp::Mod if items.len() < 2 => return Err("'%' needs two arguments.".into()),
+        ArithOp::Mod if items.len() < 2 => {
+            return Ok(Node::BuildError("'%' needs two arguments.".into()));
+        }
         _ => {}
     }
     let reciprocal = op == ArithOp::Div && items.len() == 1;
@@ -455,7 +503,9 @@ fn compile_arith(op: ArithOp, arg: &Value, depth: usize) -> Result<Node, String>
     }
     for item in &items {
         let node = compile_node(item, depth)?;
-        check_number_literal(op, nodes.len(), &node, item)?;
+        if let Err(message) = check_number_literal(op, nodes.len(), &node, item) {
+            return Ok(Node::BuildError(message));
+        }
         nodes.push(node);
     }
     Ok(Node::Arith(op, nodes))
@@ -531,7 +581,9 @@ fn compile_fractional(args: Args) -> Node {
 
 fn compile_iter(op: &str, kind: IterOp, arg: &Value, depth: usize) -> Result<Node, String> {
     let Value::Array(items) = arg else {
-        return Err(format!("'{op}' needs a list and an expression."));
+        return Ok(Node::BuildError(format!(
+            "'{op}' needs a list and an expression."
+        )));
     };
     let selector = compile_node(items.first().unwrap_or(&Value::Null), depth)?;
     let body = compile_node(items.get(1).unwrap_or(&Value::Null), depth)?;
@@ -540,7 +592,9 @@ fn compile_iter(op: &str, kind: IterOp, arg: &Value, depth: usize) -> Result<Nod
 
 fn compile_reduce(arg: &Value, depth: usize) -> Result<Node, String> {
     let Value::Array(items) = arg else {
-        return Err("'reduce' needs a list, an expression and an initial value.".into());
+        return Ok(Node::BuildError(
+            "'reduce' needs a list, an expression and an initial value.".into(),
+        ));
     };
     let selector = compile_node(items.first().unwrap_or(&Value::Null), depth)?;
     let body = compile_node(items.get(1).unwrap_or(&Value::Null), depth)?;
@@ -561,6 +615,7 @@ fn is_foldable(node: &Node) -> bool {
         | Node::VarDyn(_)
         | Node::MissingSome { .. }
         | Node::Fractional { .. }
+        | Node::BuildError(_)
         | Node::Fail(_) => false,
         Node::Array(items)
         | Node::If(items)
@@ -570,18 +625,18 @@ fn is_foldable(node: &Node) -> bool {
         | Node::Coalesce(items)
         | Node::Cmp(_, items)
         | Node::Arith(_, items)
-        | Node::Cat(items) => items.iter().all(is_const),
-        Node::Not(n) | Node::NotNot(n) | Node::ArithDyn(_, n) | Node::CatDyn(n) => is_const(n),
+        | Node::Cat(items) => items.iter().all(is_settled),
+        Node::Not(n) | Node::NotNot(n) | Node::ArithDyn(_, n) | Node::CatDyn(n) => is_settled(n),
         Node::List(op, Args::List(items)) => {
-            (op.is_deterministic() && items.iter().all(is_const))
+            (op.is_deterministic() && items.iter().all(is_settled))
                 || (*op == ListOp::Missing && items.is_empty())
         }
-        Node::List(op, Args::One(n)) => op.is_deterministic() && is_const(n),
-        Node::Iter(_, selector, body) => is_const(selector) && body_is_deterministic(body),
+        Node::List(op, Args::One(n)) => op.is_deterministic() && is_settled(n),
+        Node::Iter(_, selector, body) => is_settled(selector) && body_is_deterministic(body),
         Node::Reduce(selector, body, init) => {
-            is_const(selector)
+            is_settled(selector)
                 && body_is_deterministic(body)
-                && init.as_deref().is_none_or(is_const)
+                && init.as_deref().is_none_or(is_settled)
         }
     }
 }
@@ -593,7 +648,7 @@ fn body_is_deterministic(node: &Node) -> bool {
         Args::One(n) => body_is_deterministic(n),
     };
     match node {
-        Node::Const(_) | Node::Var { .. } | Node::Fail(_) => true,
+        Node::Const(_) | Node::Var { .. } | Node::Fail(_) | Node::BuildError(_) => true,
         Node::VarDyn(args) => args_ok(args),
         Node::List(op, args) => op.is_deterministic() && args_ok(args),
         Node::MissingSome { .. } | Node::Fractional { .. } => false,
@@ -620,10 +675,7 @@ fn body_is_deterministic(node: &Node) -> bool {
 
 /// Computes a foldable node now, with json-logic-engine's interpreter (which is what its
 /// `build` uses for constants); a throw is a build error.
-fn fold(node: Node) -> Result<Node, String> {
-    if !is_foldable(&node) {
-        return Ok(node);
-    }
+fn fold(node: Node) -> Node {
     let ctx = Map::new();
     let env = Env {
         ctx: &ctx,
@@ -632,10 +684,32 @@ fn fold(node: Node) -> Result<Node, String> {
     };
     let mut evaluator = Evaluator::new(true, false);
     let scope = Val::Root(&env);
-    let value = evaluator
-        .eval(&node, &scope)
-        .map_err(|e| format!("A constant part of the rule fails: {e}."))?;
-    Ok(Node::Const(value.to_value()))
+    match evaluator.eval(&node, &scope) {
+        Ok(value) => Node::Const(value.to_value()),
+        Err(e) => Node::BuildError(format!("A constant part of the rule fails: {e}.")),
+    }
+}
+
+/// Finishes a node as json-logic-engine's `build` would: constants are computed now (a failure
+/// stays a `BuildError`, which a lazily computed parent may never reach); a node that is
+/// compiled builds its arguments, so a failing constant among them fails the build — except
+/// under an `if` of fewer than three arguments, which the engine leaves to its interpreter.
+fn settle(node: Node) -> Result<Node, String> {
+    if is_foldable(&node) {
+        return Ok(fold(node));
+    }
+    if !matches!(node, Node::IfShort(_) | Node::Fail(_) | Node::BuildError(_)) {
+        let mut failure = None;
+        for_each_child(&node, &mut |child| {
+            if let (None, Node::BuildError(message)) = (&failure, child) {
+                failure = Some(message.clone());
+            }
+        });
+        if let Some(message) = failure {
+            return Err(message);
+        }
+    }
+    Ok(node)
 }
 
 /// Calls `f` on each direct sub-expression.
@@ -645,7 +719,7 @@ fn for_each_child<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node)) {
         Args::One(n) => f(n),
     };
     match node {
-        Node::Const(_) | Node::Fail(_) => {}
+        Node::Const(_) | Node::Fail(_) | Node::BuildError(_) => {}
         Node::Var { default, .. } => default.iter().for_each(|d| f(d)),
         Node::VarDyn(a) | Node::List(_, a) => args(a),
         Node::MissingSome { need, options } => {
