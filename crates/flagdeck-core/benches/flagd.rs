@@ -100,6 +100,18 @@ fn load(c: &mut Criterion) {
     group.bench_function("10k_flags", |b| {
         b.iter_with_large_drop(|| Definitions::parse(black_box(&text)))
     });
+    // Loading, then preparing every flag's targeting (which `parse` leaves to first use).
+    group.bench_function("10k_flags_all_compiled", |b| {
+        b.iter_with_large_drop(|| {
+            let defs = Definitions::parse(black_box(&text));
+            if let Ok(defs) = &defs {
+                for key in defs.flag_keys() {
+                    black_box(defs.flag(key).and_then(|f| f.logic()).is_some());
+                }
+            }
+            defs
+        })
+    });
     // The floor: serde_json alone parsing the same text into a `Value`.
     group.bench_function("10k_flags_json_only", |b| {
         b.iter_with_large_drop(|| serde_json::from_str::<Value>(black_box(&text)).is_ok())

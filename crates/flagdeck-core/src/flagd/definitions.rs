@@ -10,6 +10,7 @@ use crate::resolution::{ErrorCode, Reason, Resolution};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// The type an application asks for (OpenFeature's typed resolvers).
 ///
@@ -61,7 +62,9 @@ pub struct FlagDefinition {
     /// The targeting with every `$ref` replaced, when the flag has one.
     targeting: Option<Value>,
     /// The prepared targeting, or why it could not be prepared (PARSE_ERROR when resolved).
-    logic: Option<Result<Logic, String>>,
+    /// Prepared on first use: loading a large file stays fast, and a flag nobody asks for
+    /// costs nothing more.
+    logic: OnceLock<Result<Logic, String>>,
 }
 
 impl FlagDefinition {
@@ -82,11 +85,12 @@ impl FlagDefinition {
         self.targeting.as_ref()
     }
 
-    /// The prepared targeting: `None` without targeting, `Err` when it does not compile.
+    /// The prepared targeting: `None` without targeting, `Err` when it does not compile
+    /// (compiled on the first call).
     pub fn logic(&self) -> Option<Result<&Logic, &str>> {
-        self.logic
-            .as_ref()
-            .map(|r| r.as_ref().map_err(String::as_str))
+        let targeting = self.targeting.as_ref()?;
+        let prepared = self.logic.get_or_init(|| Logic::compile(targeting));
+        Some(prepared.as_ref().map_err(String::as_str))
     }
 }
 
@@ -143,16 +147,9 @@ impl Definitions {
     /// nested references included; a reference to an unknown evaluator is left as it is and
     /// fails to compile (PARSE_ERROR), as in flagd-core.
     pub fn parse(text: &str) -> Result<Definitions, String> {
-        let doc: Value =
-            serde_json::from_str(text).map_err(|e| format!("The file is not valid JSON: {e}."))?;
-        let Value::Object(mut root) = doc else {
-            return Err("A flagd file must be a JSON object.".into());
-        };
-        let evaluators = match root.remove("$evaluators") {
-            Some(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        let entries = flag_entries(root.remove("flags"))?;
+        let doc = super::document::read(text)?;
+        let evaluators = doc.evaluators;
+        let entries = doc.flags?;
         let mut flags = FlagMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (key, mut raw) in entries {
             if !evaluators.is_empty() {
@@ -233,7 +230,7 @@ fn pick_variant(
     ctx: &Map<String, Value>,
     timestamp: i64,
 ) -> Result<(Option<String>, Reason), (ErrorCode, String)> {
-    let logic = match &flag.logic {
+    let logic = match flag.logic() {
         None => return Ok((None, Reason::Static)),
         Some(Err(_)) => {
             let message = format!("Invalid targeting configuration for flag '{flag_key}'");
@@ -254,23 +251,6 @@ fn pick_variant(
         Ok(Val::Null) => Ok((None, Reason::Default)),
         // `toString()` of the result: booleans "true"/"false", numbers as JavaScript prints them.
         Ok(v) => Ok((Some(v.to_js_string().into_owned()), Reason::TargetingMatch)),
-    }
-}
-
-/// `flags` as `(key, flag)` pairs: an object, or a list of flags with a `key` each.
-fn flag_entries(flags: Option<Value>) -> Result<Vec<(String, Value)>, String> {
-    match flags {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => Ok(map.into_iter().collect()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, flag)| match flag.get("key") {
-                Some(Value::String(key)) => Ok((key.clone(), flag)),
-                _ => Err(format!("Flag number {} of the list has no \"key\".", i + 1)),
-            })
-            .collect(),
-        Some(_) => Err("\"flags\" must be an object of flags.".into()),
     }
 }
 
@@ -345,13 +325,12 @@ fn parse_flag(key: &str, raw: Value) -> Result<FlagDefinition, String> {
         }
     };
     let targeting = flag.remove("targeting").filter(has_targeting);
-    let logic = targeting.as_ref().map(Logic::compile);
     Ok(FlagDefinition {
         state,
         variants,
         default_variant,
         targeting,
-        logic,
+        logic: OnceLock::new(),
     })
 }
 

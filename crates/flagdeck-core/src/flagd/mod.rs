@@ -35,6 +35,7 @@
 //! disagree in 0.5% of cases, all in the places above.
 
 mod definitions;
+mod document;
 mod eval;
 mod js;
 mod logic;

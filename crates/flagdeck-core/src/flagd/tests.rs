@@ -79,6 +79,13 @@ fn matches_flagd_core_on_random_rules() {
 }
 
 #[test]
+fn prepared_rules_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Logic>();
+    assert_send_sync::<Definitions>();
+}
+
+#[test]
 fn unknown_operators_and_multi_key_objects_do_not_compile() {
     for bad in [
         json!({"foo": [1]}),
