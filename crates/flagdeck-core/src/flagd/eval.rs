@@ -103,6 +103,7 @@ impl<'a> Evaluator<'a> {
         Ok(v.truthy())
     }
 
+    #[inline(always)]
     fn set_prev(&mut self, v: &Val<'a>) {
         if self.track_prev && !self.interpreted {
             self.prev = v.clone();
@@ -213,7 +214,7 @@ impl<'a> Evaluator<'a> {
         let mut pairs = items.chunks_exact(2);
         for pair in &mut pairs {
             if let [condition, then] = pair
-                && self.eval(condition, scope)?.truthy()
+                && self.test(condition, scope)?
             {
                 return self.eval(then, scope);
             }
@@ -221,6 +222,36 @@ impl<'a> Evaluator<'a> {
         match pairs.remainder() {
             [otherwise] => self.eval(otherwise, scope),
             _ => Ok(Val::Null),
+        }
+    }
+
+    /// The truthiness of a condition, without building the values of `and`, `or` and `!` (the
+    /// truthiness of `and` is that all its operands are truthy, and so on). Only where `prev`
+    /// is not tracked: those operators assign it.
+    fn test(&mut self, node: &'a Node, scope: &Val<'a>) -> Result<bool, EvalError> {
+        if self.track_prev || self.interpreted {
+            return Ok(self.eval(node, scope)?.truthy());
+        }
+        match node {
+            Node::And(items) if !items.is_empty() => {
+                for item in items {
+                    if !self.test(item, scope)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Node::Or(items) if !items.is_empty() => {
+                for item in items {
+                    if self.test(item, scope)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Node::Not(n) => Ok(!self.test(n, scope)?),
+            Node::NotNot(n) => self.test(n, scope),
+            _ => Ok(self.eval(node, scope)?.truthy()),
         }
     }
 

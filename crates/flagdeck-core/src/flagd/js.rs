@@ -120,7 +120,7 @@ pub fn write_number(out: &mut String, f: f64) {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(n as usize);
+        let (int, frac) = digits.split_at_checked(n as usize).unwrap_or((&digits, ""));
         out.push_str(int);
         out.push('.');
         out.push_str(frac);
@@ -130,7 +130,7 @@ pub fn write_number(out: &mut String, f: f64) {
         out.push_str(&digits);
     } else {
         let e = n - 1;
-        let (first, rest) = digits.split_at(1);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');

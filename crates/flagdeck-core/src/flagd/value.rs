@@ -113,6 +113,7 @@ impl<'a> Val<'a> {
     }
 
     /// Plain JavaScript truthiness (`!x`).
+    #[inline]
     pub fn js_truthy(&self) -> bool {
         match self {
             Val::Null => false,
@@ -124,6 +125,7 @@ impl<'a> Val<'a> {
     }
 
     /// json-logic-engine's `truthy`: also `[]` and `{}` are false.
+    #[inline]
     pub fn truthy(&self) -> bool {
         match self {
             Val::Json(Value::Array(a)) => !a.is_empty(),
