@@ -151,9 +151,10 @@ impl Definitions {
         let evaluators = doc.evaluators;
         let entries = doc.flags?;
         let mut flags = FlagMap::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut inliner = Inliner::new(&evaluators);
         for (key, mut raw) in entries {
             if !evaluators.is_empty() {
-                inline_refs(&mut raw, &evaluators, &mut Vec::new(), 0);
+                inliner.inline(&mut raw);
             }
             let flag = parse_flag(&key, raw)?;
             flags.insert(key, flag);
@@ -254,37 +255,60 @@ fn pick_variant(
     }
 }
 
+/// How many JSON values a file may gain by inlining evaluators: evaluators that reference each
+/// other twice over would otherwise grow exponentially. Beyond it references stay as they are
+/// (those flags answer PARSE_ERROR). Ten thousand flags inlining a few evaluators stay far
+/// below it.
+const INLINE_BUDGET: usize = 4_000_000;
+
 /// Replaces `{"$ref": name}` by the evaluator `name`, recursively; a reference inside its own
 /// expansion (a cycle) is left as it is.
-fn inline_refs(
-    value: &mut Value,
-    evaluators: &Map<String, Value>,
-    stack: &mut Vec<String>,
-    depth: usize,
-) {
-    if depth > 256 {
-        return;
+struct Inliner<'e> {
+    evaluators: &'e Map<String, Value>,
+    stack: Vec<&'e str>,
+    budget: usize,
+}
+
+impl<'e> Inliner<'e> {
+    fn new(evaluators: &'e Map<String, Value>) -> Self {
+        Self {
+            evaluators,
+            stack: Vec::new(),
+            budget: INLINE_BUDGET,
+        }
     }
-    if let Some(name) = ref_name(value)
-        && let Some(body) = evaluators.get(name)
-        && !stack.iter().any(|s| s == name)
-    {
-        let name = name.to_owned();
-        let mut body = body.clone();
-        stack.push(name);
-        inline_refs(&mut body, evaluators, stack, depth + 1);
-        stack.pop();
-        *value = body;
-        return;
+
+    fn inline(&mut self, value: &mut Value) {
+        if self.stack.len() > 64 {
+            return;
+        }
+        if let Some(name) = ref_name(value)
+            && let Some((name, body)) = self.evaluators.get_key_value(name)
+            && !self.stack.contains(&name.as_str())
+            && let Some(rest) = self.budget.checked_sub(json_size(body))
+        {
+            self.budget = rest;
+            let mut body = body.clone();
+            self.stack.push(name);
+            self.inline(&mut body);
+            self.stack.pop();
+            *value = body;
+            return;
+        }
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(|i| self.inline(i)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.inline(v)),
+            _ => {}
+        }
     }
-    match value {
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|i| inline_refs(i, evaluators, stack, depth + 1)),
-        Value::Object(map) => map
-            .values_mut()
-            .for_each(|v| inline_refs(v, evaluators, stack, depth + 1)),
-        _ => {}
+}
+
+/// The number of JSON values in `v`.
+fn json_size(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(json_size).sum::<usize>(),
+        Value::Object(map) => 1 + map.values().map(json_size).sum::<usize>(),
+        _ => 1,
     }
 }
 

@@ -335,6 +335,27 @@ fn structural_errors_reject_the_file() {
 }
 
 #[test]
+fn evaluators_that_double_up_do_not_explode() {
+    let mut evaluators = Map::new();
+    for i in 0..40 {
+        evaluators.insert(
+            format!("e{i}"),
+            json!({"or": [{"$ref": format!("e{}", i + 1)}, {"$ref": format!("e{}", i + 1)}]}),
+        );
+    }
+    evaluators.insert("e40".into(), json!(true));
+    let doc = json!({"$evaluators": evaluators, "flags": {"f": {
+        "state": "ENABLED", "variants": {"true": 1}, "targeting": {"$ref": "e0"}}}});
+    let defs = Definitions::parse(&doc.to_string()).expect("parses");
+    let r = defs.resolve("f", FlagdType::Float, None, &Map::new(), NOW);
+    assert_eq!(
+        r.error_code,
+        Some(ErrorCode::ParseError),
+        "the expansion is cut short"
+    );
+}
+
+#[test]
 fn evaluator_cycles_do_not_loop() {
     let text = r#"{"$evaluators": {"a": {"!": {"$ref": "b"}}, "b": {"!": {"$ref": "a"}}},
         "flags": {"f": {"state": "ENABLED", "variants": {"true": 1}, "targeting": {"$ref": "a"}}}}"#;
