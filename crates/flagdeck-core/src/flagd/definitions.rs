@@ -259,7 +259,7 @@ fn pick_variant(
 /// other twice over would otherwise grow exponentially. Beyond it references stay as they are
 /// (those flags answer PARSE_ERROR). Ten thousand flags inlining a few evaluators stay far
 /// below it.
-const INLINE_BUDGET: usize = 4_000_000;
+const INLINE_BUDGET: usize = 2_000_000;
 
 /// Replaces `{"$ref": name}` by the evaluator `name`, recursively; a reference inside its own
 /// expansion (a cycle) is left as it is.
