@@ -186,11 +186,37 @@ impl<'a> Evaluator<'a> {
         options: &'a Node,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
-        let need = self.eval(need, scope)?;
-        let options_node = options;
-        let options = self.eval(options, scope)?;
-        let keys = options.elements().ok_or(INVALID)?;
-        let missing = match options_node {
+        // With a literal list the engine compiles
+        // `n - (prev = missing(list)).length < need ? prev : []`: `need` is read after the
+        // list is checked, and may reassign `prev`, which is then the result.
+        let compiled = !self.interpreted && matches!(options, Node::Const(Value::Array(_)));
+        let (need, options_value, missing) = if compiled {
+            let options_value = self.eval(options, scope)?;
+            let missing = self.missing_of(options, &options_value, scope)?;
+            self.set_prev(&missing);
+            (self.eval(need, scope)?, options_value, missing)
+        } else {
+            let need = self.eval(need, scope)?;
+            let options_value = self.eval(options, scope)?;
+            let missing = self.missing_of(options, &options_value, scope)?;
+            (need, options_value, missing)
+        };
+        let total = options_value.array_len().unwrap_or(0) as f64;
+        let present = total - missing.array_len().unwrap_or(0) as f64;
+        if js_compare(&Val::Num(present), &need) != Some(Ordering::Less) {
+            return Ok(Val::Arr(Rc::new(Vec::new())));
+        }
+        Ok(if compiled && self.track_prev {
+            self.prev.clone()
+        } else {
+            missing
+        })
+    }
+
+    /// `missing` over the keys of `missing_some`.
+    fn missing_of(&self, options: &Node, value: &Val<'a>, scope: &Val<'a>) -> EvalResult<'a> {
+        let keys = value.elements().ok_or(INVALID)?;
+        Ok(match options {
             Node::Const(Value::Array(items))
                 if items.len() <= 2
                     && items
@@ -200,14 +226,7 @@ impl<'a> Evaluator<'a> {
                 missing_flat(&keys, scope)
             }
             _ => missing_keys(&keys, scope),
-        };
-        let present = keys.len() as f64 - missing.array_len().unwrap_or(0) as f64;
-        self.set_prev(&missing);
-        if js_compare(&Val::Num(present), &need) == Some(Ordering::Less) {
-            Ok(missing)
-        } else {
-            Ok(Val::Arr(Rc::new(Vec::new())))
-        }
+        })
     }
 
     fn if_chain(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {

@@ -767,6 +767,7 @@ fn assigns_prev(node: &Node) -> bool {
 fn needs_prev(node: &Node) -> bool {
     let here = match node {
         Node::Cmp(_, items) => items.iter().skip(1).any(assigns_prev),
+        Node::MissingSome { need, .. } => assigns_prev(need),
         _ => false,
     };
     let mut any = here;
