@@ -31,8 +31,9 @@
 //!   may fail at load (PARSE_ERROR) where flagd-core fails at evaluation (GENERAL), or the
 //!   other way round; an unknown operator is always PARSE_ERROR here.
 //!
-//! Measured: about 900 recorded cases agree (see `tests.rs`); over 11,000 random nested rules
-//! disagree in 0.5% of cases, all in the places above.
+//! Measured against flagd-core: about 1,100 recorded cases agree (see `tests.rs`); of 11,000
+//! random nested rules over mistyped values 0.5% disagree, all in the places above; of 5,000
+//! random flagd-style targeting rules none does.
 
 mod definitions;
 mod document;

@@ -63,13 +63,14 @@ fn matches_recorded_flagd_core_outcomes() {
     );
 }
 
-/// Randomly generated rules and contexts (nested operators over mistyped values), recorded
-/// from flagd-core. Generated rules disagree with flagd-core in under 0.5% of cases, all in
-/// the documented places (see the module docs); this table keeps a sample of the agreeing ones.
+/// Randomly generated rules and contexts, recorded from flagd-core: nested operators over
+/// mistyped values (of 11,000, under 0.5% disagree, all in the places the module docs list),
+/// and flagd-style targeting (if/and/or over comparisons, `in`, `starts_with`, `sem_ver`,
+/// `fractional`; 5,000 of 5,000 agree). This table keeps a sample of the agreeing ones.
 #[test]
 fn matches_flagd_core_on_random_rules() {
     let (count, failures) = check_table(include_str!("testdata/random_cases.jsonl"));
-    assert!(count >= 600, "the table is loaded");
+    assert!(count >= 800, "the table is loaded");
     assert!(
         failures.is_empty(),
         "{} of {count} differ:\n{}",
