@@ -149,6 +149,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `var` with a computed key: json-logic-engine's `var` method.
+    #[inline(never)]
     fn var_dyn(&mut self, args: &'a Args, scope: &Val<'a>) -> EvalResult<'a> {
         let arg = match args {
             Args::One(n) => self.eval(n, scope)?,
@@ -180,6 +181,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    #[inline(never)]
     fn missing_some(
         &mut self,
         need: &'a Node,
@@ -275,6 +277,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// An `if` with fewer than three arguments runs in json-logic-engine's interpreter.
+    #[inline(never)]
     fn if_short(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let was = std::mem::replace(&mut self.interpreted, true);
         let result = match items {
@@ -302,6 +305,7 @@ impl<'a> Evaluator<'a> {
         Ok(last)
     }
 
+    #[inline(never)]
     fn coalesce(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let mut last = Val::Null;
         for item in items {
@@ -355,6 +359,7 @@ impl<'a> Evaluator<'a> {
 
     /// The interpreter compares each neighbouring pair, converting both sides to numbers
     /// unless both are strings or null.
+    #[inline(never)]
     fn compare_interpreted(
         &mut self,
         op: CmpOp,
@@ -375,6 +380,7 @@ impl<'a> Evaluator<'a> {
         Ok(Val::Bool(values.len() >= 2))
     }
 
+    #[inline(never)]
     fn arith(&mut self, op: ArithOp, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let mut acc = match op {
             ArithOp::Mul => 1.0,
@@ -403,6 +409,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Arithmetic over one expression's value (`{"+": {"var": "list"}}`).
+    #[inline(never)]
     fn arith_dyn(&mut self, op: ArithOp, node: &'a Node, scope: &Val<'a>) -> EvalResult<'a> {
         let v = self.eval(node, scope)?;
         if matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Div) {
@@ -444,6 +451,7 @@ impl<'a> Evaluator<'a> {
         Ok(Val::Num(result))
     }
 
+    #[inline(never)]
     fn cat(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         if let [only] = items {
             let v = self.eval(only, scope)?;
@@ -516,6 +524,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline(never)]
     fn apply_list(&mut self, op: ListOp, args: &[Val<'a>], scope: &Val<'a>) -> EvalResult<'a> {
         match op {
             ListOp::In => ops::includes(
@@ -551,6 +560,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A prepared `fractional`: a `cat` bucket value is hashed piece by piece, never joined.
+    #[inline(never)]
     fn fractional_fixed(
         &mut self,
         bucket: Option<&'a Node>,
@@ -603,6 +613,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline(never)]
     fn iterate(
         &mut self,
         op: IterOp,
@@ -693,6 +704,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    #[inline(never)]
     fn reduce(
         &mut self,
         selector: &'a Node,
