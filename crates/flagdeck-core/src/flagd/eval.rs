@@ -4,7 +4,7 @@
 //! a `var` reassigns it (so `{"<": [1, {"var": "x"}]}` with `x = "abc"` is `false`, while
 //! `{"<": [{"var": "x"}, 1]}` throws).
 
-use super::logic::{Args, ArithOp, BucketTable, CmpOp, FlagdProp, IterOp, ListOp, Logic, Node};
+use super::logic::{Args, ArithOp, BucketTable, CmpOp, FlagdProp, ListOp, Logic, Node};
 use super::ops;
 use super::value::{Env, Lookup, Val, js_compare, loose_eq, strict_eq};
 use serde_json::Value;
@@ -24,7 +24,7 @@ impl std::fmt::Display for EvalError {
 
 pub type EvalResult<'a> = Result<Val<'a>, EvalError>;
 
-const NAN: EvalError = EvalError("the rule computes a value that is not a number");
+pub(super) const NAN: EvalError = EvalError("the rule computes a value that is not a number");
 const INVALID: EvalError = EvalError("an operator got invalid arguments");
 
 pub(crate) fn evaluate_root<'a>(logic: &'a Logic, env: &'a Env<'a>) -> EvalResult<'a> {
@@ -34,13 +34,13 @@ pub(crate) fn evaluate_root<'a>(logic: &'a Logic, env: &'a Env<'a>) -> EvalResul
 
 pub(crate) struct Evaluator<'a> {
     /// json-logic-engine's `prev` (compiled mode only).
-    prev: Val<'a>,
+    pub(super) prev: Val<'a>,
     /// Running as json-logic-engine's interpreter (constants, short `if`s), which differs from
     /// its compiled code in a few places: `cat` skips null, `var` defaults only undefined.
-    interpreted: bool,
+    pub(super) interpreted: bool,
     /// Whether some comparison can see `prev` reassigned by its own operands; when none can,
     /// `prev` is never read and is not kept.
-    track_prev: bool,
+    pub(super) track_prev: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -104,7 +104,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(always)]
-    fn set_prev(&mut self, v: &Val<'a>) {
+    pub(super) fn set_prev(&mut self, v: &Val<'a>) {
         if self.track_prev && !self.interpreted {
             self.prev = v.clone();
         }
@@ -612,181 +612,6 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
-
-    #[inline(never)]
-    fn iterate(
-        &mut self,
-        op: IterOp,
-        selector: &'a Node,
-        body: &'a Node,
-        scope: &Val<'a>,
-    ) -> EvalResult<'a> {
-        if self.interpreted && op == IterOp::Filter {
-            // The interpreter computes a constant test first, and reads no input it drops.
-            match body {
-                Node::BuildError(_) => return self.eval(body, scope),
-                Node::Const(test) if !Val::from_json(test).truthy() => {
-                    return Ok(Val::Arr(Rc::new(Vec::new())));
-                }
-                _ => {}
-            }
-        }
-        let list = self.eval(selector, scope)?;
-        if self.interpreted {
-            return self.iterate_interpreted(op, list, body);
-        }
-        if op == IterOp::All {
-            self.set_prev(&list);
-            if list.array_len() == Some(0) {
-                return Ok(Val::Bool(false));
-            }
-        }
-        let items = iterable(&list)?;
-        let saved = std::mem::replace(&mut self.prev, Val::Null);
-        let result = self.iterate_items(op, items, body);
-        self.prev = saved;
-        result
-    }
-
-    /// The interpreter's iterators: `all`/`some`/`none` walk anything with a length (a string
-    /// by characters), and a `filter` whose test is a constant keeps or drops the whole input.
-    fn iterate_interpreted(&mut self, op: IterOp, list: Val<'a>, body: &'a Node) -> EvalResult<'a> {
-        if let (IterOp::Filter, Node::Const(test)) = (op, body) {
-            let keep = Val::from_json(test).truthy();
-            return Ok(if keep {
-                list
-            } else {
-                Val::Arr(Rc::new(Vec::new()))
-            });
-        }
-        if !list.js_truthy() {
-            return Ok(match op {
-                IterOp::Map | IterOp::Filter => Val::Arr(Rc::new(Vec::new())),
-                IterOp::All => Val::Bool(false),
-                IterOp::Some => Val::Bool(false),
-                IterOp::None => Val::Bool(true),
-            });
-        }
-        if op == IterOp::All && list.array_len() == Some(0) {
-            return Ok(Val::Bool(false));
-        }
-        let items = match (&list, op) {
-            (_, _) if list.array_len().is_some() => list.elements().unwrap_or_default(),
-            (_, IterOp::Map | IterOp::Filter) => return Err(EvalError("an iterator needs a list")),
-            (Val::Str(s), _) => s
-                .encode_utf16()
-                .map(|u| Val::Str(Cow::Owned(String::from_utf16_lossy(&[u]))))
-                .collect(),
-            _ => Vec::new(),
-        };
-        self.iterate_items(op, items, body)
-    }
-
-    fn iterate_items(&mut self, op: IterOp, items: Vec<Val<'a>>, body: &'a Node) -> EvalResult<'a> {
-        let mut kept = Vec::new();
-        for item in items {
-            self.prev = Val::Null;
-            let result = self.eval(body, &item)?;
-            match op {
-                IterOp::Map => kept.push(result),
-                IterOp::Filter if result.truthy() => kept.push(item),
-                IterOp::Filter => {}
-                IterOp::All if !result.truthy() => return Ok(Val::Bool(false)),
-                IterOp::Some if result.truthy() => return Ok(Val::Bool(true)),
-                IterOp::None if result.truthy() => return Ok(Val::Bool(false)),
-                IterOp::All | IterOp::Some | IterOp::None => {}
-            }
-        }
-        Ok(match op {
-            IterOp::Map | IterOp::Filter => Val::Arr(Rc::new(kept)),
-            IterOp::All | IterOp::None => Val::Bool(true),
-            IterOp::Some => Val::Bool(false),
-        })
-    }
-
-    #[inline(never)]
-    fn reduce(
-        &mut self,
-        selector: &'a Node,
-        body: &'a Node,
-        init: Option<&'a Node>,
-        scope: &Val<'a>,
-    ) -> EvalResult<'a> {
-        let list = self.eval(selector, scope)?;
-        if self.interpreted
-            && let Some(sum) = reduce_sum_idiom(&list, body, init)
-        {
-            return sum;
-        }
-        let mut items = iterable(&list)?.into_iter();
-        let mut acc = match init {
-            Some(node) => check_depth(self.eval(node, scope)?)?,
-            None => items
-                .next()
-                .ok_or(EvalError("reduce of an empty list with no initial value"))?,
-        };
-        let saved = std::mem::replace(&mut self.prev, Val::Null);
-        for item in items {
-            self.prev = Val::Null;
-            let pair = Val::Acc(Rc::new((acc, item)));
-            acc = match self.eval(body, &pair).and_then(check_depth) {
-                Ok(v) => v,
-                Err(e) => {
-                    self.prev = saved;
-                    return Err(e);
-                }
-            };
-        }
-        self.prev = saved;
-        Ok(acc)
-    }
-}
-
-/// The interpreter rewrites `reduce` of `accumulator + current` as a sum:
-/// `{"+": [{"+": list}, initial || 0]}`.
-fn reduce_sum_idiom<'a>(
-    list: &Val<'a>,
-    body: &Node,
-    init: Option<&Node>,
-) -> Option<EvalResult<'a>> {
-    let Node::Arith(ArithOp::Add, terms) = body else {
-        return None;
-    };
-    let names: Vec<&str> = terms
-        .iter()
-        .filter_map(|t| match t {
-            Node::Var {
-                path,
-                default: None,
-                ..
-            } if path.len() == 1 => path.first().map(String::as_str),
-            _ => None,
-        })
-        .collect();
-    if terms.len() != 2 || !names.contains(&"accumulator") || !names.contains(&"current") {
-        return None;
-    }
-    let initial = match init {
-        Some(Node::Const(v)) if Val::from_json(v).js_truthy() => Val::from_json(v),
-        Some(Node::Const(_)) | None => Val::Num(0.0),
-        Some(_) => return None,
-    };
-    Some(interpreted_plus(list).and_then(|sum| {
-        let total = sum + coerce_number(&initial)?;
-        non_nan(total)
-    }))
-}
-
-/// The interpreter's `+` applied to one value.
-fn interpreted_plus(v: &Val<'_>) -> Result<f64, EvalError> {
-    if !v.js_truthy() {
-        return Ok(0.0);
-    }
-    let total = match v.elements() {
-        Some(items) => items.iter().map(coerce_number).sum::<Result<f64, _>>()?,
-        None => coerce_number(v)?,
-    };
-    if total.is_nan() { Err(NAN) } else { Ok(total) }
 }
 
 /// The interpreter reads a two- or three-part path as `a && a[x] && a[x][y]`: a falsy step
@@ -885,33 +710,6 @@ fn flagd_flag_key<'a>(scope: &Val<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-/// `(list || [])` for an iterator: falsy is empty, anything but an array throws.
-fn iterable<'a>(list: &Val<'a>) -> Result<Vec<Val<'a>>, EvalError> {
-    if !list.js_truthy() {
-        return Ok(Vec::new());
-    }
-    list.elements().ok_or(EvalError("an iterator needs a list"))
-}
-
-/// json-logic-engine's `assertAllowedDepth(x, 0)` on `reduce`'s accumulator.
-fn check_depth(v: Val<'_>) -> EvalResult<'_> {
-    let nested = match &v {
-        Val::Json(serde_json::Value::Array(items)) => {
-            items.iter().any(|i| i.is_array() || i.is_object())
-        }
-        Val::Json(serde_json::Value::Object(map)) => {
-            map.values().any(|i| i.is_array() || i.is_object())
-        }
-        Val::Arr(items) => items.iter().any(Val::is_object),
-        _ => false,
-    };
-    if nested {
-        Err(EvalError("reduce's accumulator nests too deep"))
-    } else {
-        Ok(v)
-    }
-}
-
 /// `cat` given one expression: json-logic-engine's `cat` method.
 fn cat_method<'a>(v: &Val<'a>) -> EvalResult<'a> {
     if let Val::Str(_) = v {
@@ -931,14 +729,14 @@ fn cat_method<'a>(v: &Val<'a>) -> EvalResult<'a> {
 }
 
 /// json-logic-engine's `precoerceNumber` followed by `+x`: objects and NaN throw.
-fn coerce_number(v: &Val<'_>) -> Result<f64, EvalError> {
+pub(super) fn coerce_number(v: &Val<'_>) -> Result<f64, EvalError> {
     if v.is_object() {
         return Err(NAN);
     }
     Ok(v.to_number())
 }
 
-fn non_nan<'a>(n: f64) -> EvalResult<'a> {
+pub(super) fn non_nan<'a>(n: f64) -> EvalResult<'a> {
     if n.is_nan() {
         Err(NAN)
     } else {
@@ -946,7 +744,7 @@ fn non_nan<'a>(n: f64) -> EvalResult<'a> {
     }
 }
 
-fn nonzero(n: f64) -> Result<f64, EvalError> {
+pub(super) fn nonzero(n: f64) -> Result<f64, EvalError> {
     if n == 0.0 || n.is_nan() {
         Err(NAN)
     } else {

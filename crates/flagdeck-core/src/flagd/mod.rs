@@ -38,9 +38,11 @@
 mod definitions;
 mod document;
 mod eval;
+mod iterate;
 mod js;
 mod logic;
 mod ops;
+mod prepare;
 mod value;
 
 pub use definitions::{Definitions, FlagDefinition, FlagState, FlagdType};
