@@ -369,6 +369,41 @@ fn evaluator_cycles_do_not_loop() {
     );
 }
 
+/// `testdata/resolve.flagd.json` resolved by `FlagdCore.resolve` for every flag, type and
+/// context in `testdata/resolve_outcomes.jsonl` (flagd-core's `number` is `Float` here).
+#[test]
+fn resolutions_match_flagd_core() {
+    let defs = Definitions::parse(include_str!("testdata/resolve.flagd.json")).expect("parses");
+    let mut failures = Vec::new();
+    let table = include_str!("testdata/resolve_outcomes.jsonl");
+    for line in table.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).expect("valid table line");
+        let ty = match case["type"].as_str() {
+            Some("boolean") => FlagdType::Boolean,
+            Some("string") => FlagdType::String,
+            Some("number") => FlagdType::Float,
+            _ => FlagdType::Object,
+        };
+        let key = case["key"].as_str().unwrap_or_default();
+        let ctx = obj(case["ctx"].clone());
+        let r = defs.resolve(key, ty, Some(&json!("DEFAULT")), &ctx, NOW);
+        let got = json!({
+            "key": key, "type": case["type"], "ctx": case["ctx"],
+            "value": r.value, "variant": r.variant, "reason": r.reason, "errorCode": r.error_code,
+        });
+        if got != case {
+            failures.push(format!("flagd-core {case}\n     here {got}"));
+        }
+    }
+    assert!(table.lines().count() > 400, "the table is loaded");
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Every positive example of the flagd schemas must load. The folder is part of the development
 /// checkout only; without it the test says so and passes.
 #[test]
