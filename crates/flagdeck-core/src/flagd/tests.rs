@@ -552,6 +552,17 @@ proptest! {
     }
 
     #[test]
+    fn parsing_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = Definitions::parse(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn parsing_any_json_document_never_panics(doc in arb_json()) {
+        let _ = Definitions::parse(&doc.to_string());
+        let _ = Definitions::parse(&json!({"flags": doc}).to_string());
+    }
+
+    #[test]
     fn parsing_any_flag_never_panics(flag in arb_json(), targeting in arb_json()) {
         let doc = json!({"$evaluators": {"e": targeting.clone()}, "flags": {"f": flag, "g": {
             "state": "ENABLED", "variants": {"a": 1}, "targeting": {"or": [targeting, {"$ref": "e"}]}}}});
