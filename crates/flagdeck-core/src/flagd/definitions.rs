@@ -4,10 +4,13 @@
 
 use super::eval::evaluate_root;
 use super::logic::Logic;
+use super::value::map_get;
 use super::value::{Env, Val};
 use crate::resolution::{ErrorCode, Reason, Resolution};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// The type an application asks for (OpenFeature's typed resolvers).
 ///
@@ -59,7 +62,9 @@ pub struct FlagDefinition {
     /// The targeting with every `$ref` replaced, when the flag has one.
     targeting: Option<Value>,
     /// The prepared targeting, or why it could not be prepared (PARSE_ERROR when resolved).
-    logic: Option<Result<Logic, String>>,
+    /// Prepared on first use: loading a large file stays fast, and a flag nobody asks for
+    /// costs nothing more.
+    logic: OnceLock<Result<Logic, String>>,
 }
 
 impl FlagDefinition {
@@ -80,18 +85,54 @@ impl FlagDefinition {
         self.targeting.as_ref()
     }
 
-    /// The prepared targeting: `None` without targeting, `Err` when it does not compile.
+    /// The prepared targeting: `None` without targeting, `Err` when it does not compile
+    /// (compiled on the first call).
     pub fn logic(&self) -> Option<Result<&Logic, &str>> {
-        self.logic
-            .as_ref()
-            .map(|r| r.as_ref().map_err(String::as_str))
+        let targeting = self.targeting.as_ref()?;
+        let prepared = self.logic.get_or_init(|| Logic::compile(targeting));
+        Some(prepared.as_ref().map_err(String::as_str))
     }
 }
 
 /// A parsed flagd flag-definition file.
 #[derive(Debug, Clone, Default)]
 pub struct Definitions {
-    flags: IndexMap<String, FlagDefinition>,
+    flags: FlagMap,
+}
+
+type FlagMap = IndexMap<String, FlagDefinition, BuildHasherDefault<KeyHasher>>;
+
+/// A fast hash for flag keys (FxHash's mixing): resolving a flag starts with this lookup, and
+/// the keys come from the project's own file.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        for byte in chunks.remainder() {
+            self.mix(u64::from(*byte));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl KeyHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 impl Definitions {
@@ -106,20 +147,16 @@ impl Definitions {
     /// nested references included; a reference to an unknown evaluator is left as it is and
     /// fails to compile (PARSE_ERROR), as in flagd-core.
     pub fn parse(text: &str) -> Result<Definitions, String> {
-        let doc: Value =
-            serde_json::from_str(text).map_err(|e| format!("The file is not valid JSON: {e}."))?;
-        let Value::Object(root) = doc else {
-            return Err("A flagd file must be a JSON object.".into());
-        };
-        let evaluators = match root.get("$evaluators") {
-            Some(Value::Object(map)) => map.clone(),
-            _ => Map::new(),
-        };
-        let mut flags = IndexMap::new();
-        for (key, raw) in flag_entries(root.get("flags"))? {
-            let mut raw = raw.clone();
-            inline_refs(&mut raw, &evaluators, &mut Vec::new(), 0);
-            let flag = parse_flag(&key, &raw)?;
+        let doc = super::document::read(text)?;
+        let evaluators = doc.evaluators;
+        let entries = doc.flags?;
+        let mut flags = FlagMap::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut inliner = Inliner::new(&evaluators);
+        for (key, mut raw) in entries {
+            if !evaluators.is_empty() {
+                inliner.inline(&mut raw);
+            }
+            let flag = parse_flag(&key, raw)?;
             flags.insert(key, flag);
         }
         Ok(Definitions { flags })
@@ -172,7 +209,7 @@ impl Definitions {
         let Some(variant) = variant.or_else(|| flag.default_variant.clone()) else {
             return with_default(Resolution::no_value(Reason::Default));
         };
-        let Some(value) = flag.variants.get(&variant) else {
+        let Some(value) = map_get(&flag.variants, &variant) else {
             let message = format!("Variant '{variant}' not found in flag with key '{flag_key}'");
             return with_default(Resolution::error(ErrorCode::General, message));
         };
@@ -194,7 +231,7 @@ fn pick_variant(
     ctx: &Map<String, Value>,
     timestamp: i64,
 ) -> Result<(Option<String>, Reason), (ErrorCode, String)> {
-    let logic = match &flag.logic {
+    let logic = match flag.logic() {
         None => return Ok((None, Reason::Static)),
         Some(Err(_)) => {
             let message = format!("Invalid targeting configuration for flag '{flag_key}'");
@@ -207,7 +244,7 @@ fn pick_variant(
         flag_key,
         timestamp,
     };
-    match evaluate_root(&logic.root, &env) {
+    match evaluate_root(logic, &env) {
         Err(_) => {
             let message = format!("Error evaluating targeting rule for flag '{flag_key}'");
             Err((ErrorCode::General, message))
@@ -218,54 +255,60 @@ fn pick_variant(
     }
 }
 
-/// `flags` as `(key, flag)` pairs: an object, or a list of flags with a `key` each.
-fn flag_entries(flags: Option<&Value>) -> Result<Vec<(String, &Value)>, String> {
-    match flags {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.clone(), v)).collect()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, flag)| match flag.get("key") {
-                Some(Value::String(key)) => Ok((key.clone(), flag)),
-                _ => Err(format!("Flag number {} of the list has no \"key\".", i + 1)),
-            })
-            .collect(),
-        Some(_) => Err("\"flags\" must be an object of flags.".into()),
-    }
-}
+/// How many JSON values a file may gain by inlining evaluators: evaluators that reference each
+/// other twice over would otherwise grow exponentially. Beyond it references stay as they are
+/// (those flags answer PARSE_ERROR). Ten thousand flags inlining a few evaluators stay far
+/// below it.
+const INLINE_BUDGET: usize = 2_000_000;
 
 /// Replaces `{"$ref": name}` by the evaluator `name`, recursively; a reference inside its own
 /// expansion (a cycle) is left as it is.
-fn inline_refs(
-    value: &mut Value,
-    evaluators: &Map<String, Value>,
-    stack: &mut Vec<String>,
-    depth: usize,
-) {
-    if depth > 256 {
-        return;
+struct Inliner<'e> {
+    evaluators: &'e Map<String, Value>,
+    stack: Vec<&'e str>,
+    budget: usize,
+}
+
+impl<'e> Inliner<'e> {
+    fn new(evaluators: &'e Map<String, Value>) -> Self {
+        Self {
+            evaluators,
+            stack: Vec::new(),
+            budget: INLINE_BUDGET,
+        }
     }
-    if let Some(name) = ref_name(value)
-        && let Some(body) = evaluators.get(name)
-        && !stack.iter().any(|s| s == name)
-    {
-        let name = name.to_owned();
-        let mut body = body.clone();
-        stack.push(name);
-        inline_refs(&mut body, evaluators, stack, depth + 1);
-        stack.pop();
-        *value = body;
-        return;
+
+    fn inline(&mut self, value: &mut Value) {
+        if self.stack.len() > 64 {
+            return;
+        }
+        if let Some(name) = ref_name(value)
+            && let Some((name, body)) = self.evaluators.get_key_value(name)
+            && !self.stack.contains(&name.as_str())
+            && let Some(rest) = self.budget.checked_sub(json_size(body))
+        {
+            self.budget = rest;
+            let mut body = body.clone();
+            self.stack.push(name);
+            self.inline(&mut body);
+            self.stack.pop();
+            *value = body;
+            return;
+        }
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(|i| self.inline(i)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.inline(v)),
+            _ => {}
+        }
     }
-    match value {
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|i| inline_refs(i, evaluators, stack, depth + 1)),
-        Value::Object(map) => map
-            .values_mut()
-            .for_each(|v| inline_refs(v, evaluators, stack, depth + 1)),
-        _ => {}
+}
+
+/// The number of JSON values in `v`.
+fn json_size(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(json_size).sum::<usize>(),
+        Value::Object(map) => 1 + map.values().map(json_size).sum::<usize>(),
+        _ => 1,
     }
 }
 
@@ -276,8 +319,8 @@ fn ref_name(value: &Value) -> Option<&str> {
     }
 }
 
-fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
-    let Value::Object(flag) = raw else {
+fn parse_flag(key: &str, raw: Value) -> Result<FlagDefinition, String> {
+    let Value::Object(mut flag) = raw else {
         return Err(format!("Flag '{key}' must be an object."));
     };
     let state = match flag.get("state") {
@@ -290,7 +333,7 @@ fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
             ));
         }
     };
-    let Some(Value::Object(variants)) = flag.get("variants") else {
+    let Some(Value::Object(variants)) = flag.remove("variants") else {
         return Err(format!("Flag '{key}' must have an object of variants."));
     };
     let default_variant = match flag.get("defaultVariant") {
@@ -305,14 +348,13 @@ fn parse_flag(key: &str, raw: &Value) -> Result<FlagDefinition, String> {
             ));
         }
     };
-    let targeting = flag.get("targeting").filter(|t| has_targeting(t)).cloned();
-    let logic = targeting.as_ref().map(Logic::compile);
+    let targeting = flag.remove("targeting").filter(has_targeting);
     Ok(FlagDefinition {
         state,
-        variants: variants.clone(),
+        variants,
         default_variant,
         targeting,
-        logic,
+        logic: OnceLock::new(),
     })
 }
 

@@ -4,9 +4,10 @@
 //! a `var` reassigns it (so `{"<": [1, {"var": "x"}]}` with `x = "abc"` is `false`, while
 //! `{"<": [{"var": "x"}, 1]}` throws).
 
-use super::logic::{Args, ArithOp, CmpOp, IterOp, ListOp, Node};
+use super::logic::{Args, ArithOp, BucketTable, CmpOp, FlagdProp, ListOp, Logic, Node};
 use super::ops;
 use super::value::{Env, Lookup, Val, js_compare, loose_eq, strict_eq};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -23,27 +24,31 @@ impl std::fmt::Display for EvalError {
 
 pub type EvalResult<'a> = Result<Val<'a>, EvalError>;
 
-const NAN: EvalError = EvalError("the rule computes a value that is not a number");
+pub(super) const NAN: EvalError = EvalError("the rule computes a value that is not a number");
 const INVALID: EvalError = EvalError("an operator got invalid arguments");
 
-pub(crate) fn evaluate_root<'a>(node: &'a Node, env: &'a Env<'a>) -> EvalResult<'a> {
-    let mut evaluator = Evaluator::new(false);
-    evaluator.eval(node, &Val::Root(env))
+pub(crate) fn evaluate_root<'a>(logic: &'a Logic, env: &'a Env<'a>) -> EvalResult<'a> {
+    let mut evaluator = Evaluator::new(false, logic.track_prev);
+    evaluator.eval(&logic.root, &Val::Root(env))
 }
 
 pub(crate) struct Evaluator<'a> {
     /// json-logic-engine's `prev` (compiled mode only).
-    prev: Val<'a>,
+    pub(super) prev: Val<'a>,
     /// Running as json-logic-engine's interpreter (constants, short `if`s), which differs from
     /// its compiled code in a few places: `cat` skips null, `var` defaults only undefined.
-    interpreted: bool,
+    pub(super) interpreted: bool,
+    /// Whether some comparison can see `prev` reassigned by its own operands; when none can,
+    /// `prev` is never read and is not kept.
+    pub(super) track_prev: bool,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(interpreted: bool) -> Self {
+    pub fn new(interpreted: bool, track_prev: bool) -> Self {
         Self {
             prev: Val::Null,
             interpreted,
+            track_prev,
         }
     }
 
@@ -57,7 +62,11 @@ impl<'a> Evaluator<'a> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Val::Arr(Rc::new(values)))
             }
-            Node::Var { path, default } => self.var(path, default.as_deref(), scope),
+            Node::Var {
+                path,
+                default,
+                flagd,
+            } => self.var(path, default.as_deref(), *flagd, scope),
             Node::VarDyn(args) => self.var_dyn(args, scope),
             Node::MissingSome { need, options } => self.missing_some(need, options, scope),
             Node::If(items) => self.if_chain(items, scope),
@@ -65,8 +74,8 @@ impl<'a> Evaluator<'a> {
             Node::And(items) => self.and_or(items, scope, false),
             Node::Or(items) => self.and_or(items, scope, true),
             Node::Coalesce(items) => self.coalesce(items, scope),
-            Node::Not(n) => Ok(Val::Bool(!self.eval(n, scope)?.truthy())),
-            Node::NotNot(n) => Ok(Val::Bool(self.eval(n, scope)?.truthy())),
+            Node::Not(n) => Ok(Val::Bool(!self.unary_truthy(n, scope)?)),
+            Node::NotNot(n) => Ok(Val::Bool(self.unary_truthy(n, scope)?)),
             Node::Cmp(op, items) => self.compare(*op, items, scope),
             Node::Arith(op, items) => self.arith(*op, items, scope),
             Node::ArithDyn(op, n) => self.arith_dyn(*op, n, scope),
@@ -77,12 +86,26 @@ impl<'a> Evaluator<'a> {
             Node::Reduce(selector, body, init) => {
                 self.reduce(selector, body, init.as_deref(), scope)
             }
+            Node::Fractional { bucket, table } => {
+                self.fractional_fixed(bucket.as_deref(), table.as_ref(), scope)
+            }
             Node::Fail(message) => Err(EvalError(message)),
+            Node::BuildError(_) => Err(EvalError("a constant part of the rule fails")),
         }
     }
 
-    fn set_prev(&mut self, v: &Val<'a>) {
-        if !self.interpreted {
+    /// The truthiness `!` and `!!` test; the interpreter tests an array's first element.
+    fn unary_truthy(&mut self, node: &'a Node, scope: &Val<'a>) -> Result<bool, EvalError> {
+        let v = self.eval(node, scope)?;
+        if self.interpreted && v.array_len().is_some() {
+            return Ok(v.element(0).is_some_and(|first| first.truthy()));
+        }
+        Ok(v.truthy())
+    }
+
+    #[inline(always)]
+    pub(super) fn set_prev(&mut self, v: &Val<'a>) {
+        if self.track_prev && !self.interpreted {
             self.prev = v.clone();
         }
     }
@@ -92,12 +115,26 @@ impl<'a> Evaluator<'a> {
         &mut self,
         path: &'a [String],
         default: Option<&'a Node>,
+        flagd: Option<FlagdProp>,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
         if path.is_empty() {
             return Ok(scope.clone());
         }
-        let found = walk(scope, path.iter().map(String::as_str));
+        if self.interpreted && default.is_none() && (path.len() == 2 || path.len() == 3) {
+            return Ok(interpreted_short_path(path, scope));
+        }
+        let found = match (flagd, path, scope) {
+            (Some(FlagdProp::FlagKey), _, Val::Root(env)) => {
+                Lookup::Found(Val::Str(Cow::Borrowed(env.flag_key)))
+            }
+            (Some(FlagdProp::Timestamp), _, Val::Root(env)) => {
+                Lookup::Found(Val::Num(env.timestamp as f64))
+            }
+            // The common case: one attribute of the context.
+            (_, [key], Val::Root(_)) => scope.get(key),
+            _ => walk(scope, path.iter().map(String::as_str)),
+        };
         let value = match found {
             Lookup::Found(Val::Null) if self.interpreted => Val::Null,
             Lookup::Found(Val::Null) | Lookup::Undefined => match default {
@@ -112,6 +149,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `var` with a computed key: json-logic-engine's `var` method.
+    #[inline(never)]
     fn var_dyn(&mut self, args: &'a Args, scope: &Val<'a>) -> EvalResult<'a> {
         let arg = match args {
             Args::One(n) => self.eval(n, scope)?,
@@ -143,30 +181,61 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    #[inline(never)]
     fn missing_some(
         &mut self,
         need: &'a Node,
         options: &'a Node,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
-        let need = self.eval(need, scope)?;
-        let options = self.eval(options, scope)?;
-        let keys = options.elements().ok_or(INVALID)?;
-        let missing = missing_keys(&keys, scope);
-        let present = keys.len() as f64 - missing.array_len().unwrap_or(0) as f64;
-        self.set_prev(&missing);
-        if js_compare(&Val::Num(present), &need) == Some(Ordering::Less) {
-            Ok(missing)
+        // With a literal list the engine compiles
+        // `n - (prev = missing(list)).length < need ? prev : []`: `need` is read after the
+        // list is checked, and may reassign `prev`, which is then the result.
+        let compiled = !self.interpreted && matches!(options, Node::Const(Value::Array(_)));
+        let (need, options_value, missing) = if compiled {
+            let options_value = self.eval(options, scope)?;
+            let missing = self.missing_of(options, &options_value, scope)?;
+            self.set_prev(&missing);
+            (self.eval(need, scope)?, options_value, missing)
         } else {
-            Ok(Val::Arr(Rc::new(Vec::new())))
+            let need = self.eval(need, scope)?;
+            let options_value = self.eval(options, scope)?;
+            let missing = self.missing_of(options, &options_value, scope)?;
+            (need, options_value, missing)
+        };
+        let total = options_value.array_len().unwrap_or(0) as f64;
+        let present = total - missing.array_len().unwrap_or(0) as f64;
+        if js_compare(&Val::Num(present), &need) != Some(Ordering::Less) {
+            return Ok(Val::Arr(Rc::new(Vec::new())));
         }
+        Ok(if compiled && self.track_prev {
+            self.prev.clone()
+        } else {
+            missing
+        })
+    }
+
+    /// `missing` over the keys of `missing_some`.
+    fn missing_of(&self, options: &Node, value: &Val<'a>, scope: &Val<'a>) -> EvalResult<'a> {
+        let keys = value.elements().ok_or(INVALID)?;
+        Ok(match options {
+            Node::Const(Value::Array(items))
+                if items.len() <= 2
+                    && items
+                        .iter()
+                        .all(|i| i.as_str().is_some_and(|s| !s.contains('.'))) =>
+            {
+                missing_flat(&keys, scope)
+            }
+            _ => missing_keys(&keys, scope),
+        })
     }
 
     fn if_chain(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let mut pairs = items.chunks_exact(2);
         for pair in &mut pairs {
             if let [condition, then] = pair
-                && self.eval(condition, scope)?.truthy()
+                && self.test(condition, scope)?
             {
                 return self.eval(then, scope);
             }
@@ -177,7 +246,38 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The truthiness of a condition, without building the values of `and`, `or` and `!` (the
+    /// truthiness of `and` is that all its operands are truthy, and so on). Only where `prev`
+    /// is not tracked: those operators assign it.
+    fn test(&mut self, node: &'a Node, scope: &Val<'a>) -> Result<bool, EvalError> {
+        if self.track_prev || self.interpreted {
+            return Ok(self.eval(node, scope)?.truthy());
+        }
+        match node {
+            Node::And(items) if !items.is_empty() => {
+                for item in items {
+                    if !self.test(item, scope)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Node::Or(items) if !items.is_empty() => {
+                for item in items {
+                    if self.test(item, scope)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Node::Not(n) => Ok(!self.test(n, scope)?),
+            Node::NotNot(n) => self.test(n, scope),
+            _ => Ok(self.eval(node, scope)?.truthy()),
+        }
+    }
+
     /// An `if` with fewer than three arguments runs in json-logic-engine's interpreter.
+    #[inline(never)]
     fn if_short(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let was = std::mem::replace(&mut self.interpreted, true);
         let result = match items {
@@ -205,6 +305,7 @@ impl<'a> Evaluator<'a> {
         Ok(last)
     }
 
+    #[inline(never)]
     fn coalesce(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let mut last = Val::Null;
         for item in items {
@@ -225,29 +326,40 @@ impl<'a> Evaluator<'a> {
             return Err(INVALID);
         };
         // ((prev = A) OP compareCheck(B, prev)): B may reassign prev before the check reads it.
+        // Where no operand can (`track_prev` off), prev is simply the left operand.
         let a = self.eval(first, scope)?;
-        self.prev = a.clone();
-        let b = self.eval(second, scope)?;
-        let checked = compare_check(&b, &self.prev, strict)?;
+        let checked = if self.track_prev {
+            self.prev = a.clone();
+            let b = self.eval(second, scope)?;
+            compare_check(&b, &self.prev, strict)?
+        } else {
+            compare_check(&self.eval(second, scope)?, &a, strict)?
+        };
         let holds = apply(op, &a, &checked);
         if items.len() == 2 || !holds {
             return Ok(Val::Bool(holds));
         }
-        self.prev = checked;
+        let mut left = checked;
+        self.set_prev(&left);
         for item in items.get(2..).unwrap_or(&[]) {
-            let left = self.prev.clone();
             let v = self.eval(item, scope)?;
-            let checked = compare_check(&v, &self.prev, strict)?;
-            self.prev = checked.clone();
+            let checked = if self.track_prev {
+                compare_check(&v, &self.prev, strict)?
+            } else {
+                compare_check(&v, &left, strict)?
+            };
+            self.set_prev(&checked);
             if !apply(op, &left, &checked) {
                 return Ok(Val::Bool(false));
             }
+            left = checked;
         }
         Ok(Val::Bool(true))
     }
 
     /// The interpreter compares each neighbouring pair, converting both sides to numbers
     /// unless both are strings or null.
+    #[inline(never)]
     fn compare_interpreted(
         &mut self,
         op: CmpOp,
@@ -268,6 +380,7 @@ impl<'a> Evaluator<'a> {
         Ok(Val::Bool(values.len() >= 2))
     }
 
+    #[inline(never)]
     fn arith(&mut self, op: ArithOp, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         let mut acc = match op {
             ArithOp::Mul => 1.0,
@@ -296,6 +409,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Arithmetic over one expression's value (`{"+": {"var": "list"}}`).
+    #[inline(never)]
     fn arith_dyn(&mut self, op: ArithOp, node: &'a Node, scope: &Val<'a>) -> EvalResult<'a> {
         let v = self.eval(node, scope)?;
         if matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Div) {
@@ -337,9 +451,14 @@ impl<'a> Evaluator<'a> {
         Ok(Val::Num(result))
     }
 
+    #[inline(never)]
     fn cat(&mut self, items: &'a [Node], scope: &Val<'a>) -> EvalResult<'a> {
         if let [only] = items {
             let v = self.eval(only, scope)?;
+            // The interpreter passes a single argument's value as the list itself.
+            if self.interpreted && !matches!(only, Node::Const(Value::Array(_)) | Node::Array(_)) {
+                return cat_method(&v);
+            }
             if let Val::Str(_) = v {
                 return Ok(v);
             }
@@ -359,12 +478,28 @@ impl<'a> Evaluator<'a> {
     }
 
     fn list(&mut self, op: ListOp, args: &'a Args, scope: &Val<'a>) -> EvalResult<'a> {
-        if op == ListOp::Fractional
-            && !self.interpreted
-            && let Args::List(items) = args
-            && let Some(Node::Cat(parts)) = items.first()
+        // The common two-argument operators, without a list.
+        if let (ListOp::In | ListOp::StartsWith | ListOp::EndsWith, Args::List(items)) = (op, args)
+            && let [first, second] = items.as_slice()
         {
-            return self.fractional_cat(parts, items.get(1..).unwrap_or(&[]), scope);
+            let a = self.eval(first, scope)?;
+            let b = self.eval(second, scope)?;
+            return match op {
+                ListOp::In => ops::includes(&a, &b),
+                _ => {
+                    flagd_context(scope)?;
+                    Ok(ops::affix_pair(&a, &b, op == ListOp::StartsWith))
+                }
+            };
+        }
+        if let (ListOp::Missing, Args::List(items)) = (op, args)
+            && flat_keys(items)
+        {
+            let keys = items
+                .iter()
+                .map(|i| self.eval(i, scope))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(missing_flat(&keys, scope));
         }
         match args {
             Args::List(items) if items.len() <= 4 => {
@@ -389,16 +524,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline(never)]
     fn apply_list(&mut self, op: ListOp, args: &[Val<'a>], scope: &Val<'a>) -> EvalResult<'a> {
         match op {
             ListOp::In => ops::includes(
                 args.first().unwrap_or(&Val::Null),
                 args.get(1).unwrap_or(&Val::Null),
             ),
-            ListOp::StartsWith => Ok(ops::affix(args, true)),
-            ListOp::EndsWith => Ok(ops::affix(args, false)),
-            ListOp::SemVer => Ok(ops::sem_ver(args)),
-            ListOp::Fractional => Ok(self.fractional(args, scope)),
+            ListOp::StartsWith => flagd_context(scope).map(|()| ops::affix(args, true)),
+            ListOp::EndsWith => flagd_context(scope).map(|()| ops::affix(args, false)),
+            ListOp::SemVer => flagd_context(scope).map(|()| ops::sem_ver(args)),
+            ListOp::Fractional => flagd_context(scope).map(|()| self.fractional(args, scope)),
             ListOp::Max => ops::extreme(args, true),
             ListOp::Min => ops::extreme(args, false),
             ListOp::Substr => ops::substr(args),
@@ -423,124 +559,104 @@ impl<'a> Evaluator<'a> {
         ops::fractional(&[flag_key.as_bytes(), key.as_bytes()], args)
     }
 
-    /// `fractional` whose bucket value is a `cat`: hashes the pieces without joining them.
-    fn fractional_cat(
+    /// A prepared `fractional`: a `cat` bucket value is hashed piece by piece, never joined.
+    #[inline(never)]
+    fn fractional_fixed(
         &mut self,
-        parts: &'a [Node],
-        entries: &'a [Node],
+        bucket: Option<&'a Node>,
+        table: Option<&'a BucketTable>,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
-        if parts.len() > 4 {
-            let joined = self.cat(parts, scope)?;
-            let entries = entries
-                .iter()
-                .map(|i| self.eval(i, scope))
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(match joined {
-                Val::Str(s) => ops::fractional(&[s.as_bytes()], &entries),
-                _ => Val::Null,
-            });
-        }
-        let mut pieces: [Cow<'a, str>; 4] = Default::default();
-        for (slot, part) in pieces.iter_mut().zip(parts) {
-            *slot = self.eval(part, scope)?.to_js_string();
-        }
-        let mut buf = [Val::Null, Val::Null, Val::Null, Val::Null];
-        let values: Vec<Val<'a>>;
-        let entries: &[Val<'a>] = if entries.len() <= 4 {
-            for (slot, item) in buf.iter_mut().zip(entries) {
-                *slot = self.eval(item, scope)?;
-            }
-            buf.get(..entries.len()).unwrap_or(&[])
-        } else {
-            values = entries
-                .iter()
-                .map(|i| self.eval(i, scope))
-                .collect::<Result<Vec<_>, _>>()?;
-            &values
-        };
-        let bytes: [&[u8]; 4] = [
-            pieces[0].as_bytes(),
-            pieces[1].as_bytes(),
-            pieces[2].as_bytes(),
-            pieces[3].as_bytes(),
-        ];
-        Ok(ops::fractional(&bytes, entries))
+        let result = self.fractional_prepared(bucket, table, scope)?;
+        flagd_context(scope)?;
+        Ok(result)
     }
 
-    fn iterate(
+    fn fractional_prepared(
         &mut self,
-        op: IterOp,
-        selector: &'a Node,
-        body: &'a Node,
+        bucket: Option<&'a Node>,
+        table: Option<&'a BucketTable>,
         scope: &Val<'a>,
     ) -> EvalResult<'a> {
-        let list = self.eval(selector, scope)?;
-        if op == IterOp::All {
-            self.set_prev(&list);
-            if list.array_len() == Some(0) {
-                return Ok(Val::Bool(false));
-            }
-        }
-        let items = iterable(&list)?;
-        let saved = std::mem::replace(&mut self.prev, Val::Null);
-        let result = self.iterate_items(op, items, body);
-        self.prev = saved;
-        result
-    }
-
-    fn iterate_items(&mut self, op: IterOp, items: Vec<Val<'a>>, body: &'a Node) -> EvalResult<'a> {
-        let mut kept = Vec::new();
-        for item in items {
-            self.prev = Val::Null;
-            let result = self.eval(body, &item)?;
-            match op {
-                IterOp::Map => kept.push(result),
-                IterOp::Filter if result.truthy() => kept.push(item),
-                IterOp::Filter => {}
-                IterOp::All if !result.truthy() => return Ok(Val::Bool(false)),
-                IterOp::Some if result.truthy() => return Ok(Val::Bool(true)),
-                IterOp::None if result.truthy() => return Ok(Val::Bool(false)),
-                IterOp::All | IterOp::Some | IterOp::None => {}
-            }
-        }
-        Ok(match op {
-            IterOp::Map | IterOp::Filter => Val::Arr(Rc::new(kept)),
-            IterOp::All | IterOp::None => Val::Bool(true),
-            IterOp::Some => Val::Bool(false),
-        })
-    }
-
-    fn reduce(
-        &mut self,
-        selector: &'a Node,
-        body: &'a Node,
-        init: Option<&'a Node>,
-        scope: &Val<'a>,
-    ) -> EvalResult<'a> {
-        let list = self.eval(selector, scope)?;
-        let mut items = iterable(&list)?.into_iter();
-        let mut acc = match init {
-            Some(node) => check_depth(self.eval(node, scope)?)?,
-            None => items
-                .next()
-                .ok_or(EvalError("reduce of an empty list with no initial value"))?,
-        };
-        let saved = std::mem::replace(&mut self.prev, Val::Null);
-        for item in items {
-            self.prev = Val::Null;
-            let pair = Val::Acc(Rc::new((acc, item)));
-            acc = match self.eval(body, &pair).and_then(check_depth) {
-                Ok(v) => v,
-                Err(e) => {
-                    self.prev = saved;
-                    return Err(e);
+        match bucket {
+            Some(Node::Cat(parts)) if !self.interpreted && parts.len() <= 4 => {
+                let mut pieces: [Cow<'a, str>; 4] = Default::default();
+                for (slot, part) in pieces.iter_mut().zip(parts) {
+                    *slot = self.eval(part, scope)?.to_js_string();
                 }
-            };
+                let Some(table) = table else {
+                    return Ok(Val::Null);
+                };
+                let [a, b, c, d] = &pieces;
+                let bytes = [a.as_bytes(), b.as_bytes(), c.as_bytes(), d.as_bytes()];
+                Ok(ops::pick(bytes.get(..parts.len()).unwrap_or(&bytes), table))
+            }
+            Some(node) => {
+                let value = self.eval(node, scope)?;
+                match (value, table) {
+                    (Val::Str(s), Some(table)) => Ok(ops::pick(&[s.as_bytes()], table)),
+                    _ => Ok(Val::Null),
+                }
+            }
+            None => {
+                let (Some(table), Some(flag_key)) = (table, flagd_flag_key(scope)) else {
+                    return Ok(Val::Null);
+                };
+                match scope.get("targetingKey") {
+                    Lookup::Found(v) if v.js_truthy() => Ok(ops::pick(
+                        &[flag_key.as_bytes(), v.to_js_string().as_bytes()],
+                        table,
+                    )),
+                    _ => Ok(Val::Null),
+                }
+            }
         }
-        self.prev = saved;
-        Ok(acc)
     }
+}
+
+/// The interpreter reads a two- or three-part path as `a && a[x] && a[x][y]`: a falsy step
+/// (`0`, `""`, `false`) is the result itself.
+fn interpreted_short_path<'a>(path: &[String], scope: &Val<'a>) -> Val<'a> {
+    let mut current = scope.clone();
+    for part in path {
+        if !current.js_truthy() {
+            break;
+        }
+        current = match current.get(part) {
+            Lookup::Found(v) => v,
+            Lookup::Undefined | Lookup::Function => return Val::Null,
+        };
+    }
+    current
+}
+
+/// flagd's operators read their logger from the evaluation context, which only the top level
+/// has: inside `map`, `filter`, `all`, `some`, `none` or `reduce` they throw.
+fn flagd_context(scope: &Val<'_>) -> Result<(), EvalError> {
+    match scope {
+        Val::Root(_) => Ok(()),
+        _ => Err(EvalError(
+            "flagd's operators cannot run inside an iteration",
+        )),
+    }
+}
+
+/// `missing` given one or two literal keys without a dot: json-logic-engine compiles these to
+/// plain property reads (no path splitting, `""` is a key like any other).
+fn flat_keys(nodes: &[Node]) -> bool {
+    nodes.len() <= 2
+        && nodes
+            .iter()
+            .all(|n| matches!(n, Node::Const(Value::String(s)) if !s.contains('.')))
+}
+
+fn missing_flat<'a>(keys: &[Val<'a>], scope: &Val<'a>) -> Val<'a> {
+    let missing = keys
+        .iter()
+        .filter(|k| !scope.js_truthy() || matches!(scope.get(&k.to_js_string()), Lookup::Undefined))
+        .cloned()
+        .collect();
+    Val::Arr(Rc::new(missing))
 }
 
 /// Follows a split path from `scope`.
@@ -594,33 +710,6 @@ fn flagd_flag_key<'a>(scope: &Val<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-/// `(list || [])` for an iterator: falsy is empty, anything but an array throws.
-fn iterable<'a>(list: &Val<'a>) -> Result<Vec<Val<'a>>, EvalError> {
-    if !list.js_truthy() {
-        return Ok(Vec::new());
-    }
-    list.elements().ok_or(EvalError("an iterator needs a list"))
-}
-
-/// json-logic-engine's `assertAllowedDepth(x, 0)` on `reduce`'s accumulator.
-fn check_depth(v: Val<'_>) -> EvalResult<'_> {
-    let nested = match &v {
-        Val::Json(serde_json::Value::Array(items)) => {
-            items.iter().any(|i| i.is_array() || i.is_object())
-        }
-        Val::Json(serde_json::Value::Object(map)) => {
-            map.values().any(|i| i.is_array() || i.is_object())
-        }
-        Val::Arr(items) => items.iter().any(Val::is_object),
-        _ => false,
-    };
-    if nested {
-        Err(EvalError("reduce's accumulator nests too deep"))
-    } else {
-        Ok(v)
-    }
-}
-
 /// `cat` given one expression: json-logic-engine's `cat` method.
 fn cat_method<'a>(v: &Val<'a>) -> EvalResult<'a> {
     if let Val::Str(_) = v {
@@ -640,14 +729,14 @@ fn cat_method<'a>(v: &Val<'a>) -> EvalResult<'a> {
 }
 
 /// json-logic-engine's `precoerceNumber` followed by `+x`: objects and NaN throw.
-fn coerce_number(v: &Val<'_>) -> Result<f64, EvalError> {
+pub(super) fn coerce_number(v: &Val<'_>) -> Result<f64, EvalError> {
     if v.is_object() {
         return Err(NAN);
     }
     Ok(v.to_number())
 }
 
-fn non_nan<'a>(n: f64) -> EvalResult<'a> {
+pub(super) fn non_nan<'a>(n: f64) -> EvalResult<'a> {
     if n.is_nan() {
         Err(NAN)
     } else {
@@ -655,7 +744,7 @@ fn non_nan<'a>(n: f64) -> EvalResult<'a> {
     }
 }
 
-fn nonzero(n: f64) -> Result<f64, EvalError> {
+pub(super) fn nonzero(n: f64) -> Result<f64, EvalError> {
     if n == 0.0 || n.is_nan() {
         Err(NAN)
     } else {

@@ -120,7 +120,7 @@ pub fn write_number(out: &mut String, f: f64) {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(n as usize);
+        let (int, frac) = digits.split_at_checked(n as usize).unwrap_or((&digits, ""));
         out.push_str(int);
         out.push('.');
         out.push_str(frac);
@@ -130,7 +130,7 @@ pub fn write_number(out: &mut String, f: f64) {
         out.push_str(&digits);
     } else {
         let e = n - 1;
-        let (first, rest) = digits.split_at(1);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
@@ -145,6 +145,20 @@ pub fn number_to_string(f: f64) -> String {
     let mut s = String::new();
     write_number(&mut s, f);
     s
+}
+
+/// String equality without a call to `memcmp` for the short strings rules compare (attribute
+/// names, country codes...), where the call costs more than the comparison.
+#[inline]
+pub fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// JavaScript's string order: by UTF-16 code units.

@@ -2,7 +2,8 @@
 //! with constant sub-expressions computed ahead of time as json-logic-engine's `build` does
 //! (which is also why `{"<": [1, "x"]}` fails to load rather than to evaluate).
 
-use super::eval::{Evaluator, evaluate_root};
+use super::eval::evaluate_root;
+use super::prepare::{needs_prev, settle};
 use super::value::{Env, Val};
 use serde_json::{Map, Value};
 
@@ -14,6 +15,8 @@ const MAX_DEPTH: usize = 200;
 #[derive(Debug, Clone)]
 pub struct Logic {
     pub(crate) root: Node,
+    /// See `Evaluator::track_prev`.
+    pub(crate) track_prev: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,12 @@ impl CmpOp {
     pub fn is_strict(self) -> bool {
         matches!(self, CmpOp::StrictEq | CmpOp::StrictNe)
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlagdProp {
+    FlagKey,
+    Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +79,7 @@ pub(crate) enum ListOp {
 
 impl ListOp {
     /// flagd's own operators are never computed ahead of time.
-    fn is_deterministic(self) -> bool {
+    pub(super) fn is_deterministic(self) -> bool {
         !matches!(
             self,
             ListOp::Missing
@@ -99,6 +108,8 @@ pub(crate) enum Node {
     Var {
         path: Box<[String]>,
         default: Option<Box<Node>>,
+        /// `$flagd.flagKey` / `$flagd.timestamp`, read without walking the path.
+        flagd: Option<FlagdProp>,
     },
     /// `var` whose key is computed.
     VarDyn(Args),
@@ -124,8 +135,24 @@ pub(crate) enum Node {
     List(ListOp, Args),
     Iter(IterOp, Box<Node>, Box<Node>),
     Reduce(Box<Node>, Box<Node>, Option<Box<Node>>),
+    /// `fractional` with literal buckets, prepared once (`None`: they are invalid, the result is
+    /// always null). `bucket` is the bucket-value expression (a `cat` or a literal string), or
+    /// `None` for flagd's `flagKey + targetingKey` shorthand.
+    Fractional {
+        bucket: Option<Box<Node>>,
+        table: Option<BucketTable>,
+    },
+    /// A constant part that throws: a build error, unless nothing ever evaluates it.
+    BuildError(String),
     /// Always throws when evaluated (a malformed use that json-logic-engine accepts at build).
     Fail(&'static str),
+}
+
+/// `fractional`'s `[variant, weight]` list, validated, with its total weight.
+#[derive(Debug, Clone)]
+pub(crate) struct BucketTable {
+    pub entries: Vec<(Value, u64)>,
+    pub total: u64,
 }
 
 impl Logic {
@@ -133,9 +160,12 @@ impl Logic {
     /// sub-expressions that throw are errors, as json-logic-engine's `build` reports them (flagd
     /// then answers PARSE_ERROR for the flag).
     pub fn compile(rule: &Value) -> Result<Logic, String> {
-        Ok(Logic {
-            root: compile_node(rule, 0)?,
-        })
+        let root = compile_node(rule, 0)?;
+        if let Node::BuildError(message) = root {
+            return Err(message);
+        }
+        let track_prev = needs_prev(&root);
+        Ok(Logic { root, track_prev })
     }
 
     /// Evaluates against `ctx`, with `$flagd.flagKey` and `$flagd.timestamp` set as flagd-core
@@ -151,7 +181,7 @@ impl Logic {
             flag_key,
             timestamp,
         };
-        evaluate_root(&self.root, &env)
+        evaluate_root(self, &env)
             .map(|v| v.to_value())
             .map_err(|e| e.to_string())
     }
@@ -170,6 +200,10 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
         return Err(format!("The rule nests deeper than {MAX_DEPTH} levels."));
     }
     match rule {
+        // A list of plain values is a literal: no need to look into it.
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            Ok(Node::Const(rule.clone()))
+        }
         Value::Array(items) => {
             let nodes = items
                 .iter()
@@ -178,7 +212,7 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
             if nodes.iter().all(is_const) {
                 Ok(Node::Const(rule.clone()))
             } else {
-                Ok(Node::Array(nodes))
+                settle(Node::Array(nodes))
             }
         }
         Value::Object(map) => {
@@ -193,14 +227,19 @@ fn compile_node(rule: &Value, depth: usize) -> Result<Node, String> {
                 ));
             }
             let node = compile_op(op, arg, depth + 1)?;
-            fold(node)
+            settle(node)
         }
         _ => Ok(Node::Const(rule.clone())),
     }
 }
 
-fn is_const(node: &Node) -> bool {
+pub(super) fn is_const(node: &Node) -> bool {
     matches!(node, Node::Const(_))
+}
+
+/// A constant, or a constant that fails.
+pub(super) fn is_settled(node: &Node) -> bool {
+    matches!(node, Node::Const(_) | Node::BuildError(_))
 }
 
 fn compile_list(arg: &Value, depth: usize) -> Result<Vec<Node>, String> {
@@ -220,13 +259,38 @@ fn compile_args(arg: &Value, depth: usize) -> Result<Args, String> {
 }
 
 /// A lazy method given something other than a list: json-logic-engine throws when it runs it,
-/// at build time when the argument is constant.
-fn lazy_non_list(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
-    let node = compile_node(arg, depth)?;
-    if is_const(&node) {
-        return Err(format!("'{op}' needs a list of arguments."));
+/// at build time when the argument is constant; its arguments are never built.
+fn lazy_non_list(op: &str, arg: &Value) -> Node {
+    malformed_lazy(op, arg, "a list of arguments")
+}
+
+fn malformed_lazy(op: &str, arg: &Value, needs: &str) -> Node {
+    if reads_context(arg) {
+        Node::Fail("invalid arguments")
+    } else {
+        Node::BuildError(format!("'{op}' needs {needs}."))
     }
-    Ok(Node::Fail("invalid arguments"))
+}
+
+/// Whether a raw rule reads the evaluation context anywhere (json-logic-engine's
+/// "not deterministic", over-approximated).
+fn reads_context(rule: &Value) -> bool {
+    match rule {
+        Value::Array(items) => items.iter().any(reads_context),
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            matches!(
+                k.as_str(),
+                "var"
+                    | "missing"
+                    | "missing_some"
+                    | "starts_with"
+                    | "ends_with"
+                    | "sem_ver"
+                    | "fractional"
+            ) || reads_context(v)
+        }),
+        _ => false,
+    }
 }
 
 fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
@@ -249,13 +313,13 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "if" | "?:" => match lazy_list(arg)? {
             Some(args) if args.len() >= 3 => Node::If(args),
             Some(args) => Node::IfShort(args),
-            None => lazy_non_list(op, arg, depth)?,
+            None => lazy_non_list(op, arg),
         },
         "and" | "or" | "??" => match lazy_list(arg)? {
             Some(args) if op == "and" => Node::And(args),
             Some(args) if op == "or" => Node::Or(args),
             Some(args) => Node::Coalesce(args),
-            None => lazy_non_list(op, arg, depth)?,
+            None => lazy_non_list(op, arg),
         },
         "!" | "not" => Node::Not(Box::new(unary_arg(arg, depth)?)),
         "!!" => Node::NotNot(Box::new(unary_arg(arg, depth)?)),
@@ -274,7 +338,7 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "%" => compile_arith(ArithOp::Mod, arg, depth)?,
         "max" => Node::List(ListOp::Max, compile_args(arg, depth)?),
         "min" => Node::List(ListOp::Min, compile_args(arg, depth)?),
-        "in" => Node::List(ListOp::In, compile_args(arg, depth)?),
+        "in" => compile_in(arg, depth)?,
         "substr" => Node::List(ListOp::Substr, compile_args(arg, depth)?),
         "merge" => Node::List(ListOp::Merge, compile_args(arg, depth)?),
         "cat" => compile_cat(arg, depth)?,
@@ -288,7 +352,7 @@ fn compile_op(op: &str, arg: &Value, depth: usize) -> Result<Node, String> {
         "starts_with" => Node::List(ListOp::StartsWith, compile_args(arg, depth)?),
         "ends_with" => Node::List(ListOp::EndsWith, compile_args(arg, depth)?),
         "sem_ver" => Node::List(ListOp::SemVer, compile_args(arg, depth)?),
-        "fractional" => Node::List(ListOp::Fractional, compile_args(arg, depth)?),
+        "fractional" => compile_fractional(compile_args(arg, depth)?),
         other => return Err(format!("'{other}' is not a known operator.")),
     };
     Ok(node)
@@ -327,14 +391,23 @@ fn compile_var(arg: &Value, depth: usize) -> Result<Node, String> {
         Some(d) => Some(Box::new(compile_node(d, depth)?)),
         None => None,
     };
+    let flagd = match path.as_slice() {
+        [root, prop] if root == "$flagd" && prop == "flagKey" => Some(FlagdProp::FlagKey),
+        [root, prop] if root == "$flagd" && prop == "timestamp" => Some(FlagdProp::Timestamp),
+        _ => None,
+    };
     Ok(Node::Var {
         path: path.into_boxed_slice(),
         default,
+        flagd,
     })
 }
 
 /// json-logic-engine's `splitPath`: `.` separates, `\.` is a literal dot, `\\` a backslash.
 pub(crate) fn split_path(s: &str) -> Vec<String> {
+    if !s.is_empty() && !s.contains(['.', '\\']) {
+        return vec![s.to_owned()];
+    }
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut chars = s.chars().peekable();
@@ -361,6 +434,24 @@ pub(crate) fn split_path(s: &str) -> Vec<String> {
     parts
 }
 
+/// `in` builds only its first two arguments (`(b || []).includes(a)`): further ones are
+/// checked for unknown operators and otherwise ignored.
+fn compile_in(arg: &Value, depth: usize) -> Result<Node, String> {
+    match arg {
+        Value::Array(items) if items.len() > 2 => {
+            for extra in items.iter().skip(2) {
+                compile_node(extra, depth)?;
+            }
+            let first_two = items.iter().take(2).map(|i| compile_node(i, depth));
+            Ok(Node::List(
+                ListOp::In,
+                Args::List(first_two.collect::<Result<_, _>>()?),
+            ))
+        }
+        _ => Ok(Node::List(ListOp::In, compile_args(arg, depth)?)),
+    }
+}
+
 fn compile_missing_some(arg: &Value, depth: usize) -> Result<Node, String> {
     match arg {
         Value::Array(items) => {
@@ -384,17 +475,8 @@ fn compile_cmp(op: &str, c: CmpOp, arg: &Value, depth: usize) -> Result<Node, St
                 .map(|i| compile_node(i, depth))
                 .collect::<Result<_, _>>()?,
         )),
-        Value::Array(items) => {
-            let nodes = items
-                .iter()
-                .map(|i| compile_node(i, depth))
-                .collect::<Result<Vec<_>, _>>()?;
-            if nodes.iter().all(is_const) {
-                return Err(format!("'{op}' needs at least two arguments."));
-            }
-            Ok(Node::Fail("invalid arguments"))
-        }
-        other => lazy_non_list(op, other, depth),
+        Value::Array(_) => Ok(malformed_lazy(op, arg, "at least two arguments")),
+        other => Ok(lazy_non_list(op, other)),
     }
 }
 
@@ -406,9 +488,13 @@ fn compile_arith(op: ArithOp, arg: &Value, depth: usize) -> Result<Node, String>
     };
     match op {
         ArithOp::Sub | ArithOp::Div if items.is_empty() => {
-            return Err("This arithmetic needs an argument.".into());
+            return Ok(Node::BuildError(
+                "This arithmetic needs an argument.".into(),
+            ));
         }
-        ArithOp::Mod if items.len() < 2 => return Err("'%' needs two arguments.".into()),
+        ArithOp::Mod if items.len() < 2 => {
+            return Ok(Node::BuildError("'%' needs two arguments.".into()));
+        }
         _ => {}
     }
     let reciprocal = op == ArithOp::Div && items.len() == 1;
@@ -418,7 +504,9 @@ fn compile_arith(op: ArithOp, arg: &Value, depth: usize) -> Result<Node, String>
     }
     for item in &items {
         let node = compile_node(item, depth)?;
-        check_number_literal(op, nodes.len(), &node, item)?;
+        if let Err(message) = check_number_literal(op, nodes.len(), &node, item) {
+            return Ok(Node::BuildError(message));
+        }
         nodes.push(node);
     }
     Ok(Node::Arith(op, nodes))
@@ -461,9 +549,42 @@ fn compile_cat(arg: &Value, depth: usize) -> Result<Node, String> {
     }
 }
 
+/// Prepares `fractional` when its bucket list is literal and whether the first argument is the
+/// bucket value is known without evaluating it (a `cat` is always a string).
+fn compile_fractional(args: Args) -> Node {
+    let Args::List(mut items) = args else {
+        return Node::List(ListOp::Fractional, args);
+    };
+    let has_bucket = match items.first() {
+        Some(Node::Cat(_) | Node::Const(Value::String(_))) => true,
+        Some(Node::Const(_)) => false,
+        _ => return Node::List(ListOp::Fractional, Args::List(items)),
+    };
+    let entries = items.get(usize::from(has_bucket)..).unwrap_or(&[]);
+    if !entries.iter().all(is_const) {
+        return Node::List(ListOp::Fractional, Args::List(items));
+    }
+    let values: Vec<Val<'_>> = entries
+        .iter()
+        .map(|n| match n {
+            Node::Const(v) => Val::from_json(v),
+            _ => Val::Null,
+        })
+        .collect();
+    let table = super::ops::bucket_table(&values);
+    let bucket = if has_bucket {
+        Some(Box::new(items.swap_remove(0)))
+    } else {
+        None
+    };
+    Node::Fractional { bucket, table }
+}
+
 fn compile_iter(op: &str, kind: IterOp, arg: &Value, depth: usize) -> Result<Node, String> {
     let Value::Array(items) = arg else {
-        return Err(format!("'{op}' needs a list and an expression."));
+        return Ok(Node::BuildError(format!(
+            "'{op}' needs a list and an expression."
+        )));
     };
     let selector = compile_node(items.first().unwrap_or(&Value::Null), depth)?;
     let body = compile_node(items.get(1).unwrap_or(&Value::Null), depth)?;
@@ -472,7 +593,9 @@ fn compile_iter(op: &str, kind: IterOp, arg: &Value, depth: usize) -> Result<Nod
 
 fn compile_reduce(arg: &Value, depth: usize) -> Result<Node, String> {
     let Value::Array(items) = arg else {
-        return Err("'reduce' needs a list, an expression and an initial value.".into());
+        return Ok(Node::BuildError(
+            "'reduce' needs a list, an expression and an initial value.".into(),
+        ));
     };
     let selector = compile_node(items.first().unwrap_or(&Value::Null), depth)?;
     let body = compile_node(items.get(1).unwrap_or(&Value::Null), depth)?;
@@ -482,91 +605,6 @@ fn compile_reduce(arg: &Value, depth: usize) -> Result<Node, String> {
         Box::new(body),
         init.map(Box::new),
     ))
-}
-
-/// Whether json-logic-engine computes `node` while building: deterministic operators whose
-/// arguments are all constants. An iterator's body may read its element.
-fn is_foldable(node: &Node) -> bool {
-    match node {
-        Node::Const(_)
-        | Node::Var { .. }
-        | Node::VarDyn(_)
-        | Node::MissingSome { .. }
-        | Node::Fail(_) => false,
-        Node::Array(items)
-        | Node::If(items)
-        | Node::IfShort(items)
-        | Node::And(items)
-        | Node::Or(items)
-        | Node::Coalesce(items)
-        | Node::Cmp(_, items)
-        | Node::Arith(_, items)
-        | Node::Cat(items) => items.iter().all(is_const),
-        Node::Not(n) | Node::NotNot(n) | Node::ArithDyn(_, n) | Node::CatDyn(n) => is_const(n),
-        Node::List(op, Args::List(items)) => {
-            (op.is_deterministic() && items.iter().all(is_const))
-                || (*op == ListOp::Missing && items.is_empty())
-        }
-        Node::List(op, Args::One(n)) => op.is_deterministic() && is_const(n),
-        Node::Iter(_, selector, body) => is_const(selector) && body_is_deterministic(body),
-        Node::Reduce(selector, body, init) => {
-            is_const(selector)
-                && body_is_deterministic(body)
-                && init.as_deref().is_none_or(is_const)
-        }
-    }
-}
-
-/// An iterator body that reads only its element (no flagd operator, no `missing`).
-fn body_is_deterministic(node: &Node) -> bool {
-    let args_ok = |args: &Args| match args {
-        Args::List(items) => items.iter().all(body_is_deterministic),
-        Args::One(n) => body_is_deterministic(n),
-    };
-    match node {
-        Node::Const(_) | Node::Var { .. } | Node::Fail(_) => true,
-        Node::VarDyn(args) => args_ok(args),
-        Node::List(op, args) => op.is_deterministic() && args_ok(args),
-        Node::MissingSome { .. } => false,
-        Node::Array(items)
-        | Node::If(items)
-        | Node::IfShort(items)
-        | Node::And(items)
-        | Node::Or(items)
-        | Node::Coalesce(items)
-        | Node::Cmp(_, items)
-        | Node::Arith(_, items)
-        | Node::Cat(items) => items.iter().all(body_is_deterministic),
-        Node::Not(n) | Node::NotNot(n) | Node::ArithDyn(_, n) | Node::CatDyn(n) => {
-            body_is_deterministic(n)
-        }
-        Node::Iter(_, s, b) => body_is_deterministic(s) && body_is_deterministic(b),
-        Node::Reduce(s, b, i) => {
-            body_is_deterministic(s)
-                && body_is_deterministic(b)
-                && i.as_deref().is_none_or(body_is_deterministic)
-        }
-    }
-}
-
-/// Computes a foldable node now, with json-logic-engine's interpreter (which is what its
-/// `build` uses for constants); a throw is a build error.
-fn fold(node: Node) -> Result<Node, String> {
-    if !is_foldable(&node) {
-        return Ok(node);
-    }
-    let ctx = Map::new();
-    let env = Env {
-        ctx: &ctx,
-        flag_key: "",
-        timestamp: 0,
-    };
-    let mut evaluator = Evaluator::new(true);
-    let scope = Val::Root(&env);
-    let value = evaluator
-        .eval(&node, &scope)
-        .map_err(|e| format!("A constant part of the rule fails: {e}."))?;
-    Ok(Node::Const(value.to_value()))
 }
 
 #[cfg(test)]

@@ -7,6 +7,13 @@
 //!   or, in the common case, allocating.
 //! - [`Definitions`] is a parsed file, resolved like `FlagdCore.resolve`.
 //!
+//! What is followed exactly, beyond JsonLogic itself: JavaScript's loose and relational
+//! comparisons with json-logic-engine's NaN checks (a throw is ERROR/GENERAL), the `prev`
+//! variable its generated comparisons share, constant parts computed at build time by its
+//! interpreter (so a constant that throws is PARSE_ERROR, and `if` with fewer than three
+//! arguments runs interpreted), `(list || []).includes(x)` for `in`, flagd's operators
+//! throwing inside iterations (their logger lives on the top-level context only).
+//!
 //! Deliberate differences from flagd-core:
 //! - `fractional` hashes UTF-8 (flagd's Go reference; DESIGN §4), flagd-core UTF-16 units:
 //!   both agree for ASCII bucket values.
@@ -16,12 +23,26 @@
 //!   `try`, `throw`, `length`, `keys`, `pipe`, `get`, `eachKey`) are unknown here, so a rule
 //!   that uses them fails to compile (PARSE_ERROR); `var` paths with `../` (scope climbing)
 //!   are read as plain keys.
+//! - json-logic-engine emits `and`, `or` and `all` without parentheses, so nested inside
+//!   `cat`, `??` or as `in`'s list they change the meaning of the surrounding expression (a
+//!   `cat` of an `and` returns the `and`'s first operand). Here they keep their JsonLogic
+//!   meaning.
+//! - Malformed constant expressions (a comparison with one argument, extra arguments to `in`)
+//!   may fail at load (PARSE_ERROR) where flagd-core fails at evaluation (GENERAL), or the
+//!   other way round; an unknown operator is always PARSE_ERROR here.
+//!
+//! Measured against flagd-core: about 1,100 recorded cases agree (see `tests.rs`); of 11,000
+//! random nested rules over mistyped values 0.5% disagree, all in the places above; of 5,000
+//! random flagd-style targeting rules none does.
 
 mod definitions;
+mod document;
 mod eval;
+mod iterate;
 mod js;
 mod logic;
 mod ops;
+mod prepare;
 mod value;
 
 pub use definitions::{Definitions, FlagDefinition, FlagState, FlagdType};

@@ -4,6 +4,7 @@
 
 use super::eval::{EvalError, EvalResult};
 use super::js;
+use super::logic::BucketTable;
 use super::value::{Val, strict_eq, strict_eq_json};
 use crate::bucket::murmur3_x86_32;
 use crate::semver::{Version, parse_flagd};
@@ -33,10 +34,26 @@ pub fn includes<'a>(needle: &Val<'a>, haystack: &Val<'a>) -> EvalResult<'a> {
 /// `starts_with` / `ends_with`: `null` unless given exactly two strings.
 pub fn affix<'a>(args: &[Val<'a>], starts: bool) -> Val<'a> {
     match args {
-        [Val::Str(s), Val::Str(affix)] if starts => Val::Bool(s.starts_with(affix.as_ref())),
-        [Val::Str(s), Val::Str(affix)] => Val::Bool(s.ends_with(affix.as_ref())),
+        [s, affix] => affix_pair(s, affix, starts),
         _ => Val::Null,
     }
+}
+
+pub fn affix_pair<'a>(s: &Val<'a>, affix: &Val<'a>, starts: bool) -> Val<'a> {
+    let (Val::Str(s), Val::Str(affix)) = (s, affix) else {
+        return Val::Null;
+    };
+    let (s, affix) = (s.as_bytes(), affix.as_bytes());
+    let Some(at) = s.len().checked_sub(affix.len()) else {
+        return Val::Bool(false);
+    };
+    let part = if starts {
+        s.get(..affix.len())
+    } else {
+        s.get(at..)
+    };
+    // Byte slices of valid UTF-8 compare like the strings themselves.
+    Val::Bool(part.is_some_and(|p| p.iter().zip(affix).all(|(x, y)| x == y)))
 }
 
 /// flagd's `sem_ver`: lenient parsing (crate::semver::parse_flagd), `^` and `~` compare only
@@ -96,6 +113,41 @@ pub fn fractional<'a>(pieces: &[&[u8]], entries: &[Val<'a>]) -> Val<'a> {
             if sum > bucket {
                 return variant;
             }
+        }
+    }
+    Val::Null
+}
+
+/// Validates a literal bucket list once (`None`: `fractional` gives null whatever the value).
+pub fn bucket_table(entries: &[Val<'_>]) -> Option<BucketTable> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut table = Vec::with_capacity(entries.len());
+    let mut total = 0.0f64;
+    for entry in entries {
+        let (variant, weight) = bucket_entry(entry)?;
+        total += weight;
+        table.push((variant.to_value(), weight as u64)); // ok: integral, checked below
+    }
+    if total > MAX_TOTAL_WEIGHT {
+        return None;
+    }
+    Some(BucketTable {
+        entries: table,
+        total: total as u64,
+    }) // ok: ≤ 2^31 - 1
+}
+
+/// The variant of a prepared table for the bucket value formed by `pieces`.
+pub fn pick<'a>(pieces: &[&[u8]], table: &'a BucketTable) -> Val<'a> {
+    let hash = murmur3_x86_32(pieces, 0);
+    let bucket = (u64::from(hash) * table.total) >> 32;
+    let mut sum = 0u64;
+    for (variant, weight) in &table.entries {
+        sum += weight;
+        if sum > bucket {
+            return Val::from_json(variant);
         }
     }
     Val::Null

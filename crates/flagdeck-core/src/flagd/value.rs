@@ -113,6 +113,7 @@ impl<'a> Val<'a> {
     }
 
     /// Plain JavaScript truthiness (`!x`).
+    #[inline]
     pub fn js_truthy(&self) -> bool {
         match self {
             Val::Null => false,
@@ -124,6 +125,7 @@ impl<'a> Val<'a> {
     }
 
     /// json-logic-engine's `truthy`: also `[]` and `{}` are false.
+    #[inline]
     pub fn truthy(&self) -> bool {
         match self {
             Val::Json(Value::Array(a)) => !a.is_empty(),
@@ -140,14 +142,14 @@ impl<'a> Val<'a> {
             Val::Null => return Lookup::Undefined,
             Val::Root(env) => match key {
                 "$flagd" => Some(Val::Flagd(env)),
-                _ => env.ctx.get(key).map(Val::from_json),
+                _ => map_get(env.ctx, key).map(Val::from_json),
             },
             Val::Flagd(env) => match key {
                 "flagKey" => Some(Val::Str(Cow::Borrowed(env.flag_key))),
                 "timestamp" => Some(Val::Num(env.timestamp as f64)),
                 _ => None,
             },
-            Val::Json(Value::Object(map)) => map.get(key).map(Val::from_json),
+            Val::Json(Value::Object(map)) => map_get(map, key).map(Val::from_json),
             Val::Json(Value::Array(_)) | Val::Arr(_) => self.index_or_length(key),
             Val::Acc(pair) => match key {
                 "accumulator" => Some(pair.0.clone()),
@@ -246,6 +248,15 @@ impl<'a> Val<'a> {
     }
 }
 
+/// A key's value in a JSON object. Contexts and variant lists are small, where comparing keys
+/// beats hashing them.
+pub fn map_get<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
+    if map.len() <= 12 {
+        return map.iter().find(|(k, _)| js::str_eq(k, key)).map(|(_, v)| v);
+    }
+    map.get(key)
+}
+
 fn flagd_object(env: &Env<'_>) -> Value {
     let mut map = Map::new();
     map.insert("flagKey".into(), Value::String(env.flag_key.to_owned()));
@@ -311,7 +322,7 @@ pub fn strict_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
         (Val::Null, Val::Null) => true,
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => js::str_eq(x, y),
         _ => same_object(a, b),
     }
 }
@@ -322,7 +333,7 @@ pub fn strict_eq_json(a: &Val<'_>, b: &Value) -> bool {
         (Val::Null, Value::Null) => true,
         (Val::Bool(x), Value::Bool(y)) => x == y,
         (Val::Num(x), Value::Number(y)) => y.as_f64() == Some(*x),
-        (Val::Str(x), Value::String(y)) => x == y,
+        (Val::Str(x), Value::String(y)) => js::str_eq(x, y),
         (Val::Json(x), y) => std::ptr::eq(*x, y),
         _ => false,
     }
@@ -335,7 +346,7 @@ pub fn loose_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
         (Val::Null, _) | (_, Val::Null) => false,
         (x, y) if x.is_object() && y.is_object() => same_object(x, y),
         (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => js::str_eq(x, y),
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Num(x), Val::Str(s)) | (Val::Str(s), Val::Num(x)) => *x == js::str_to_number(s),
         (Val::Bool(x), other) | (other, Val::Bool(x)) => {
