@@ -439,7 +439,7 @@ impl<'r> ProjectGen<'r> {
         let mut environments = IndexMap::new();
         for env_key in self.env_keys.clone() {
             // An environment the flag does not configure gives applications their code default.
-            if chance(self.rng, 85) {
+            if chance(self.rng, 92) {
                 environments.insert(env_key, self.flag_env(&keys, &mut events));
             }
         }
@@ -511,7 +511,7 @@ impl<'r> ProjectGen<'r> {
             vec![]
         };
         FlagEnvironment {
-            enabled: chance(self.rng, 80),
+            enabled: chance(self.rng, 88),
             off_variation,
             targets: self.targets(variations),
             rules,
@@ -633,7 +633,7 @@ impl<'r> ProjectGen<'r> {
             };
             let what = self.rng.u32(0..100);
             if what < 30 {
-                step.enabled = Some(self.rng.bool());
+                step.enabled = Some(chance(self.rng, 70));
             }
             if (20..70).contains(&what) || (what >= 70 && rules.is_empty()) {
                 let serve = self.step_serve(at, variations, fallthrough_now.as_deref(), events);
@@ -651,7 +651,7 @@ impl<'r> ProjectGen<'r> {
                 }
             }
             if step.enabled.is_none() && step.fallthrough.is_none() && step.rules.is_empty() {
-                step.enabled = Some(self.rng.bool());
+                step.enabled = Some(chance(self.rng, 70));
             }
             steps.push(step);
             at += pick(self.rng, &[1, 2, 60, 3600, 86_400, 7 * 86_400, 30 * 86_400]);
