@@ -35,11 +35,24 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// An attribute's value. Contexts are small, and for a handful of keys a scan that rejects
+    /// most keys on their length and first byte beats hashing the key (SipHash) every time.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.ctx.len() <= LINEAR_SCAN_MAX {
+            self.ctx
+                .iter()
+                .find(|(k, _)| same_text(k, key))
+                .map(|(_, v)| v)
+        } else {
+            self.ctx.get(key)
+        }
+    }
+
     /// The context's `targetingKey` when it is a JSON string (looked up once per evaluation).
     pub fn targeting_key(&self) -> Option<&'a str> {
         *self
             .targeting_key
-            .get_or_init(|| self.ctx.get("targetingKey").and_then(Value::as_str))
+            .get_or_init(|| self.get("targetingKey").and_then(Value::as_str))
     }
 
     /// An attribute's value when it is a JSON string.
@@ -47,9 +60,30 @@ impl<'a> Scope<'a> {
         if key == "targetingKey" {
             self.targeting_key()
         } else {
-            self.ctx.get(key).and_then(Value::as_str)
+            self.get(key).and_then(Value::as_str)
         }
     }
+}
+
+/// Up to this many attributes, [`Scope::get`] scans instead of hashing.
+const LINEAR_SCAN_MAX: usize = 16;
+
+/// String equality without a call to `memcmp` for short strings (attribute keys, targeting
+/// keys, list items): the call costs more than comparing a few bytes inline.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    diff == 0
 }
 
 /// The truth of a leaf for the attribute's value in the context (`None`: absent).
@@ -87,12 +121,12 @@ fn typed_test(op: &Op, v: &Value) -> Option<bool> {
         Op::Gte(x) => v.as_f64()? >= *x,
         Op::IsTrue => v.as_bool()?,
         Op::IsFalse => !v.as_bool()?,
-        Op::Semver(sop, x) => semver_holds(*sop, &parse_strict(v.as_str()?)?, x),
+        Op::Semver(sop, x) => semver_holds(*sop, &parse_version(v.as_str()?)?, x),
     })
 }
 
 fn str_in(s: &str, list: &[String]) -> bool {
-    list.iter().any(|x| x == s)
+    list.iter().any(|x| same_text(x, s))
 }
 
 /// JSON numbers compared as JavaScript does (`===` on doubles; JSON has no NaN).
@@ -103,6 +137,48 @@ fn num_eq(a: f64, b: f64) -> bool {
 
 fn num_in(n: f64, list: &[f64]) -> bool {
     list.iter().any(|x| num_eq(n, *x))
+}
+
+/// [`parse_strict`], with a fast path for the common plain `X.Y.Z`: the general parser's
+/// searches cost more than the whole comparison. Anything else goes to [`parse_strict`].
+pub(crate) fn parse_version(s: &str) -> Option<Version> {
+    plain_version(s).or_else(|| parse_strict(s))
+}
+
+/// `X.Y.Z` with each part `0` or digits without a leading zero, at most 16 digits and at most
+/// 2^53 - 1 (npm semver's bound); `None` for anything else, which the general parser decides.
+fn plain_version(s: &str) -> Option<Version> {
+    const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+    let mut parts = [0u64; 3];
+    let mut index = 0;
+    let mut digits = 0;
+    for &b in s.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                // A leading zero is only allowed for the number 0 itself.
+                if digits == 1 && parts[index] == 0 || digits == 16 {
+                    return None;
+                }
+                parts[index] = parts[index] * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && index < 2 => {
+                index += 1;
+                digits = 0;
+            }
+            _ => return None,
+        }
+    }
+    if index != 2 || digits == 0 || parts.iter().any(|p| *p > MAX_SAFE_INTEGER) {
+        return None;
+    }
+    let [major, minor, patch] = parts;
+    Some(Version {
+        major,
+        minor,
+        patch,
+        pre: Vec::new(),
+    })
 }
 
 fn semver_holds(op: SemverOp, have: &Version, want: &Version) -> bool {
@@ -135,7 +211,7 @@ pub(crate) fn eval<T: Tracer>(s: &Scope<'_>, cond: &Cond, tr: &mut T, depth: u32
     }
     match cond {
         Cond::Leaf(leaf) => {
-            let value = s.ctx.get(&leaf.attribute);
+            let value = s.get(&leaf.attribute);
             let truth = leaf_truth(&leaf.op, value);
             tr.step(|| leaf_step(leaf, value, truth, depth));
             truth
@@ -191,24 +267,24 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
     };
     let tk = s.targeting_key();
     if let Some(tk) = tk {
-        if seg.include.iter().any(|k| k == tk) {
+        if str_in(tk, &seg.include) {
             tr.step(|| {
                 segment_step(
                     seg,
                     depth,
                     Truth::True,
-                    format!("{} is included", quoted(tk)),
+                    format!("{} is included — match", quoted(tk)),
                 )
             });
             return Truth::True;
         }
-        if seg.exclude.iter().any(|k| k == tk) {
+        if str_in(tk, &seg.exclude) {
             tr.step(|| {
                 segment_step(
                     seg,
                     depth,
                     Truth::False,
-                    format!("{} is excluded", quoted(tk)),
+                    format!("{} is excluded — no match", quoted(tk)),
                 )
             });
             return Truth::False;
@@ -216,16 +292,12 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
     }
     let who = || match tk {
         Some(tk) => format!("{} is in neither list", quoted(tk)),
-        None => "the context has no text targetingKey, so only the condition counts".to_owned(),
+        None => "the context has no text targetingKey, so it is in neither list".to_owned(),
     };
     let Some(when) = &seg.when else {
         tr.step(|| {
-            segment_step(
-                seg,
-                depth,
-                Truth::False,
-                format!("{}, and the segment has no condition", who()),
-            )
+            let detail = format!("{} and the segment has no condition — no match", who());
+            segment_step(seg, depth, Truth::False, detail)
         });
         return Truth::False;
     };
@@ -233,26 +305,14 @@ fn segment<T: Tracer>(s: &Scope<'_>, id: SegmentId, tr: &mut T, depth: u32) -> T
     let truth = eval(s, when, tr, depth + 1);
     tr.fill(slot, || {
         let verdict = match truth {
-            Truth::True => "its condition holds",
-            Truth::False => "its condition does not hold",
-            Truth::Unknown => "its condition is unknown",
+            Truth::True => "it holds — match",
+            Truth::False => "it does not hold — no match",
+            Truth::Unknown => "it is unknown, so the segment does not match",
         };
-        let detail = format!(
-            "{} ({}); {verdict}",
-            who(),
-            explain::describe(s.project, when)
-        );
+        let detail = format!("{}, so its condition decides: {verdict}", who());
         segment_step(seg, depth, truth, detail)
     });
     truth
-}
-
-fn verdict(truth: Truth) -> &'static str {
-    match truth {
-        Truth::True => "match",
-        Truth::False => "no match",
-        Truth::Unknown => "unknown, so no match",
-    }
 }
 
 fn segment_step(
@@ -264,11 +324,7 @@ fn segment_step(
     ExplainStep::new(
         StepKind::Segment,
         depth,
-        format!(
-            "Segment {}: {detail} — {}",
-            quoted(&seg.name),
-            verdict(truth)
-        ),
+        format!("Segment {}: {detail}", quoted(&seg.name)),
     )
     .segment(&seg.key)
     .matched(truth)

@@ -231,14 +231,16 @@ impl Eval<'_> {
         });
         self.serve(&phase.fallthrough, Origin::Fallthrough, tr)
             .unwrap_or_else(|| {
+                // Imported JsonLogic answered null: flagd serves its default variant, which
+                // the import made the off variation.
                 tr.step(|| {
-                ExplainStep::new(
-                    StepKind::Fallthrough,
-                    0,
-                    "The fallthrough chose no variation, so the application's own default applies",
-                )
-            });
-                Resolution::no_value(Reason::Default)
+                    let message = match self.variation_key(self.fe.off_variation) {
+                        Some(key) => format!("The fallthrough chose no variation, so the off variation '{key}' is served"),
+                        None => "The fallthrough chose no variation, so the application's own default applies".to_owned(),
+                    };
+                    ExplainStep::new(StepKind::Fallthrough, 0, message)
+                });
+                self.off(Reason::Default)
             })
     }
 
@@ -363,7 +365,7 @@ impl Eval<'_> {
         };
         // A single leaf reads best folded into the rule's own sentence.
         if let crate::checked::Cond::Leaf(leaf) = when {
-            let value = self.scope.ctx.get(&leaf.attribute);
+            let value = self.scope.get(&leaf.attribute);
             let truth = cond::leaf_truth(&leaf.op, value);
             tr.step(|| {
                 let detail = cond::observed(leaf, value);
@@ -378,7 +380,7 @@ impl Eval<'_> {
             let detail = match truth {
                 Truth::True => "the condition holds",
                 Truth::False => "the condition does not hold",
-                Truth::Unknown => "the context lacks what the condition needs",
+                Truth::Unknown => "an attribute it needs is missing or of another type",
             };
             rule_step(
                 rule,
