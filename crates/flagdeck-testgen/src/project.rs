@@ -98,7 +98,20 @@ const MAX_DEPTH: u32 = 3;
 
 const ENV_KEYS: &[&str] = &["development", "staging", "production"];
 const FLAG_KEY_PREFIXES: &[&str] = &["flag-", "f.", "new_", "x"];
-const VARIATION_KEYS: &[&str] = &["control", "treatment", "alt.1", "v_3"];
+/// Variation keys are free text (1 to 128 characters): some look like the values JsonLogic
+/// produces (`true`, `null`, `0`), some hold unicode or replacement patterns.
+const VARIATION_KEY_SETS: &[[&str; 4]] = &[
+    ["control", "treatment", "alt.1", "v_3"],
+    ["true", "null", "0", "Zoë"],
+    ["a$$b", "with space", "[object Object]", "false"],
+];
+/// Boolean flags: `on`/`off`, the values' own names, and those names swapped.
+const BOOLEAN_KEY_SETS: &[[&str; 2]] = &[
+    ["on", "off"],
+    ["on", "off"],
+    ["true", "false"],
+    ["false", "true"],
+];
 const STRING_VALUES: &[&str] = &[
     "#ff6b35",
     "",
@@ -478,9 +491,9 @@ impl<'r> ProjectGen<'r> {
             FlagType::Object => self.distinct(&object_values()),
         };
         let keys: Vec<&str> = if kind == FlagType::Boolean {
-            vec!["on", "off"]
+            pick_or(self.rng, BOOLEAN_KEY_SETS, ["on", "off"]).to_vec()
         } else {
-            VARIATION_KEYS.to_vec()
+            pick_or(self.rng, VARIATION_KEY_SETS, ["a", "b", "c", "d"]).to_vec()
         };
         keys.iter()
             .zip(values)
