@@ -60,8 +60,15 @@ compare() {
   fi
   local first n m
   first="$(printf '%s\n' "$report" | head -n 1)"
-  n="$(printf '%s\n' "$first" | sed -E 's/.*: ([0-9]+) cases, ([0-9]+) mismatches$/\1/')"
-  m="$(printf '%s\n' "$first" | sed -E 's/.*: ([0-9]+) cases, ([0-9]+) mismatches$/\2/')"
+  if ! [[ "$first" =~ :\ ([0-9]+)\ cases,\ ([0-9]+)\ mismatches$ ]]; then
+    # Not compare's summary line: it crashed.
+    echo "$label: compare.mjs failed:" >&2
+    printf '%s\n' "$report" | head -n 20 >&2
+    failed_steps=$((failed_steps + 1))
+    return
+  fi
+  n="${BASH_REMATCH[1]}"
+  m="${BASH_REMATCH[2]}"
   cases_by[$kind]=$((cases_by[$kind] + n))
   mismatches_by[$kind]=$((mismatches_by[$kind] + m))
   if [ "$m" -gt 0 ]; then

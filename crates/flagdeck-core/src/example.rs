@@ -1134,6 +1134,58 @@ mod tests {
         assert_eq!(project.segments.len(), segments().len());
     }
 
+    /// The stories the example tells hold when it is evaluated.
+    #[test]
+    fn tells_its_stories_when_evaluated() {
+        use crate::eval::evaluate_key;
+        use crate::instant::parse_rfc3339;
+        let project = crate::validate::check(&example_project()).project.unwrap();
+        let at = |text: &str| parse_rfc3339(text).unwrap().seconds;
+        let ctx = |value: serde_json::Value| value.as_object().unwrap().clone();
+        let variant = |flag: &str, context: &serde_json::Value, instant: &str| {
+            evaluate_key(
+                &project,
+                "production",
+                flag,
+                &ctx(context.clone()),
+                at(instant),
+            )
+            .variant
+        };
+        let customer = json!({"targetingKey": "user-100", "country": "US", "email": "a@b.example"});
+        let on = Some("on".to_owned());
+        assert_eq!(
+            variant("new-checkout", &customer, "2026-11-30T00:00:00Z").as_deref(),
+            Some("off")
+        );
+        assert_eq!(
+            variant("new-checkout", &customer, "2026-12-08T09:00:00Z"),
+            on
+        );
+        assert_eq!(
+            variant(
+                "new-checkout",
+                &json!({"targetingKey": "qa-1"}),
+                "2026-01-01T00:00:00Z"
+            ),
+            on
+        );
+        // Disabled with no off variation until the maintenance window opens.
+        assert_eq!(
+            variant("maintenance-banner", &customer, "2026-12-31T11:59:59Z"),
+            None
+        );
+        assert_eq!(
+            variant("maintenance-banner", &customer, "2026-12-31T12:00:00Z").as_deref(),
+            Some("upcoming")
+        );
+        // The ramp reaches everyone by its end.
+        assert_eq!(
+            variant("search-algorithm", &customer, "2027-01-18T09:00:00Z").as_deref(),
+            Some("semantic")
+        );
+    }
+
     #[test]
     fn file_names_are_valid_unique_keys() {
         let files = example_project();

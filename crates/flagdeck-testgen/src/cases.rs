@@ -75,6 +75,13 @@ fn context(rng: &mut Rng, info: &ProjectInfo) -> Map<String, Value> {
         // An attribute the project does not declare: ignored by every engine.
         context.insert("undeclared".to_owned(), json!(pick(rng, FREE_STRINGS)));
     }
+    if chance(rng, 2) {
+        // flagd overwrites `$flagd` with its own: a context cannot move the clock.
+        context.insert(
+            "$flagd".to_owned(),
+            json!({"timestamp": 0, "flagKey": "spoofed"}),
+        );
+    }
     context
 }
 
@@ -93,6 +100,8 @@ fn well_typed(rng: &mut Rng, attr: Attr, info: &ProjectInfo) -> Value {
         AttributeType::String if attr.key == "targetingKey" => targeting_key(rng),
         AttributeType::String if attr.bucket => json!(bucket_string(rng)),
         AttributeType::String => json!(free_string(rng)),
+        // 2^53 + 1 is exact in Rust's JSON but not in JavaScript's: both must read it as 2^53.
+        AttributeType::Number if chance(rng, 2) => json!(9_007_199_254_740_993_u64),
         AttributeType::Number => {
             let operand = pick(rng, NUMBERS);
             number(near(rng, operand))

@@ -39,6 +39,8 @@ pub const FREE_STRINGS: &[&str] = &[
     "a$$b",
     "a$b",
     "a$&b",
+    "a$`b",
+    "a$'b",
     "null",
     "0",
     "12",
@@ -94,7 +96,10 @@ pub const SEMVERS: &[&str] = &[
     "0.0.0",
     "1.0.0",
     "1.2.3",
+    "1.0.0-0",
     "1.2.3-alpha",
+    "1.2.3-Alpha",
+    "1.2.3-alpha.beta",
     "1.2.3-alpha.1",
     "1.2.3-alpha.10",
     "1.2.3-beta",
@@ -132,7 +137,7 @@ pub const EPOCH_END: i64 = 1_830_211_200;
 
 /// A JSON number that is an integer when it can be one, so `18` is written `18`, not `18.0`.
 pub fn number(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
         json!(x as i64)
     } else {
         Number::from_f64(x).map_or(Value::Null, Value::Number)

@@ -98,7 +98,20 @@ const MAX_DEPTH: u32 = 3;
 
 const ENV_KEYS: &[&str] = &["development", "staging", "production"];
 const FLAG_KEY_PREFIXES: &[&str] = &["flag-", "f.", "new_", "x"];
-const VARIATION_KEYS: &[&str] = &["control", "treatment", "alt.1", "v_3"];
+/// Variation keys are free text (1 to 128 characters): some look like the values JsonLogic
+/// produces (`true`, `null`, `0`), some hold unicode or replacement patterns.
+const VARIATION_KEY_SETS: &[[&str; 4]] = &[
+    ["control", "treatment", "alt.1", "v_3"],
+    ["true", "null", "0", "Zoë"],
+    ["a$$b", "with space", "[object Object]", "false"],
+];
+/// Boolean flags: `on`/`off`, the values' own names, and those names swapped.
+const BOOLEAN_KEY_SETS: &[[&str; 2]] = &[
+    ["on", "off"],
+    ["on", "off"],
+    ["true", "false"],
+    ["false", "true"],
+];
 const STRING_VALUES: &[&str] = &[
     "#ff6b35",
     "",
@@ -439,7 +452,7 @@ impl<'r> ProjectGen<'r> {
         let mut environments = IndexMap::new();
         for env_key in self.env_keys.clone() {
             // An environment the flag does not configure gives applications their code default.
-            if chance(self.rng, 85) {
+            if chance(self.rng, 92) {
                 environments.insert(env_key, self.flag_env(&keys, &mut events));
             }
         }
@@ -478,9 +491,9 @@ impl<'r> ProjectGen<'r> {
             FlagType::Object => self.distinct(&object_values()),
         };
         let keys: Vec<&str> = if kind == FlagType::Boolean {
-            vec!["on", "off"]
+            pick_or(self.rng, BOOLEAN_KEY_SETS, ["on", "off"]).to_vec()
         } else {
-            VARIATION_KEYS.to_vec()
+            pick_or(self.rng, VARIATION_KEY_SETS, ["a", "b", "c", "d"]).to_vec()
         };
         keys.iter()
             .zip(values)
@@ -511,7 +524,7 @@ impl<'r> ProjectGen<'r> {
             vec![]
         };
         FlagEnvironment {
-            enabled: chance(self.rng, 80),
+            enabled: chance(self.rng, 88),
             off_variation,
             targets: self.targets(variations),
             rules,
@@ -633,7 +646,7 @@ impl<'r> ProjectGen<'r> {
             };
             let what = self.rng.u32(0..100);
             if what < 30 {
-                step.enabled = Some(self.rng.bool());
+                step.enabled = Some(chance(self.rng, 70));
             }
             if (20..70).contains(&what) || (what >= 70 && rules.is_empty()) {
                 let serve = self.step_serve(at, variations, fallthrough_now.as_deref(), events);
@@ -651,7 +664,7 @@ impl<'r> ProjectGen<'r> {
                 }
             }
             if step.enabled.is_none() && step.fallthrough.is_none() && step.rules.is_empty() {
-                step.enabled = Some(self.rng.bool());
+                step.enabled = Some(chance(self.rng, 70));
             }
             steps.push(step);
             at += pick(self.rng, &[1, 2, 60, 3600, 86_400, 7 * 86_400, 30 * 86_400]);
