@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use flagdeck_core::diag::{Code, Diagnostic};
 use flagdeck_core::format::{self, MAX_FILE_BYTES, SourceFile};
-use flagdeck_core::validate::{self, Checked};
+use flagdeck_core::validate::{self, Checked, Parsed};
 
 use crate::error::CliError;
 
@@ -19,9 +19,8 @@ pub fn project_root(dir: Option<PathBuf>) -> PathBuf {
     dir.unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Reads `flagdeck.json` and every file of the entity folders. Files that cannot be read
-/// (too large, a symbolic link, unreadable) become diagnostics instead of stopping the read.
-pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), CliError> {
+/// The files of a project, in order: `(relative path, full path)`, and warnings about names.
+fn list(root: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Diagnostic>), CliError> {
     if !root.is_dir() {
         return Err(CliError::Usage(format!(
             "{} is not a folder.",
@@ -32,22 +31,18 @@ pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), CliError>
     let mut diags = Vec::new();
     let project = root.join(validate::PROJECT_FILE);
     if project.exists() {
-        read_one(
-            &project,
-            validate::PROJECT_FILE.to_owned(),
-            &mut files,
-            &mut diags,
-        );
+        files.push((validate::PROJECT_FILE.to_owned(), project));
     }
     for dir in ENTITY_DIRS {
-        let path = root.join(dir);
-        let Ok(entries) = fs::read_dir(&path) else {
+        let Ok(entries) = fs::read_dir(root.join(dir)) else {
             continue;
         };
         let mut names: Vec<(String, PathBuf)> = Vec::new();
         for entry in entries.flatten() {
             match entry.file_name().into_string() {
-                Ok(name) => names.push((name, entry.path())),
+                // Hidden files (.DS_Store, .gitkeep) are an editor's or a tool's business.
+                Ok(name) if name.starts_with('.') => {}
+                Ok(name) => names.push((format!("{dir}/{name}"), entry.path())),
                 Err(raw) => diags.push(Diagnostic::warning(
                     Code::UnexpectedFile,
                     format!("{dir}/{}", raw.to_string_lossy()),
@@ -57,72 +52,118 @@ pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), CliError>
             }
         }
         names.sort();
-        for (name, full) in names {
-            // Hidden files (.DS_Store, .gitkeep) are an editor's or a tool's business.
-            if name.starts_with('.') {
-                continue;
-            }
-            read_one(&full, format!("{dir}/{name}"), &mut files, &mut diags);
+        files.extend(names);
+    }
+    Ok((files, diags))
+}
+
+/// Reads `flagdeck.json` and every file of the entity folders. Files that cannot be read
+/// (too large, a symbolic link, unreadable) become diagnostics instead of stopping the read.
+pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), CliError> {
+    let (paths, mut diags) = list(root)?;
+    let mut files = Vec::with_capacity(paths.len());
+    for (rel, full) in paths {
+        match read_one(&full, rel) {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
         }
     }
     Ok((files, diags))
 }
 
-fn read_one(full: &Path, rel: String, files: &mut Vec<SourceFile>, diags: &mut Vec<Diagnostic>) {
-    let meta = match fs::symlink_metadata(full) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                Code::Unreadable,
-                rel,
-                "",
-                format!("The file could not be read: {e}."),
-            ));
-            return;
-        }
-    };
+/// One file's bytes; `None` for what is not read (a symbolic link is a warning, a folder is
+/// handed on by name so that validation says it does not belong).
+fn read_one(full: &Path, rel: String) -> Result<Option<SourceFile>, Diagnostic> {
+    let meta = fs::symlink_metadata(full).map_err(|e| {
+        Diagnostic::error(
+            Code::Unreadable,
+            &rel,
+            "",
+            format!("The file could not be read: {e}."),
+        )
+    })?;
     if meta.file_type().is_symlink() {
-        diags.push(Diagnostic::warning(
+        return Err(Diagnostic::warning(
             Code::UnexpectedFile,
             rel,
             "",
             "This is a symbolic link; Flagdeck only reads regular files inside the project, so it is ignored.",
         ));
-        return;
     }
     if meta.is_dir() {
-        // A folder inside flags/ or segments/: the core says it does not belong there.
-        files.push(SourceFile::new(format!("{rel}/"), Vec::new()));
-        return;
+        return Ok(Some(SourceFile::new(format!("{rel}/"), Vec::new())));
     }
     // Read at most one byte past the limit: a 50 MB file costs 5 MB, not 50.
-    let mut bytes = Vec::new();
-    let read = fs::File::open(full)
-        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes));
-    match read {
-        Ok(_) if bytes.len() > MAX_FILE_BYTES => diags.push(format::too_large(&rel)),
-        Ok(_) => files.push(SourceFile::new(rel, bytes)),
-        Err(e) => diags.push(Diagnostic::error(
-            Code::Unreadable,
-            rel,
-            "",
-            format!("The file could not be read: {e}."),
-        )),
+    let mut bytes = Vec::with_capacity(
+        usize::try_from(meta.len())
+            .unwrap_or(0)
+            .min(MAX_FILE_BYTES + 1),
+    );
+    fs::File::open(full)
+        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| {
+            Diagnostic::error(
+                Code::Unreadable,
+                &rel,
+                "",
+                format!("The file could not be read: {e}."),
+            )
+        })?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(format::too_large(&rel));
     }
+    Ok(Some(SourceFile::new(rel, bytes)))
 }
 
 /// Reads and checks a project: every diagnostic, and the resolved project if there is no error.
+///
+/// Files are read and decoded on every core, each file's bytes dropped once decoded: a
+/// 10,000-flag project is some 40 MB of JSON that never needs to be in memory at once.
 pub fn check(root: &Path) -> Result<Checked, CliError> {
-    let (files, read_diags) = read(root)?;
-    let mut checked = validate::check(&files);
-    if read_diags.iter().any(Diagnostic::is_error) {
-        checked.project = None;
+    let (paths, mut diags) = list(root)?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let results: Vec<Vec<(Parsed, Option<Diagnostic>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let mine: Vec<&(String, PathBuf)> = paths.iter().skip(w).step_by(workers).collect();
+                scope.spawn(move || {
+                    mine.into_iter()
+                        .map(|(rel, full)| match read_one(full, rel.clone()) {
+                            Ok(Some(file)) => validate::parse_file(&file),
+                            Ok(None) => (Parsed::Ignored, None),
+                            Err(d) => (Parsed::Ignored, Some(d)),
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        // A worker only panics on a bug; its files are then reported as unread below.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut parsed = Vec::with_capacity(paths.len());
+    let mut read_failed = false;
+    for (p, d) in results.into_iter().flatten() {
+        if let Some(d) = d {
+            read_failed |= d.is_error() && d.code == Code::Unreadable;
+            diags.push(d);
+        }
+        parsed.push(p);
     }
-    checked.diagnostics.extend(read_diags);
-    checked
-        .diagnostics
-        .sort_by(|a, b| (&a.file, a.line, &a.pointer).cmp(&(&b.file, b.line, &b.pointer)));
-    Ok(checked)
+    if parsed.len() < paths.len() && !read_failed {
+        diags.push(Diagnostic::error(
+            Code::Unreadable,
+            "",
+            "",
+            "Some files could not be read because of an internal error.",
+        ));
+    }
+    Ok(validate::check_parsed(parsed, diags))
 }
 
 /// Writes a file through a temporary sibling and a rename, so that a reader (flagd watching

@@ -119,5 +119,17 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, resolve, load);
+/// Leaves the two files in `target/bench-flagd/`, so that `bench/flagd-core.mjs` measures
+/// @openfeature/flagd-core on exactly the same input.
+fn write_files(_: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-flagd");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join("two-flags.flagd.json"), file()))
+        .and_then(|()| std::fs::write(dir.join("10k-flags.flagd.json"), big_file()));
+    if let Err(e) = written {
+        eprintln!("could not write the bench files for flagd-core: {e}");
+    }
+}
+
+criterion_group!(benches, write_files, resolve, load);
 criterion_main!(benches);

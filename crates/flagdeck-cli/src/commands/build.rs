@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use flagdeck_core::checked::Project;
 use flagdeck_core::compile;
 
 use crate::error::{CliError, CliResult};
@@ -39,19 +40,38 @@ pub fn run(dir: Option<PathBuf>, out: Option<PathBuf>, check: bool, format: Form
         .map(|env| out.join(format!("{}{SUFFIX}", env.key)))
         .collect();
     let leftovers = stale_outputs(&out, &paths);
-    // One environment at a time: a large project's compiled text is tens of megabytes.
+    // Environments compile independently: as many threads as cores (each environment's JsonLogic
+    // and text are tens of megabytes in a large project), each text written (or compared) and
+    // dropped as soon as it is done.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, paths.len().max(1));
+    let outcomes: Vec<Result<Option<String>, CliError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let paths = &paths;
+                scope.spawn(move || {
+                    (w..paths.len())
+                        .step_by(workers)
+                        .map(|id| emit(project, id, &paths[id], check))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(CliError::Io(
+                        "Building an environment failed unexpectedly.".to_owned(),
+                    ))]
+                })
+            })
+            .collect()
+    });
     let mut problems = Vec::new();
-    for (id, path) in paths.iter().enumerate() {
-        let text = compile::compile_text(project, id);
-        if check {
-            match fs::read(path) {
-                Ok(bytes) if bytes == text.as_bytes() => {}
-                Ok(_) => problems.push(format!("{} differs from a fresh build", path.display())),
-                Err(_) => problems.push(format!("{} is missing", path.display())),
-            }
-        } else {
-            write_atomic(path, text.as_bytes())?;
-        }
+    for outcome in outcomes {
+        problems.extend(outcome?);
     }
     if check {
         for path in &leftovers {
@@ -75,6 +95,26 @@ pub fn run(dir: Option<PathBuf>, out: Option<PathBuf>, check: bool, format: Form
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Compiles one environment and writes it, or with `check` compares it with the file on disk
+/// (returning what is wrong).
+fn emit(
+    project: &Project,
+    env: usize,
+    path: &Path,
+    check: bool,
+) -> Result<Option<String>, CliError> {
+    let text = compile::compile_text(project, env);
+    if !check {
+        write_atomic(path, text.as_bytes())?;
+        return Ok(None);
+    }
+    Ok(match fs::read(path) {
+        Ok(bytes) if bytes == text.as_bytes() => None,
+        Ok(_) => Some(format!("{} differs from a fresh build", path.display())),
+        Err(_) => Some(format!("{} is missing", path.display())),
+    })
 }
 
 /// `*.flagd.json` files in the output folder for environments the project no longer has.

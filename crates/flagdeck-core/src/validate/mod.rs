@@ -53,43 +53,82 @@ pub struct Loaded {
 
 pub const PROJECT_FILE: &str = "flagdeck.json";
 
-/// Decodes every file it knows (`flagdeck.json`, `flags/*.json`, `segments/*.json`); other
-/// folders of the repository (`dist/`, later `people/`, `changes/`...) are not its business.
-pub fn load(files: &[SourceFile]) -> (Loaded, Vec<Diagnostic>) {
-    let mut loaded = Loaded::default();
-    let mut diags = Vec::new();
-    for file in files {
-        match classify(&file.path) {
-            Kind::Project => match format::parse::<ProjectFile>(&file.path, &file.bytes) {
-                Ok(p) => loaded.project = Some(p),
-                Err(d) => diags.push(d),
-            },
-            Kind::Flag(name) => match format::parse::<FlagFile>(&file.path, &file.bytes) {
-                Ok(f) => loaded.flags.push((file.path.clone(), f)),
-                Err(d) => {
-                    diags.push(d);
-                    loaded.broken_flags.insert(name.to_owned());
-                }
-            },
-            Kind::Segment(name) => match format::parse::<SegmentFile>(&file.path, &file.bytes) {
-                Ok(s) => loaded.segments.push((file.path.clone(), s)),
-                Err(d) => {
-                    diags.push(d);
-                    loaded.broken_segments.insert(name.to_owned());
-                }
-            },
-            Kind::Stray(dir) => diags.push(Diagnostic::warning(
+/// One file, decoded on its own (see [`parse_file`]).
+#[derive(Debug)]
+pub enum Parsed {
+    Project(ProjectFile),
+    Flag(String, FlagFile),
+    Segment(String, SegmentFile),
+    /// A flag or segment file that could not be decoded (its diagnostic says why).
+    BrokenFlag(String),
+    BrokenSegment(String),
+    /// Not a file of the format (`dist/`, other folders); or a stray file, with a warning.
+    Ignored,
+}
+
+/// Decodes one file. Files are independent until [`check_parsed`], so a host may decode them as
+/// it reads them, in parallel, and drop each file's bytes at once.
+pub fn parse_file(file: &SourceFile) -> (Parsed, Option<Diagnostic>) {
+    match classify(&file.path) {
+        Kind::Project => match format::parse::<ProjectFile>(&file.path, &file.bytes) {
+            Ok(p) => (Parsed::Project(p), None),
+            Err(d) => (Parsed::Ignored, Some(d)),
+        },
+        Kind::Flag(name) => match format::parse::<FlagFile>(&file.path, &file.bytes) {
+            Ok(f) => (Parsed::Flag(file.path.clone(), f), None),
+            Err(d) => (Parsed::BrokenFlag(name.to_owned()), Some(d)),
+        },
+        Kind::Segment(name) => match format::parse::<SegmentFile>(&file.path, &file.bytes) {
+            Ok(s) => (Parsed::Segment(file.path.clone(), s), None),
+            Err(d) => (Parsed::BrokenSegment(name.to_owned()), Some(d)),
+        },
+        Kind::Stray(dir) => (
+            Parsed::Ignored,
+            Some(Diagnostic::warning(
                 Code::UnexpectedFile,
                 &file.path,
                 "",
                 format!("Only <key>.json files belong in {dir}/; this file is ignored."),
             )),
-            Kind::Other => {}
+        ),
+        Kind::Other => (Parsed::Ignored, None),
+    }
+}
+
+/// Decodes every file it knows (`flagdeck.json`, `flags/*.json`, `segments/*.json`); other
+/// folders of the repository (`dist/`, later `people/`, `changes/`...) are not its business.
+pub fn load(files: &[SourceFile]) -> (Loaded, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let parsed = files
+        .iter()
+        .map(|file| {
+            let (parsed, diag) = parse_file(file);
+            diags.extend(diag);
+            parsed
+        })
+        .collect();
+    (gather(parsed), diags)
+}
+
+fn gather(parsed: Vec<Parsed>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for p in parsed {
+        match p {
+            Parsed::Project(p) => loaded.project = Some(p),
+            Parsed::Flag(path, f) => loaded.flags.push((path, f)),
+            Parsed::Segment(path, s) => loaded.segments.push((path, s)),
+            Parsed::BrokenFlag(name) => {
+                loaded.broken_flags.insert(name);
+            }
+            Parsed::BrokenSegment(name) => {
+                loaded.broken_segments.insert(name);
+            }
+            Parsed::Ignored => {}
         }
     }
     loaded.flags.sort_by(|a, b| a.0.cmp(&b.0));
     loaded.segments.sort_by(|a, b| a.0.cmp(&b.0));
-    (loaded, diags)
+    loaded
 }
 
 enum Kind<'a> {
@@ -124,8 +163,18 @@ fn classify(path: &str) -> Kind<'_> {
 
 /// Validates a project and, when it has no error, resolves it.
 pub fn check(files: &[SourceFile]) -> Checked {
-    let (loaded, mut diagnostics) = load(files);
-    let project = check_loaded(&loaded, &mut diagnostics);
+    let (loaded, diagnostics) = load(files);
+    finish(loaded, diagnostics)
+}
+
+/// [`check`] for files already decoded with [`parse_file`] (in any order); `diagnostics` are
+/// the ones decoding gave, and any the host found while reading.
+pub fn check_parsed(parsed: Vec<Parsed>, diagnostics: Vec<Diagnostic>) -> Checked {
+    finish(gather(parsed), diagnostics)
+}
+
+fn finish(loaded: Loaded, mut diagnostics: Vec<Diagnostic>) -> Checked {
+    let project = check_owned(loaded, &mut diagnostics);
     let project = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
@@ -142,7 +191,10 @@ pub fn check(files: &[SourceFile]) -> Checked {
 
 /// Validates decoded files, appending to `diags`; returns the resolved project when everything
 /// needed to build it was well-formed (the caller still checks `diags` for errors).
-pub fn check_loaded(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<checked::Project> {
+///
+/// Each flag's decoded file is dropped as soon as it is resolved, so a large project never holds
+/// all of its files and all of its resolved flags at once.
+pub fn check_owned(loaded: Loaded, diags: &mut Vec<Diagnostic>) -> Option<checked::Project> {
     let Some(project_file) = &loaded.project else {
         if !diags.iter().any(|d| d.file == PROJECT_FILE) {
             diags.push(Diagnostic::error(
@@ -154,12 +206,12 @@ pub fn check_loaded(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<chec
         }
         return None;
     };
-    let mut scope = Scope::new(project_file, loaded, diags);
+    let mut scope = Scope::new(project_file, &loaded, diags);
     let segments = segment::check_all(&mut scope, &loaded.segments);
     let mut flags = Vec::new();
     let mut flag_index = HashMap::new();
-    for (path, file) in &loaded.flags {
-        if let Some(flag) = flag::check(&mut scope, path, file) {
+    for (path, file) in loaded.flags {
+        if let Some(flag) = flag::check(&mut scope, &path, &file) {
             flag_index.insert(flag.key.clone(), flags.len());
             flags.push(flag);
         }
