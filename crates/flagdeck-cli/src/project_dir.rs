@@ -19,8 +19,11 @@ pub fn project_root(dir: Option<PathBuf>) -> PathBuf {
     dir.unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The files of a project, in order: `(relative path, full path)`, and warnings about names.
-fn list(root: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Diagnostic>), CliError> {
+/// A file of the project: its path relative to the project folder, and on disk.
+type Entry = (String, PathBuf);
+
+/// The files of a project, in order, and warnings about names.
+fn list(root: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>), CliError> {
     if !root.is_dir() {
         return Err(CliError::Usage(format!(
             "{} is not a folder.",
@@ -37,7 +40,7 @@ fn list(root: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Diagnostic>), CliErr
         let Ok(entries) = fs::read_dir(root.join(dir)) else {
             continue;
         };
-        let mut names: Vec<(String, PathBuf)> = Vec::new();
+        let mut names: Vec<Entry> = Vec::new();
         for entry in entries.flatten() {
             match entry.file_name().into_string() {
                 // Hidden files (.DS_Store, .gitkeep) are an editor's or a tool's business.
@@ -128,7 +131,7 @@ pub fn check(root: &Path) -> Result<Checked, CliError> {
     let results: Vec<Vec<(Parsed, Option<Diagnostic>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
-                let mine: Vec<&(String, PathBuf)> = paths.iter().skip(w).step_by(workers).collect();
+                let mine: Vec<&Entry> = paths.iter().skip(w).step_by(workers).collect();
                 scope.spawn(move || {
                     mine.into_iter()
                         .map(|(rel, full)| match read_one(full, rel.clone()) {
