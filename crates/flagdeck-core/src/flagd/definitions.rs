@@ -154,6 +154,7 @@ impl Definitions {
         let mut inliner = Inliner::new(&evaluators);
         for (key, mut raw) in entries {
             if !evaluators.is_empty() {
+                inliner.budget = INLINE_BUDGET;
                 inliner.inline(&mut raw);
             }
             let flag = parse_flag(&key, raw)?;
@@ -255,10 +256,10 @@ fn pick_variant(
     }
 }
 
-/// How many JSON values a file may gain by inlining evaluators: evaluators that reference each
-/// other twice over would otherwise grow exponentially. Beyond it references stay as they are
-/// (those flags answer PARSE_ERROR). Ten thousand flags inlining a few evaluators stay far
-/// below it.
+/// How many JSON values one flag may gain by inlining evaluators: evaluators that reference each
+/// other twice over would otherwise grow exponentially. Beyond it that flag's references stay as
+/// they are (it answers PARSE_ERROR). The budget is per flag, so one runaway flag cannot take
+/// the others' (a file-wide budget made the last flags of a 10,000-flag file fail).
 const INLINE_BUDGET: usize = 2_000_000;
 
 /// Replaces `{"$ref": name}` by the evaluator `name`, recursively; a reference inside its own

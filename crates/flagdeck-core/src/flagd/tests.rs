@@ -573,3 +573,26 @@ proptest! {
         }
     }
 }
+
+/// Thousands of flags referencing one sizeable evaluator inline far more than any one flag may;
+/// every flag must still resolve (a file-wide budget once made the last flags PARSE_ERROR).
+#[test]
+fn many_flags_sharing_an_evaluator_all_resolve() {
+    let countries: Vec<String> = (0..1_000).map(|i| format!("C{i}")).collect();
+    let mut flags = serde_json::Map::new();
+    for i in 0..2_500 {
+        flags.insert(
+            format!("flag-{i}"),
+            json!({"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+                   "targeting": {"if": [{"$ref": "big"}, "on", "off"]}}),
+        );
+    }
+    let doc = json!({"flags": flags, "$evaluators": {"big": {"in": [{"var": "country"}, countries]}}});
+    let defs = Definitions::parse(&doc.to_string()).expect("parses");
+    let ctx = json!({"country": "C999"});
+    let ctx = ctx.as_object().expect("object");
+    for i in [0, 1_249, 2_499] {
+        let r = defs.resolve(&format!("flag-{i}"), FlagdType::Boolean, None, ctx, 0);
+        assert_eq!(r.variant.as_deref(), Some("on"), "flag-{i}: {r:?}");
+    }
+}
