@@ -33,6 +33,9 @@ node tests/differential/compare.mjs "$edge/expected.jsonl" "$edge/rust-flagd.jso
 step "differential test: native vs @openfeature/flagd-core vs the Rust flagd evaluator"
 ./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-60}" "${DIFF_CASES:-1200}"
 
+step "the benchmark-size project: 10,000 flags, native vs the Rust flagd evaluator"
+./tests/large/run.sh
+
 step "quick start (README)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
