@@ -1260,37 +1260,12 @@ mod tests {
                 .for_each(|c| collect(c, &mut ops, &mut refs));
         }
         let used: BTreeSet<String> = ops.into_iter().collect();
-        let every = [
-            "equals",
-            "not_equals",
-            "in",
-            "not_in",
-            "contains",
-            "not_contains",
-            "starts_with",
-            "ends_with",
-            "lt",
-            "lte",
-            "gt",
-            "gte",
-            "is_true",
-            "is_false",
-            "semver_eq",
-            "semver_neq",
-            "semver_lt",
-            "semver_lte",
-            "semver_gt",
-            "semver_gte",
-            "semver_caret",
-            "semver_tilde",
-            "before",
-            "after",
-            "exists",
-            "not_exists",
-            "all",
-            "any",
-            "not",
-        ];
+        let mut every: Vec<&str> = AttributeType::ALL
+            .iter()
+            .flat_map(|k| k.operators().iter().copied())
+            .collect();
+        every.extend(crate::model::PRESENCE_OPERATORS);
+        every.extend(["all", "any", "not"]);
         let missing: Vec<&str> = every
             .iter()
             .copied()

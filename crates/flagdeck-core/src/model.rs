@@ -65,7 +65,61 @@ pub enum AttributeType {
     Datetime,
 }
 
+/// `exists` and `not_exists`, which apply to attributes of every type (DESIGN §3).
+pub const PRESENCE_OPERATORS: [&str; 2] = ["exists", "not_exists"];
+
 impl AttributeType {
+    pub const ALL: [AttributeType; 5] = [
+        Self::String,
+        Self::Number,
+        Self::Boolean,
+        Self::Semver,
+        Self::Datetime,
+    ];
+
+    /// The operators of DESIGN §3 for this type, besides [`PRESENCE_OPERATORS`].
+    pub fn operators(self) -> &'static [&'static str] {
+        match self {
+            Self::String => &[
+                "equals",
+                "not_equals",
+                "in",
+                "not_in",
+                "contains",
+                "not_contains",
+                "starts_with",
+                "ends_with",
+            ],
+            Self::Number => &[
+                "equals",
+                "not_equals",
+                "in",
+                "not_in",
+                "lt",
+                "lte",
+                "gt",
+                "gte",
+            ],
+            Self::Boolean => &["is_true", "is_false"],
+            Self::Semver => &[
+                "semver_eq",
+                "semver_neq",
+                "semver_lt",
+                "semver_lte",
+                "semver_gt",
+                "semver_gte",
+                "semver_caret",
+                "semver_tilde",
+            ],
+            Self::Datetime => &["before", "after"],
+        }
+    }
+
+    /// Whether `op` applies to attributes of this type.
+    pub fn allows(self, op: &str) -> bool {
+        PRESENCE_OPERATORS.contains(&op) || self.operators().contains(&op)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::String => "string",

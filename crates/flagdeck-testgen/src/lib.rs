@@ -309,7 +309,7 @@ mod tests {
                 }
             }
         }
-        let expected = [
+        let mut expected = vec![
             "boolean",
             "string",
             "number",
@@ -322,32 +322,6 @@ mod tests {
             "enabled false off true",
             "enabled true off false",
             "enabled true off true",
-            "equals",
-            "not_equals",
-            "in",
-            "not_in",
-            "contains",
-            "not_contains",
-            "starts_with",
-            "ends_with",
-            "lt",
-            "lte",
-            "gt",
-            "gte",
-            "is_true",
-            "is_false",
-            "semver_eq",
-            "semver_neq",
-            "semver_lt",
-            "semver_lte",
-            "semver_gt",
-            "semver_gte",
-            "semver_caret",
-            "semver_tilde",
-            "before",
-            "after",
-            "exists",
-            "not_exists",
             "all",
             "any",
             "not",
@@ -363,6 +337,13 @@ mod tests {
             "1 steps",
             "4 steps",
         ];
+        // Every operator of every attribute type (the format's own list).
+        expected.extend(
+            flagdeck_core::model::AttributeType::ALL
+                .iter()
+                .flat_map(|k| k.operators().iter().copied()),
+        );
+        expected.extend(flagdeck_core::model::PRESENCE_OPERATORS);
         let missing: Vec<&str> = expected
             .iter()
             .copied()

@@ -52,46 +52,7 @@ const OPTIONAL_ATTRS: &[Attr] = &[
     attr("lastSeen", AttributeType::Datetime, false),
 ];
 
-const ATTRIBUTE_TYPES: [AttributeType; 5] = [
-    AttributeType::String,
-    AttributeType::Number,
-    AttributeType::Boolean,
-    AttributeType::Semver,
-    AttributeType::Datetime,
-];
-
-const STRING_OPS: &[&str] = &[
-    "equals",
-    "not_equals",
-    "in",
-    "not_in",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "ends_with",
-];
-const NUMBER_OPS: &[&str] = &[
-    "equals",
-    "not_equals",
-    "in",
-    "not_in",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-];
-const BOOLEAN_OPS: &[&str] = &["is_true", "is_false"];
-const SEMVER_OPS: &[&str] = &[
-    "semver_eq",
-    "semver_neq",
-    "semver_lt",
-    "semver_lte",
-    "semver_gt",
-    "semver_gte",
-    "semver_caret",
-    "semver_tilde",
-];
-const DATETIME_OPS: &[&str] = &["before", "after"];
+const ATTRIBUTE_TYPES: [AttributeType; 5] = AttributeType::ALL;
 
 /// Groups nest at most this deep (a leaf at depth 3 is the deepest node).
 const MAX_DEPTH: u32 = 3;
@@ -378,21 +339,14 @@ impl<'r> ProjectGen<'r> {
         let op = leaf.op.clone().unwrap_or_default();
         if op == "in" || op == "not_in" {
             leaf.values = Some(self.operand_list(attr));
-        } else if !BOOLEAN_OPS.contains(&op.as_str()) {
+        } else if !AttributeType::Boolean.operators().contains(&op.as_str()) {
             leaf.value = Some(self.operand(attr));
         }
         leaf
     }
 
     fn op_for(&mut self, kind: AttributeType) -> &'static str {
-        let ops = match kind {
-            AttributeType::String => STRING_OPS,
-            AttributeType::Number => NUMBER_OPS,
-            AttributeType::Boolean => BOOLEAN_OPS,
-            AttributeType::Semver => SEMVER_OPS,
-            AttributeType::Datetime => DATETIME_OPS,
-        };
-        pick(self.rng, ops)
+        pick(self.rng, kind.operators())
     }
 
     fn operand(&mut self, attr: Attr) -> Value {

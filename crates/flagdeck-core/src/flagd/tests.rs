@@ -587,7 +587,8 @@ fn many_flags_sharing_an_evaluator_all_resolve() {
                    "targeting": {"if": [{"$ref": "big"}, "on", "off"]}}),
         );
     }
-    let doc = json!({"flags": flags, "$evaluators": {"big": {"in": [{"var": "country"}, countries]}}});
+    let doc =
+        json!({"flags": flags, "$evaluators": {"big": {"in": [{"var": "country"}, countries]}}});
     let defs = Definitions::parse(&doc.to_string()).expect("parses");
     let ctx = json!({"country": "C999"});
     let ctx = ctx.as_object().expect("object");

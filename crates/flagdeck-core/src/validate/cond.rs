@@ -6,7 +6,7 @@ use super::{Loc, Scope};
 use crate::checked::{Cond, Leaf, Op, SemverOp};
 use crate::diag::Code;
 use crate::instant;
-use crate::model::{AttributeType, Condition};
+use crate::model::{AttributeType, Condition, PRESENCE_OPERATORS};
 use crate::semver;
 
 /// Checks a condition; `None` when it has an error (already reported). Segment keys it refers
@@ -141,12 +141,12 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
             format!(
                 "'{op_name}' is not an operator; for a {} attribute use one of: {}.",
                 kind.as_str(),
-                allowed_ops(kind).join(", ")
+                allowed_ops(kind)
             ),
         );
         return None;
     };
-    if !allowed_ops(kind).contains(&op_name.as_str()) {
+    if !kind.allows(op_name) {
         scope.error(
             Code::OperatorNotAllowed,
             loc.file,
@@ -154,7 +154,7 @@ fn leaf(scope: &mut Scope<'_>, loc: &Loc<'_>, c: &Condition) -> Option<Leaf> {
             format!(
                 "'{op_name}' does not apply to '{attribute}', which is a {}; use one of: {}.",
                 kind.as_str(),
-                allowed_ops(kind).join(", ")
+                allowed_ops(kind)
             ),
         );
         return None;
@@ -207,48 +207,14 @@ fn operand_kind(op: &str) -> Option<Operand> {
     })
 }
 
-/// DESIGN §3: operators by attribute type.
-pub(crate) fn allowed_ops(kind: AttributeType) -> &'static [&'static str] {
-    match kind {
-        AttributeType::String => &[
-            "equals",
-            "not_equals",
-            "in",
-            "not_in",
-            "contains",
-            "not_contains",
-            "starts_with",
-            "ends_with",
-            "exists",
-            "not_exists",
-        ],
-        AttributeType::Number => &[
-            "equals",
-            "not_equals",
-            "in",
-            "not_in",
-            "lt",
-            "lte",
-            "gt",
-            "gte",
-            "exists",
-            "not_exists",
-        ],
-        AttributeType::Boolean => &["is_true", "is_false", "exists", "not_exists"],
-        AttributeType::Semver => &[
-            "semver_eq",
-            "semver_neq",
-            "semver_lt",
-            "semver_lte",
-            "semver_gt",
-            "semver_gte",
-            "semver_caret",
-            "semver_tilde",
-            "exists",
-            "not_exists",
-        ],
-        AttributeType::Datetime => &["before", "after", "exists", "not_exists"],
-    }
+/// The operators allowed for a type, for messages.
+fn allowed_ops(kind: AttributeType) -> String {
+    kind.operators()
+        .iter()
+        .chain(&PRESENCE_OPERATORS)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn no_operand(op: &str) -> Option<Op> {
