@@ -184,19 +184,9 @@ pub fn parse_flagd(value: &serde_json::Value) -> Option<Version> {
     coerce_partial(text)
 }
 
+/// JavaScript's `String(n)`: JSON numbers are doubles there, so large integers round as doubles.
 fn js_number_string(n: &serde_json::Number) -> Option<String> {
-    if let Some(u) = n.as_u64() {
-        return Some(u.to_string());
-    }
-    if let Some(i) = n.as_i64() {
-        return Some(i.to_string());
-    }
-    let f = n.as_f64()?;
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        Some(format!("{f:.0}"))
-    } else {
-        Some(format!("{f}"))
-    }
+    n.as_f64().map(crate::flagd::js::number_to_string)
 }
 
 /// npm semver's strict `parse`: the length bound on the raw text (in UTF-16 units), then

@@ -39,49 +39,9 @@ pub(crate) fn js_to_string(value: &Value) -> String {
     }
 }
 
-/// JavaScript's `Number.prototype.toString()` (ECMA-262 Number::toString, radix 10).
+/// JavaScript's `Number.prototype.toString()`, as the flagd evaluator formats numbers.
 pub(crate) fn js_number(x: f64) -> String {
-    if x == 0.0 {
-        return "0".to_owned();
-    }
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN"
-        } else if x > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        }
-        .to_owned();
-    }
-    if x < 0.0 {
-        return format!("-{}", js_number(-x));
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits, as JavaScript uses: "1.2345e3".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let k = digits.len() as i64;
-    // x = 0.digits × 10^n
-    let n = exp.parse::<i64>().unwrap_or(0) + 1;
-    if k <= n && n <= 21 {
-        format!("{digits}{}", "0".repeat((n - k) as usize))
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(n as usize);
-        format!("{int}.{frac}")
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{digits}", "0".repeat((-n) as usize))
-    } else {
-        let e = n - 1;
-        let sign = if e >= 0 { "+" } else { "-" };
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        format!("{first}{rest}e{sign}{}", e.abs())
-    }
+    crate::flagd::js::number_to_string(x)
 }
 
 #[cfg(test)]

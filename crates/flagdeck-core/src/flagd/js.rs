@@ -140,7 +140,7 @@ pub fn write_number(out: &mut String, f: f64) {
     }
 }
 
-#[cfg(test)]
+/// JavaScript's `String(f)`.
 pub fn number_to_string(f: f64) -> String {
     let mut s = String::new();
     write_number(&mut s, f);

@@ -39,7 +39,7 @@ mod definitions;
 mod document;
 mod eval;
 mod iterate;
-mod js;
+pub(crate) mod js;
 mod logic;
 mod ops;
 mod prepare;
