@@ -373,3 +373,283 @@ fn query_drafts(
     })
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::temp_store;
+    use crate::{NewWorkspace, WorkspaceKind};
+    use serde_json::json;
+
+    fn workspace(store: &mut Store) -> i64 {
+        let new = NewWorkspace {
+            name: "w".into(),
+            kind: WorkspaceKind::Folder,
+            location: "/w".into(),
+            remote_url: None,
+        };
+        store
+            .create_workspace(&new, Source::User, 1)
+            .unwrap()
+            .value
+            .id
+    }
+
+    fn content(store: &Store, ws: i64, key: &str) -> Option<DraftContent> {
+        store
+            .draft(ws, EntityKind::Flag, key)
+            .unwrap()
+            .map(|draft| draft.content)
+    }
+
+    fn json_draft(value: Value) -> DraftContent {
+        DraftContent::Json(value)
+    }
+
+    #[test]
+    fn save_undo_redo_walks_the_history_both_ways() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let saved = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!({"v": 1})),
+                Source::User,
+                10,
+            )
+            .unwrap();
+        assert_eq!(saved.events[0].change, Change::Created);
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!({"v": 2})),
+                Source::User,
+                11,
+            )
+            .unwrap();
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "b",
+                &DraftContent::Deleted,
+                Source::User,
+                12,
+            )
+            .unwrap();
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (3, 0));
+
+        let undone = store.undo(ws, Source::User, 13).unwrap();
+        assert!(undone.value);
+        assert_eq!(
+            undone.events[0].change,
+            Change::Deleted,
+            "undoing b's first draft removes it"
+        );
+        assert_eq!(content(&store, ws, "b"), None);
+
+        let _ = store.undo(ws, Source::User, 14).unwrap();
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!({"v": 1}))));
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (1, 2));
+
+        let _ = store.redo(ws, Source::User, 15).unwrap();
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!({"v": 2}))));
+        let redone = store.redo(ws, Source::User, 16).unwrap();
+        assert_eq!(redone.events[0].change, Change::Created);
+        assert_eq!(content(&store, ws, "b"), Some(DraftContent::Deleted));
+        assert!(
+            !store.redo(ws, Source::User, 17).unwrap().value,
+            "nothing left to redo"
+        );
+
+        for _ in 0..3 {
+            assert!(store.undo(ws, Source::User, 18).unwrap().value);
+        }
+        let nothing = store.undo(ws, Source::User, 19).unwrap();
+        assert!(!nothing.value);
+        assert!(nothing.events.is_empty());
+        assert!(store.drafts(ws).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_new_save_after_undo_drops_the_redo_stack() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(1)),
+                Source::User,
+                1,
+            )
+            .unwrap();
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(2)),
+                Source::User,
+                2,
+            )
+            .unwrap();
+        let _ = store.undo(ws, Source::User, 3).unwrap();
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(3)),
+                Source::User,
+                4,
+            )
+            .unwrap();
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (2, 0));
+        assert!(!store.redo(ws, Source::User, 5).unwrap().value);
+        let _ = store.undo(ws, Source::User, 6).unwrap();
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!(1))));
+    }
+
+    #[test]
+    fn discard_is_undoable_and_a_no_op_without_a_draft() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let none = store
+            .discard_draft(ws, EntityKind::Flag, "a", Source::User, 1)
+            .unwrap();
+        assert!(!none.value);
+        assert!(none.events.is_empty());
+
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(1)),
+                Source::User,
+                2,
+            )
+            .unwrap();
+        let discarded = store
+            .discard_draft(ws, EntityKind::Flag, "a", Source::User, 3)
+            .unwrap();
+        assert!(discarded.value);
+        assert_eq!(discarded.events[0].change, Change::Deleted);
+        assert_eq!(content(&store, ws, "a"), None);
+        let _ = store.undo(ws, Source::User, 4).unwrap();
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!(1))));
+    }
+
+    #[test]
+    fn saving_the_same_content_records_nothing() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(1)),
+                Source::User,
+                1,
+            )
+            .unwrap();
+        let again = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "a",
+                &json_draft(json!(1)),
+                Source::User,
+                2,
+            )
+            .unwrap();
+        assert!(again.events.is_empty());
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (1, 0));
+    }
+
+    #[test]
+    fn drafts_record_their_source_and_time_and_clear_emits_one_event_each() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let watched = store
+            .save_draft(
+                ws,
+                EntityKind::Segment,
+                "s",
+                &json_draft(json!([])),
+                Source::Watcher,
+                7,
+            )
+            .unwrap();
+        assert_eq!(
+            watched.events,
+            vec![ChangeEvent::new(
+                ws,
+                Subject::Draft {
+                    kind: EntityKind::Segment,
+                    key: "s".into()
+                },
+                Change::Created,
+                Source::Watcher
+            )]
+        );
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "f",
+                &DraftContent::Deleted,
+                Source::Import,
+                8,
+            )
+            .unwrap();
+        let drafts = store.drafts(ws).unwrap();
+        assert_eq!(drafts.len(), 2);
+        assert_eq!(
+            (drafts[0].kind, drafts[0].source, drafts[0].updated_at),
+            (EntityKind::Flag, Source::Import, 8)
+        );
+        assert_eq!(
+            (drafts[1].kind, drafts[1].source, drafts[1].updated_at),
+            (EntityKind::Segment, Source::Watcher, 7)
+        );
+
+        let cleared = store.clear_drafts(ws, Source::Sync).unwrap();
+        assert_eq!(cleared.events.len(), 2);
+        assert!(
+            cleared
+                .events
+                .iter()
+                .all(|e| e.source == Source::Sync && e.change == Change::Deleted)
+        );
+        assert!(store.drafts(ws).unwrap().is_empty());
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (0, 0));
+    }
+
+    #[test]
+    fn a_missing_workspace_is_an_error() {
+        let (_dir, mut store) = temp_store();
+        assert!(matches!(
+            store.save_draft(
+                5,
+                EntityKind::Flag,
+                "a",
+                &DraftContent::Deleted,
+                Source::User,
+                1
+            ),
+            Err(StoreError::NoSuchWorkspace(5))
+        ));
+        assert!(matches!(
+            store.undo(5, Source::User, 1),
+            Err(StoreError::NoSuchWorkspace(5))
+        ));
+    }
+}

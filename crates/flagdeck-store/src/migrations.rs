@@ -43,10 +43,20 @@ const CREATE_SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrat
 /// Reads first and writes nothing until the gate has passed, so a database from a newer Flagdeck,
 /// a foreign database or a damaged file is left byte-for-byte as it was.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path, now: i64) -> Result<(), StoreError> {
+    migrate_with(conn, path, now, MIGRATIONS)
+}
+
+/// [`migrate`] with the list of known migrations given, so tests can play an older binary.
+fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    now: i64,
+    known: &[Migration],
+) -> Result<(), StoreError> {
     let applied = applied_versions(conn, path)?;
-    check_gate(&applied)?;
+    check_gate(&applied, known)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    let pending: Vec<&Migration> = MIGRATIONS
+    let pending: Vec<&Migration> = known
         .iter()
         .filter(|migration| !applied.contains(&migration.version))
         .collect();
@@ -110,17 +120,14 @@ fn empty_or_foreign(conn: &Connection, path: &Path) -> Result<Vec<i64>, StoreErr
 }
 
 /// An older binary refuses a database that a newer one has migrated.
-fn check_gate(applied: &[i64]) -> Result<(), StoreError> {
-    let known = latest_known_version();
-    let unknown = applied.iter().any(|version| {
-        !MIGRATIONS
-            .iter()
-            .any(|migration| migration.version == *version)
-    });
+fn check_gate(applied: &[i64], known: &[Migration]) -> Result<(), StoreError> {
+    let unknown = applied
+        .iter()
+        .any(|version| !known.iter().any(|migration| migration.version == *version));
     match applied.iter().max() {
         Some(found) if unknown => Err(StoreError::NewerSchema {
             found: *found,
-            known,
+            known: known.last().map_or(0, |migration| migration.version),
         }),
         _ => Ok(()),
     }
@@ -200,10 +207,10 @@ mod tests {
 
     #[test]
     fn the_gate_accepts_known_prefixes_and_refuses_unknown_versions() {
-        assert!(check_gate(&[]).is_ok());
-        assert!(check_gate(&[latest_known_version()]).is_ok());
+        assert!(check_gate(&[], MIGRATIONS).is_ok());
+        assert!(check_gate(&[latest_known_version()], MIGRATIONS).is_ok());
         let newer = latest_known_version() + 1;
-        match check_gate(&[latest_known_version(), newer]) {
+        match check_gate(&[latest_known_version(), newer], MIGRATIONS) {
             Err(StoreError::NewerSchema { found, known }) => {
                 assert_eq!(found, newer);
                 assert_eq!(known, latest_known_version());
@@ -217,6 +224,99 @@ mod tests {
         assert_eq!(
             backup_path(Path::new("/data/cache.sqlite"), 20261121074000),
             PathBuf::from("/data/cache.sqlite.backup-20261121074000")
+        );
+    }
+
+    const FIRST: Migration = Migration {
+        version: 20200101000000,
+        name: "first",
+        sql: "CREATE TABLE one (x INTEGER); INSERT INTO one VALUES (1);",
+    };
+    const SECOND: Migration = Migration {
+        version: 20200102000000,
+        name: "second",
+        sql: "CREATE TABLE two (y INTEGER);",
+    };
+    const BROKEN: Migration = Migration {
+        version: 20200103000000,
+        name: "broken",
+        sql: "CREATE TABLE three (z INTEGER); THIS IS NOT SQL;",
+    };
+
+    fn open_raw(path: &Path) -> Connection {
+        Connection::open(path).expect("open")
+    }
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut statement = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .expect("prepare");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn an_upgrade_backs_up_the_old_schema_first() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST]).expect("first");
+        let backup = backup_path(&path, FIRST.version);
+        assert!(!backup.exists(), "a new database has nothing to back up");
+
+        migrate_with(&mut open_raw(&path), &path, 2, &[FIRST, SECOND]).expect("second");
+        assert!(
+            backup.exists(),
+            "the upgrade must leave {}",
+            backup.display()
+        );
+        let old = open_raw(&backup);
+        assert_eq!(tables(&old), vec!["one", "schema_migrations"]);
+        let kept: i64 = old
+            .query_row("SELECT x FROM one", [], |row| row.get(0))
+            .expect("row");
+        assert_eq!(kept, 1);
+        assert_eq!(
+            tables(&open_raw(&path)),
+            vec!["one", "schema_migrations", "two"]
+        );
+    }
+
+    #[test]
+    fn a_failing_migration_rolls_back_and_names_itself() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST]).expect("first");
+        let error = migrate_with(&mut open_raw(&path), &path, 2, &[FIRST, BROKEN]).unwrap_err();
+        assert!(
+            matches!(error, StoreError::Migration { name: "broken", .. }),
+            "{error}"
+        );
+        let conn = open_raw(&path);
+        assert_eq!(
+            tables(&conn),
+            vec!["one", "schema_migrations"],
+            "table three must be rolled back"
+        );
+        let versions: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |row| {
+                row.get(0)
+            })
+            .expect("count");
+        assert_eq!(versions, 1);
+    }
+
+    #[test]
+    fn an_older_binary_refuses_what_a_newer_one_migrated() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST, SECOND]).expect("newer");
+        let error = migrate_with(&mut open_raw(&path), &path, 2, &[FIRST]).unwrap_err();
+        assert!(
+            matches!(error, StoreError::NewerSchema { found, known } if found == SECOND.version && known == FIRST.version),
+            "{error}"
         );
     }
 }

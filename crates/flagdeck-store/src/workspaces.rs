@@ -335,7 +335,7 @@ mod tests {
                 json: json!({"v": 2}),
             },
         ];
-        store.replace_base(id, "c1", &first, Source::Sync).unwrap();
+        let _ = store.replace_base(id, "c1", &first, Source::Sync).unwrap();
         let second = vec![BaseEntity {
             kind: EntityKind::Segment,
             key: "s".into(),
