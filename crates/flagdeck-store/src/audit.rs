@@ -53,7 +53,7 @@ impl Store {
         entry: &NewAuditEntry,
         source: Source,
     ) -> Result<Written<i64>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
         tx.execute(
             "INSERT INTO audit_log (workspace_id, at, actor, action, source, details_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -114,7 +114,7 @@ impl Store {
         source: Source,
         now: i64,
     ) -> Result<Written<Vec<i64>>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
         let mut ids = Vec::with_capacity(conflicts.len());
         {
@@ -173,7 +173,7 @@ impl Store {
         source: Source,
         now: i64,
     ) -> Result<Written<Conflict>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let changed = tx.execute(
             "UPDATE conflicts SET resolved = 1, resolution_json = ?2, resolved_at = ?3 WHERE id = ?1",
             (id, resolution.map(Value::to_string), now),

@@ -208,7 +208,7 @@ impl Store {
         source: Source,
         now: i64,
     ) -> Result<Written<()>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, target.workspace_id)?;
         let before = read_stored(&tx, target)?;
         if before == after {
@@ -250,7 +250,7 @@ impl Store {
         source: Source,
         now: i64,
     ) -> Result<Written<bool>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
         let Some(step) = read_step(&tx, workspace_id, undo)? else {
             return Ok(Written::new(false, Vec::new()));
@@ -293,7 +293,7 @@ impl Store {
         workspace_id: i64,
         source: Source,
     ) -> Result<Written<()>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
         let cleared = list_drafts(&tx, workspace_id)?;
         tx.execute("DELETE FROM drafts WHERE workspace_id = ?1", [workspace_id])?;

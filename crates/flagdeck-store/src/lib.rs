@@ -18,7 +18,7 @@ mod workspaces;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::{AuditEntry, AuditQuery, NewAuditEntry};
 pub use conflicts::{Conflict, NewConflict};
@@ -63,6 +63,15 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Starts a write transaction that takes the write lock up front. A deferred transaction that
+    /// reads first and writes later fails at once with "database is locked" when another
+    /// connection wrote in between; an immediate one waits for the busy timeout instead.
+    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     /// The file this store reads and writes.

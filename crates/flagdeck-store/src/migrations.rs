@@ -53,7 +53,9 @@ fn migrate_with(
     now: i64,
     known: &[Migration],
 ) -> Result<(), StoreError> {
-    let applied = applied_versions(conn, path)?;
+    // One read transaction, so both reads see the same snapshot even while another process is
+    // creating the schema. Dropping it rolls back: nothing is written.
+    let applied = applied_versions(&*conn.transaction()?, path)?;
     check_gate(&applied, known)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     let pending: Vec<&Migration> = known

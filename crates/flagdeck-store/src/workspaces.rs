@@ -121,7 +121,7 @@ impl Store {
         source: Source,
         now: i64,
     ) -> Result<Written<Workspace>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO workspaces (name, kind, location, remote_url, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             (&new.name, new.kind.as_str(), &new.location, &new.remote_url, now),
@@ -154,7 +154,7 @@ impl Store {
         fields: &NewWorkspace,
         source: Source,
     ) -> Result<Written<Workspace>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let changed = tx.execute(
             "UPDATE workspaces SET name = ?2, kind = ?3, location = ?4, remote_url = ?5 WHERE id = ?1",
             (id, &fields.name, fields.kind.as_str(), &fields.location, &fields.remote_url),
@@ -188,7 +188,7 @@ impl Store {
         entities: &[BaseEntity],
         source: Source,
     ) -> Result<Written<()>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
         tx.execute(
             "DELETE FROM base_entities WHERE workspace_id = ?1",
