@@ -5,6 +5,14 @@ use std::path::PathBuf;
 /// What can go wrong when opening or using the cache.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The file could not be opened or created (missing folder, no permission, ...).
+    #[error("Could not open the workspace cache at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
     /// The database was migrated by a newer Flagdeck; it was left untouched.
     #[error(
         "This workspace cache was written by a newer Flagdeck (schema {found}, this Flagdeck knows up to {known}); update Flagdeck to open it. Nothing was changed."

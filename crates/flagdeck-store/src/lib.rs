@@ -55,7 +55,11 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn, path, now)?;

@@ -293,3 +293,54 @@ fn each_write_names_its_source_in_its_events() {
         .expect("base");
     assert_eq!(based.events[0].source, Source::Sync);
 }
+
+#[test]
+fn a_missing_folder_is_a_clear_open_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("no-such-folder").join("flagdeck.sqlite");
+    let error = Store::open_at(&path, 1).expect_err("must fail");
+    assert!(matches!(error, StoreError::Open { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("Could not open the workspace cache at"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_short_garbage_file_is_not_a_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = cache_in(&dir);
+    std::fs::write(&path, b"not sqlite").expect("write");
+    let error = Store::open_at(&path, 1).expect_err("must fail");
+    assert!(
+        matches!(error, StoreError::NotADatabase { .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_truncated_cache_fails_without_panicking() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = cache_in(&dir);
+    let mut store = Store::open_at(&path, 1).expect("open");
+    let id = store
+        .create_workspace(&workspace(), Source::User, 1)
+        .expect("create")
+        .value
+        .id;
+    let big = DraftContent::Json(json!({ "text": "x".repeat(20_000) }));
+    let _ = store
+        .save_draft(id, EntityKind::Flag, "big", &big, Source::User, 2)
+        .expect("draft");
+    drop(store);
+    let bytes = std::fs::read(&path).expect("read");
+    let half = bytes.get(..bytes.len() / 2).expect("half").to_vec();
+    std::fs::write(&path, &half).expect("truncate");
+    let error = Store::open_at(&path, 2).expect_err("a truncated cache must not open as fine");
+    assert!(
+        matches!(error, StoreError::NotADatabase { .. }),
+        "{error:?}"
+    );
+}
