@@ -68,6 +68,10 @@ pub enum StoreError {
     #[error("There is no conflict with id {0}.")]
     NoSuchConflict(i64),
 
+    /// The named sync run does not exist or has already finished.
+    #[error("There is no running sync run with id {0}.")]
+    NoRunningSyncRun(i64),
+
     /// Any other SQLite failure (disk full, locked past the busy timeout, ...).
     #[error("The workspace cache could not be read or written: {0}")]
     Sqlite(#[from] rusqlite::Error),

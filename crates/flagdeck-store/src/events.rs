@@ -113,6 +113,10 @@ pub enum Subject {
     Draft { kind: EntityKind, key: String },
     /// One audit log entry.
     Audit { id: i64 },
+    /// One sync run (started, finished or marked interrupted).
+    SyncRun { id: i64 },
+    /// One persona.
+    Persona { key: String },
     /// One merge conflict.
     Conflict {
         id: i64,

@@ -13,6 +13,8 @@ mod drafts;
 mod error;
 mod events;
 pub mod migrations;
+mod personas;
+mod sync_runs;
 mod workspaces;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,8 @@ pub use conflicts::{Conflict, NewConflict};
 pub use drafts::{Draft, DraftContent};
 pub use error::StoreError;
 pub use events::{Change, ChangeEvent, EntityKind, Source, Subject, Written};
+pub use personas::{NewPersona, Persona};
+pub use sync_runs::{SyncOutcome, SyncRun, SyncStatus};
 pub use workspaces::{BaseEntity, NewWorkspace, Workspace, WorkspaceKind};
 
 /// How long a write waits for another connection's lock before giving up.
