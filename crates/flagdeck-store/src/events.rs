@@ -109,7 +109,8 @@ pub enum Subject {
     Workspace,
     /// The whole base snapshot was replaced; `commit` is the new base commit.
     Base { commit: String },
-    /// The local draft of one entity (created, changed, or gone back to the base).
+    /// The local draft of one entity. `Change::Deleted` means the draft is gone and the base shows
+    /// again; a draft that deletes the entity is `Created`/`Updated` with `DraftContent::Deleted`.
     Draft { kind: EntityKind, key: String },
     /// One audit log entry.
     Audit { id: i64 },

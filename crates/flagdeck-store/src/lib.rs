@@ -5,6 +5,8 @@
 //!   the embedded migrations (see [`migrations`]).
 //! - Every write takes a [`Source`] and a time `now` (Unix seconds; the store does not read the
 //!   clock for data) and returns [`Written`]: its value plus the [`ChangeEvent`]s to forward to the UI.
+//! - Writes run in `BEGIN IMMEDIATE` transactions, so a second process waits up to
+//!   [`BUSY_TIMEOUT`] instead of failing; events are built after the commit.
 //! - Reads return plain values. Nothing here panics on data: bad rows become [`StoreError::CorruptRow`].
 
 mod audit;
