@@ -104,6 +104,19 @@ fn push_history(
             after.clone().flatten(),
         ),
     )?;
+    trim_history(tx, target.workspace_id, HISTORY_LIMIT)
+}
+
+/// How many undo steps a workspace keeps; older ones are dropped.
+pub const HISTORY_LIMIT: i64 = 500;
+
+/// Drops the oldest steps beyond `keep`, so the history cannot grow without bound.
+fn trim_history(tx: &Transaction<'_>, workspace_id: i64, keep: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM draft_history WHERE workspace_id = ?1
+         AND seq <= (SELECT max(seq) FROM draft_history WHERE workspace_id = ?1) - ?2",
+        (workspace_id, keep),
+    )?;
     Ok(())
 }
 
@@ -631,6 +644,32 @@ mod tests {
         );
         assert!(store.drafts(ws).unwrap().is_empty());
         assert_eq!(store.undo_redo_counts(ws).unwrap(), (0, 0));
+    }
+
+    #[test]
+    fn trimming_keeps_the_newest_steps_and_undo_stops_there() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        for v in 1..=4 {
+            let _ = store
+                .save_draft(
+                    ws,
+                    EntityKind::Flag,
+                    "a",
+                    &json_draft(json!(v)),
+                    Source::User,
+                    v,
+                )
+                .unwrap();
+        }
+        let tx = store.write_tx().unwrap();
+        trim_history(&tx, ws, 2).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.undo_redo_counts(ws).unwrap(), (2, 0));
+        assert!(store.undo(ws, Source::User, 5).unwrap().value);
+        assert!(store.undo(ws, Source::User, 6).unwrap().value);
+        assert!(!store.undo(ws, Source::User, 7).unwrap().value);
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!(2))));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::{AuditEntry, AuditQuery, NewAuditEntry};
 pub use conflicts::{Conflict, NewConflict};
-pub use drafts::{Draft, DraftContent};
+pub use drafts::{Draft, DraftContent, HISTORY_LIMIT};
 pub use error::StoreError;
 pub use events::{Change, ChangeEvent, EntityKind, Source, Subject, Written};
 pub use personas::{NewPersona, Persona};
