@@ -1,0 +1,324 @@
+//! Embedded, forward-only schema migrations, the schema-version gate and the backup before an
+//! upgrade.
+//!
+//! To add a migration: write `migrations/<YYYYMMDDHHMMSS>_<name>.sql` and append it to
+//! [`MIGRATIONS`]. Never edit or reorder a released migration.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+
+use crate::StoreError;
+
+/// One embedded migration.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The UTC timestamp in the file name, `YYYYMMDDHHMMSS`, read as a number.
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration this binary knows, oldest first.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 20261121074000,
+    name: "initial",
+    sql: include_str!("../migrations/20261121074000_initial.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub fn latest_known_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |migration| migration.version)
+}
+
+const CREATE_SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+)";
+
+/// Brings the database at `path` up to the newest known schema.
+///
+/// Reads first and writes nothing until the gate has passed, so a database from a newer Flagdeck,
+/// a foreign database or a damaged file is left byte-for-byte as it was.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, now: i64) -> Result<(), StoreError> {
+    migrate_with(conn, path, now, MIGRATIONS)
+}
+
+/// [`migrate`] with the list of known migrations given, so tests can play an older binary.
+fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    now: i64,
+    known: &[Migration],
+) -> Result<(), StoreError> {
+    // One read transaction, so both reads see the same snapshot even while another process is
+    // creating the schema. Dropping it rolls back: nothing is written.
+    let applied = applied_versions(&*conn.transaction()?, path)?;
+    check_gate(&applied, known)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let pending: Vec<&Migration> = known
+        .iter()
+        .filter(|migration| !applied.contains(&migration.version))
+        .collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    if let Some(current) = applied.iter().max() {
+        back_up(conn, path, *current)?;
+    }
+    conn.execute(CREATE_SCHEMA_MIGRATIONS, [])?;
+    for migration in pending {
+        apply(conn, migration, now)?;
+    }
+    Ok(())
+}
+
+/// The versions recorded in `schema_migrations`; empty for a new, empty file.
+fn applied_versions(conn: &Connection, path: &Path) -> Result<Vec<i64>, StoreError> {
+    let not_a_database = |error: rusqlite::Error| match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        },
+        _ => StoreError::Sqlite(error),
+    };
+    let has_table: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(not_a_database)?;
+    if has_table.is_none() {
+        return empty_or_foreign(conn, path);
+    }
+    let mut statement = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .map_err(not_a_database)?;
+    let versions = statement
+        .query_map([], |row| row.get(0))
+        .map_err(not_a_database)?
+        .collect::<Result<Vec<i64>, _>>()
+        .map_err(not_a_database)?;
+    Ok(versions)
+}
+
+/// A database without `schema_migrations` must be empty; anything else belongs to someone else.
+fn empty_or_foreign(conn: &Connection, path: &Path) -> Result<Vec<i64>, StoreError> {
+    let objects: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+        [],
+        |row| row.get(0),
+    )?;
+    if objects == 0 {
+        Ok(Vec::new())
+    } else {
+        Err(StoreError::ForeignDatabase {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// An older binary refuses a database that a newer one has migrated.
+fn check_gate(applied: &[i64], known: &[Migration]) -> Result<(), StoreError> {
+    let unknown = applied
+        .iter()
+        .any(|version| !known.iter().any(|migration| migration.version == *version));
+    match applied.iter().max() {
+        Some(found) if unknown => Err(StoreError::NewerSchema {
+            found: *found,
+            known: known.last().map_or(0, |migration| migration.version),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Where the copy taken before upgrading from schema `version` goes: `<path>.backup-<version>`.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut name = OsString::from(path.as_os_str());
+    name.push(format!(".backup-{version}"));
+    PathBuf::from(name)
+}
+
+/// Copies the whole database with SQLite's online backup, WAL content included.
+fn back_up(conn: &Connection, path: &Path, version: i64) -> Result<(), StoreError> {
+    let backup = backup_path(path, version);
+    conn.backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)
+        .map_err(|source| StoreError::Backup { backup, source })
+}
+
+/// Runs one migration and records it, all in one transaction. The write lock is taken up front
+/// and the version re-checked, so two processes opening the same file apply it once.
+fn apply(conn: &mut Connection, migration: &Migration, now: i64) -> Result<(), StoreError> {
+    let failed = |source| StoreError::Migration {
+        version: migration.version,
+        name: migration.name,
+        source,
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(failed)?;
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM schema_migrations WHERE version = ?1",
+            [migration.version],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(failed)?;
+    if already.is_some() {
+        return Ok(());
+    }
+    tx.execute_batch(migration.sql).map_err(failed)?;
+    tx.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+        (migration.version, migration.name, now),
+    )
+    .map_err(failed)?;
+    tx.commit().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_in_strictly_increasing_order_and_look_like_timestamps() {
+        for pair in MIGRATIONS.windows(2) {
+            if let [older, newer] = pair {
+                assert!(
+                    older.version < newer.version,
+                    "{} must come before {}",
+                    older.name,
+                    newer.name
+                );
+            }
+        }
+        for migration in MIGRATIONS {
+            assert_eq!(
+                migration.version.to_string().len(),
+                14,
+                "{} is not YYYYMMDDHHMMSS",
+                migration.name
+            );
+            assert!(!migration.sql.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_gate_accepts_known_prefixes_and_refuses_unknown_versions() {
+        assert!(check_gate(&[], MIGRATIONS).is_ok());
+        assert!(check_gate(&[latest_known_version()], MIGRATIONS).is_ok());
+        let newer = latest_known_version() + 1;
+        match check_gate(&[latest_known_version(), newer], MIGRATIONS) {
+            Err(StoreError::NewerSchema { found, known }) => {
+                assert_eq!(found, newer);
+                assert_eq!(known, latest_known_version());
+            }
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn backup_path_appends_the_version() {
+        assert_eq!(
+            backup_path(Path::new("/data/cache.sqlite"), 20261121074000),
+            PathBuf::from("/data/cache.sqlite.backup-20261121074000")
+        );
+    }
+
+    const FIRST: Migration = Migration {
+        version: 20200101000000,
+        name: "first",
+        sql: "CREATE TABLE one (x INTEGER); INSERT INTO one VALUES (1);",
+    };
+    const SECOND: Migration = Migration {
+        version: 20200102000000,
+        name: "second",
+        sql: "CREATE TABLE two (y INTEGER);",
+    };
+    const BROKEN: Migration = Migration {
+        version: 20200103000000,
+        name: "broken",
+        sql: "CREATE TABLE three (z INTEGER); THIS IS NOT SQL;",
+    };
+
+    fn open_raw(path: &Path) -> Connection {
+        Connection::open(path).expect("open")
+    }
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut statement = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .expect("prepare");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn an_upgrade_backs_up_the_old_schema_first() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST]).expect("first");
+        let backup = backup_path(&path, FIRST.version);
+        assert!(!backup.exists(), "a new database has nothing to back up");
+
+        migrate_with(&mut open_raw(&path), &path, 2, &[FIRST, SECOND]).expect("second");
+        assert!(
+            backup.exists(),
+            "the upgrade must leave {}",
+            backup.display()
+        );
+        let old = open_raw(&backup);
+        assert_eq!(tables(&old), vec!["one", "schema_migrations"]);
+        let kept: i64 = old
+            .query_row("SELECT x FROM one", [], |row| row.get(0))
+            .expect("row");
+        assert_eq!(kept, 1);
+        assert_eq!(
+            tables(&open_raw(&path)),
+            vec!["one", "schema_migrations", "two"]
+        );
+    }
+
+    #[test]
+    fn a_failing_migration_rolls_back_and_names_itself() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST]).expect("first");
+        let error = migrate_with(&mut open_raw(&path), &path, 2, &[FIRST, BROKEN]).unwrap_err();
+        assert!(
+            matches!(error, StoreError::Migration { name: "broken", .. }),
+            "{error}"
+        );
+        let conn = open_raw(&path);
+        assert_eq!(
+            tables(&conn),
+            vec!["one", "schema_migrations"],
+            "table three must be rolled back"
+        );
+        let versions: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |row| {
+                row.get(0)
+            })
+            .expect("count");
+        assert_eq!(versions, 1);
+    }
+
+    #[test]
+    fn an_older_binary_refuses_what_a_newer_one_migrated() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.sqlite");
+        migrate_with(&mut open_raw(&path), &path, 1, &[FIRST, SECOND]).expect("newer");
+        let error = migrate_with(&mut open_raw(&path), &path, 2, &[FIRST]).unwrap_err();
+        assert!(
+            matches!(error, StoreError::NewerSchema { found, known } if found == SECOND.version && known == FIRST.version),
+            "{error}"
+        );
+    }
+}
