@@ -94,9 +94,15 @@ fn describe(path: &str, err: &serde_path_to_error::Error<serde_json::Error>) -> 
         ),
         _ => (Code::InvalidStructure, humanize(message)),
     };
+    // A syntax error has no place in the document's structure, only a line and column.
+    let pointer = if code == Code::MalformedJson {
+        String::new()
+    } else {
+        pointer
+    };
     let diagnostic = Diagnostic::error(code, path, pointer, sentence);
     if inner.line() > 0 {
-        diagnostic.at(inner.line(), inner.column())
+        diagnostic.at(inner.line(), inner.column().max(1))
     } else {
         diagnostic
     }
@@ -110,13 +116,15 @@ fn humanize(message: &str) -> String {
     }
     if let Some(rest) = m.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return if expected.is_empty() {
-            format!("{field} is not a field of the Flagdeck format here.")
-        } else {
-            format!(
-                "{field} is not a field of the Flagdeck format here; the fields are {expected}."
-            )
-        };
+        let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+        if expected.is_empty() || expected.starts_with("there are no fields") {
+            return format!("{field} is not a field of the Flagdeck format here.");
+        }
+        let names: Vec<&str> = expected.split(", ").map(|n| n.trim_matches('\'')).collect();
+        let hint = crate::validate::suggest(&names, field.trim_matches('\''));
+        return format!(
+            "{field} is not a field of the Flagdeck format here{hint}; the fields here are {expected}."
+        );
     }
     if let Some(rest) = m.strip_prefix("unknown variant ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));

@@ -7,6 +7,8 @@
 
 mod cond;
 mod flag;
+
+pub(crate) use cond::suggest;
 mod segment;
 mod serve;
 
