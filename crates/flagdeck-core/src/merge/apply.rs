@@ -64,7 +64,7 @@ fn set(doc: &mut Option<Value>, location: &[Step], value: Option<Value>) -> Resu
         *doc = value;
         return Ok(());
     };
-    let parent = navigate(doc.as_mut().ok_or(GONE)?, parents)?;
+    let parent = navigate(doc.as_mut().ok_or(GONE)?, parents, Some(last))?;
     match last {
         Step::Field(name) => {
             let object = parent.as_object_mut().ok_or(GONE)?;
@@ -130,7 +130,10 @@ fn reorder(
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .ok_or("An order is a list of keys.")?;
-    let target = navigate(doc.as_mut().ok_or(GONE)?, location)?;
+    // Entries that all went away have no order to fix.
+    let Some(target) = doc.as_mut().and_then(|d| navigate(d, location, None).ok()) else {
+        return Ok(());
+    };
     let rank = |key: Option<&str>| key.and_then(|k| keys.iter().position(|x| *x == k));
     match (target, key_field) {
         (Value::Array(list), Some(field)) => {
@@ -149,10 +152,27 @@ fn reorder(
     Ok(())
 }
 
-fn navigate<'a>(mut doc: &'a mut Value, steps: &[Step]) -> Result<&'a mut Value, String> {
-    for step in steps {
+/// The value at `steps`. A list or map field the files omit when empty is created on the way,
+/// when `then` (the step after `steps`) goes into it.
+fn navigate<'a>(
+    mut doc: &'a mut Value,
+    steps: &[Step],
+    then: Option<&Step>,
+) -> Result<&'a mut Value, String> {
+    for (i, step) in steps.iter().enumerate() {
         doc = match step {
-            Step::Field(name) => doc.get_mut(name),
+            Step::Field(name) => {
+                let object = doc.as_object_mut().ok_or(GONE)?;
+                let empty = match steps.get(i + 1).or(then) {
+                    Some(Step::Item { .. }) => Value::Array(Vec::new()),
+                    Some(Step::Entry { .. }) => Value::Object(Map::new()),
+                    _ => Value::Null,
+                };
+                if !object.contains_key(name) && !empty.is_null() {
+                    object.insert(name.clone(), empty);
+                }
+                object.get_mut(name)
+            }
             Step::Entry { key, .. } => doc.get_mut(key),
             Step::Item { field, key, .. } => doc.as_array_mut().and_then(|list| {
                 list.iter_mut()

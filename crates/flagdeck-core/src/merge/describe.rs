@@ -250,6 +250,7 @@ fn serve_phrase(field: &str, raw: &RawConflict) -> String {
         "served variation"
     };
     match field {
+        "fallthrough" if what == "served variation" => "the fallthrough variation".to_owned(),
         "fallthrough" => format!("the fallthrough {what}"),
         _ => format!("the {what}"),
     }

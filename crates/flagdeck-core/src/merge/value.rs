@@ -54,6 +54,20 @@ const PROJECT: &[(&str, Shape)] = &[
     ("attributes/*/values", Shape::Set),
 ];
 
+/// Lists and maps that the files leave out when empty: absent there means empty, so that
+/// removing the last tag on one side still merges with a tag added on the other.
+const OMITTED_WHEN_EMPTY: &[&str] = &[
+    "tags",
+    "environments",
+    "environments/*/targets",
+    "environments/*/rules",
+    "environments/*/schedule",
+    "environments/*/schedule/*/rules",
+    "include",
+    "exclude",
+    "attributes",
+];
+
 /// A conflict as found, before it gets its pointer and sentence.
 #[derive(Debug, Clone)]
 pub(crate) struct RawConflict {
@@ -107,10 +121,10 @@ impl Merger {
         if base == local {
             return remote.cloned();
         }
-        if let (Some(l), Some(r)) = (local, remote) {
-            if let Some(merged) = self.merge_both_changed(base, l, r) {
-                return Some(merged);
-            }
+        if let (Some(l), Some(r)) = (local, remote)
+            && let Some(merged) = self.merge_both_changed(base, l, r)
+        {
+            return Some(merged);
         }
         self.conflict(ConflictKind::Value, base, local, remote);
         local.cloned()
@@ -160,14 +174,17 @@ impl Merger {
         let mut merged = Map::new();
         for key in keys {
             self.location.push(Step::Field(key.clone()));
-            let value = self.merge(
-                base.and_then(|b| b.get(&key)),
-                local.get(&key),
-                remote.get(&key),
-            );
+            let empty = self.empty_when_absent();
+            let base_value = base.and_then(|b| b.get(&key).or(empty.as_ref()));
+            let local_value = local.get(&key).or(empty.as_ref());
+            let remote_value = remote.get(&key).or(empty.as_ref());
+            let value = self.merge(base_value, local_value, remote_value);
             self.location.pop();
-            if let Some(value) = value {
-                merged.insert(key, value);
+            match value {
+                Some(value) if Some(&value) != empty.as_ref() => {
+                    merged.insert(key, value);
+                }
+                _ => {}
             }
         }
         merged
@@ -250,6 +267,17 @@ impl Merger {
             local: local.cloned(),
             remote: remote.cloned(),
         });
+    }
+
+    /// The empty value that an absent field at the current place stands for, if any.
+    fn empty_when_absent(&self) -> Option<Value> {
+        if !OMITTED_WHEN_EMPTY.contains(&pattern(&self.location).as_str()) {
+            return None;
+        }
+        match self.shape() {
+            Shape::Map => Some(Value::Object(Map::new())),
+            _ => Some(Value::Array(Vec::new())),
+        }
     }
 
     fn shape(&self) -> Shape {
@@ -363,7 +391,7 @@ fn merge_set(base: Option<&Vec<Value>>, local: &[Value], remote: &[Value]) -> Ve
     let in_base = |v: &Value| base.is_some_and(|b| b.contains(v));
     let mut merged: Vec<Value> = local
         .iter()
-        .filter(|v| !(in_base(v) && !remote.contains(v)))
+        .filter(|v| !in_base(v) || remote.contains(v))
         .cloned()
         .collect();
     for v in remote {
