@@ -602,3 +602,100 @@ fn emptying_a_list_on_one_side_still_merges_with_additions_on_the_other() {
     assert_eq!(result.tags, ["q4"]);
     assert_eq!(rule_ids(&result), ["us"]);
 }
+
+#[test]
+fn conflicts_resolve_in_any_order_because_they_are_located_by_key() {
+    let three = edit(|f| production(f).rules.push(new_rule("us")));
+    let local = {
+        let mut flag = three.clone();
+        production(&mut flag).rules.retain(|r| r.id == "eu");
+        flag
+    };
+    let remote = {
+        let mut flag = three.clone();
+        for rule in &mut production(&mut flag).rules {
+            rule.description = Some("checked".into());
+        }
+        flag
+    };
+    let merged = merge_flag(Some(&three), Some(&local), Some(&remote));
+    assert_eq!(merged.conflicts.len(), 2, "{:?}", merged.conflicts);
+    let paths: Vec<&str> = merged.conflicts.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/environments/production/rules/0",
+            "/environments/production/rules/1"
+        ]
+    );
+    let mut result = merged.result.clone();
+    for conflict in merged.conflicts.iter().rev() {
+        result = apply_resolution(result.as_ref(), conflict, &Resolution::Remote).unwrap();
+    }
+    let result = result.unwrap();
+    assert_eq!(rule_ids(&result), ["beta", "eu", "us"]);
+    // The description on 'eu' merged silently; the restored rules are remote's.
+    assert!(
+        result.environments["production"]
+            .rules
+            .iter()
+            .all(|r| r.description.as_deref() == Some("checked"))
+    );
+}
+
+#[test]
+fn a_keyed_list_with_a_repeated_key_merges_as_a_whole() {
+    let local = edit(|f| {
+        let copy = production(f).rules[0].clone();
+        production(f).rules.push(copy);
+    });
+    let remote = edit(|f| production(f).rules[1].name = Some("Europe".into()));
+    let merged = merge3(&local, &remote);
+    assert_eq!(merged.result.as_ref(), Some(&local));
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(merged.conflicts[0].path, "/environments/production/rules");
+    let taken = resolve(&merged, &[Resolution::Remote]).unwrap();
+    assert_eq!(taken, Some(remote));
+}
+
+fn example_segments() -> Vec<SegmentFile> {
+    example_project()
+        .iter()
+        .filter(|f| f.path.starts_with("segments/"))
+        .map(|f| parse::<SegmentFile>(&f.path, &f.bytes).unwrap())
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn segments_merge_without_panic_and_resolve(i in 0usize..32, j in 0usize..32, k in 0usize..32,
+                                               extra in "[a-z]{1,3}") {
+        let segments = example_segments();
+        let pick = |n: usize| segments.get(n % segments.len()).cloned();
+        let (base, mut local, remote) = (pick(i), pick(j), pick(k));
+        if let Some(local) = &mut local {
+            local.include.push(extra);
+        }
+        let merged = merge_segment(base.as_ref(), local.as_ref(), remote.as_ref());
+        prop_assert_eq!(&merged, &merge_segment(base.as_ref(), local.as_ref(), remote.as_ref()));
+        let unchanged = merge_segment(base.as_ref(), base.as_ref(), local.as_ref());
+        prop_assert_eq!(unchanged.result, local.clone());
+        let remotes = vec![Resolution::Remote; merged.conflicts.len()];
+        prop_assert!(resolve(&merged, &remotes).is_ok());
+    }
+
+    #[test]
+    fn the_project_merges_one_sided_changes_whole(name in "[A-Za-z ]{1,12}", drop in 0usize..8) {
+        let file = &example_project()[0];
+        let base: ProjectFile = parse(&file.path, &file.bytes).unwrap();
+        let mut changed = base.clone();
+        changed.name = name;
+        if drop < changed.attributes.len() {
+            changed.attributes.remove(drop);
+        }
+        changed.environments.reverse();
+        let merged = merge_project(Some(&base), Some(&base), Some(&changed));
+        prop_assert_eq!(merged.conflicts, vec![]);
+        prop_assert_eq!(merged.result, Some(changed));
+    }
+}
