@@ -143,8 +143,8 @@ fn owner_phrase(entity: Entity, docs: &[&Value], location: &[Step]) -> String {
     }
     // A value conflict on an entry is about the entry itself: it is the subject, not an owner.
     let last_is_entry = !matches!(location.last(), Some(Step::Field(_)) | None);
-    if labels.is_empty() && !(last_is_entry && environment.is_some()) {
-        labels.push(entity_label(entity, docs));
+    if environment.is_none() || (labels.is_empty() && !last_is_entry) {
+        labels.insert(0, entity_label(entity, docs));
     }
     labels.reverse();
     let mut phrase = labels.join(" of ");

@@ -699,3 +699,44 @@ proptest! {
         prop_assert_eq!(merged.result, Some(changed));
     }
 }
+
+#[test]
+fn sentences_name_the_entry_and_where_it_is() {
+    let sentence = |local: FlagFile, remote: FlagFile| {
+        let merged = merge3(&local, &remote);
+        assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
+        merged.conflicts[0].description.clone()
+    };
+    assert_eq!(
+        sentence(
+            edit(|f| f.variations[0].value = json!(false)),
+            edit(|f| {
+                f.variations.remove(0);
+            })
+        ),
+        "Remote deleted variation 'on' of flag 'new-checkout', which local changed."
+    );
+    assert_eq!(
+        sentence(
+            edit(|f| production(f).enabled = false),
+            edit(|f| {
+                f.environments.clear();
+            })
+        ),
+        "Remote deleted the configuration of flag 'new-checkout' in production, which local changed."
+    );
+    assert_eq!(
+        sentence(
+            edit(|f| production(f).fallthrough = Serve::variation("on")),
+            edit(|f| production(f).fallthrough = rollout(50))
+        ),
+        "Both sides changed the fallthrough rollout of flag 'new-checkout' in production."
+    );
+    assert_eq!(
+        sentence(
+            edit(|f| production(f).targets[0].variation = "off".into()),
+            edit(|f| production(f).targets[0].keys.push("qa-3".into()))
+        ),
+        "Local deleted the targets of variation 'on' in production, which remote changed."
+    );
+}
