@@ -24,10 +24,15 @@ pub fn apply_resolution<T: Serialize + DeserializeOwned>(
         Resolution::Remote => conflict.remote.clone(),
         Resolution::Edited(value) => Some(value.clone()),
     };
-    match conflict.kind {
+    match &conflict.kind {
         ConflictKind::Value => set(&mut doc, &conflict.location, chosen)?,
         ConflictKind::Order { key_field } => {
-            reorder(&mut doc, &conflict.location, key_field, chosen.as_ref())?;
+            reorder(
+                &mut doc,
+                &conflict.location,
+                key_field.as_deref(),
+                chosen.as_ref(),
+            )?;
         }
     }
     match doc {

@@ -5,9 +5,13 @@
 //! - objects (a flag, an environment, a rule, a variation, a schedule step) merge field by field;
 //! - keyed lists and maps merge entry by entry: variations by `key`, environments by key, rules by
 //!   `id`, targets by `variation`, schedule steps by `at`, a step's rule overrides by rule id,
-//!   the project's environments and attributes by `key`;
+//!   the project's environments and attributes by `key`. Order: local's, with remote's new
+//!   entries placed after the entry that precedes them in remote (so a rule remote added at the
+//!   top stays first); a reorder on one side only is taken;
 //! - plain lists (tags, target keys, segment `include` / `exclude`, an attribute's `values`) merge
-//!   as sets: additions and removals from both sides are kept;
+//!   as sets: additions and removals from both sides are kept, in local's order then remote's
+//!   additions;
+//! - lists and maps that the files omit when empty (tags, rules, ...) count as empty when absent;
 //! - everything else is atomic: a condition (`when`), a `serve` (a rollout's weights must sum to
 //!   100 together, so they are one decision), a variation's `value`, any scalar.
 //!
@@ -15,8 +19,10 @@
 //! conflict. Two different changes to one atomic value, or a deletion on one side and a change on
 //! the other, are a [`Conflict`]; the result then keeps the LOCAL side, and the conflict carries
 //! the base, local and remote values, so nothing is lost until the user resolves it with
-//! [`apply_resolution`] or [`resolve`]. When both sides reorder the same list differently, that is
-//! an order conflict (result: local order).
+//! [`apply_resolution`] or [`resolve`]. A conflict is located by keys ([`Step`]), not indexes,
+//! so conflicts can be resolved one at a time in any order; its `path` is a JSON pointer for
+//! display. When both sides reorder the same list differently, that is an order conflict
+//! (result: local order).
 //!
 //! The result is always a valid document of its model type (structure), but the merge does not
 //! re-validate semantics (a rule added here may serve a variation deleted there): callers run
@@ -29,8 +35,8 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{FlagFile, ProjectFile, SegmentFile};
@@ -45,8 +51,10 @@ pub struct Merged<T> {
     pub conflicts: Vec<Conflict>,
 }
 
-/// Both sides changed one place differently.
-#[derive(Debug, Clone, PartialEq)]
+/// Both sides changed one place differently. Serializable, so that the cache can keep it until
+/// the user resolves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Conflict {
     /// JSON pointer into the merged result (for an entry the result lacks: where it would go).
     pub path: String,
@@ -62,18 +70,21 @@ pub struct Conflict {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
 pub enum ConflictKind {
     /// The values at `location` differ.
     Value,
     /// Both sides reordered the list or map at `location` differently; the values are the
     /// entries' keys in each side's order (as JSON strings). `key_field`: the field that holds an
     /// item's key in a keyed list, `None` for a map.
-    Order { key_field: Option<&'static str> },
+    #[serde(rename_all = "camelCase")]
+    Order { key_field: Option<String> },
 }
 
 /// One step from a document's root to a conflict.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Step {
     /// A field of an object.
     Field(String),
@@ -88,7 +99,8 @@ pub enum Step {
 }
 
 /// How the user resolves a conflict.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Resolution {
     Local,
     Remote,

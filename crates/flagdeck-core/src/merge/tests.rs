@@ -377,7 +377,7 @@ fn two_different_reorders_are_an_order_conflict() {
     assert_eq!(
         conflict.kind,
         ConflictKind::Order {
-            key_field: Some("id")
+            key_field: Some("id".into())
         }
     );
     assert_eq!(conflict.path, "/environments/production/rules");
@@ -386,6 +386,21 @@ fn two_different_reorders_are_an_order_conflict() {
         "Both sides reordered the rules of flag 'new-checkout' in production differently."
     );
     let taken = resolve(&merged, &[Resolution::Remote]).unwrap();
+    assert_eq!(taken, Some(remote));
+}
+
+#[test]
+fn conflicts_survive_a_round_trip_through_json() {
+    let local = edit(|f| production(f).rules[1].serve = rollout(30));
+    let remote = edit(|f| {
+        production(f).rules.remove(1);
+    });
+    let merged = merge3(&local, &remote);
+    assert_eq!(merged.conflicts.len(), 1);
+    let stored = serde_json::to_string(&merged.conflicts[0]).unwrap();
+    let read: Conflict = serde_json::from_str(&stored).unwrap();
+    assert_eq!(read, merged.conflicts[0]);
+    let taken = apply_resolution(merged.result.as_ref(), &read, &Resolution::Remote).unwrap();
     assert_eq!(taken, Some(remote));
 }
 

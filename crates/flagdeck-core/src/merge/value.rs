@@ -246,7 +246,9 @@ impl Merger {
             let remote_first = interleave(remote, local, base);
             let as_json = |keys: &[String]| Value::from(keys.to_vec());
             self.conflict(
-                ConflictKind::Order { key_field },
+                ConflictKind::Order {
+                    key_field: key_field.map(str::to_owned),
+                },
                 Some(&as_json(base)),
                 Some(&as_json(&local_first)),
                 Some(&as_json(&remote_first)),
