@@ -15,6 +15,7 @@ pub mod format;
 pub mod import;
 pub mod instant;
 pub mod keys;
+pub mod merge;
 pub mod model;
 pub mod resolution;
 pub mod schema;
