@@ -1,0 +1,22 @@
+//! The Git side of Flagdeck's sync (DESIGN §7): a workspace's own checkout, fetched, read,
+//! committed to on top of the remote head and pushed, with credentials from a [`SecretStore`]
+//! and never a prompt. The plan (three-way merge of snapshots) lives in `flagdeck_core`; this
+//! crate only does the Git IO around it.
+//!
+//! One sync run, as the app drives it:
+//! 1. [`GitRepo::fetch`] → the remote head; [`GitRepo::read_files`] of it → the remote snapshot.
+//! 2. Plan against the base and the local drafts (in the core).
+//! 3. [`GitRepo::commit_files`] on top of the remote head, [`GitRepo::push`];
+//!    on [`PushOutcome::Rejected`] go back to 1.
+//! 4. [`GitRepo::checkout_head_to_workdir`] so the working folder shows what was synced.
+//!
+//! [`SyncError::Offline`] means the remote cannot be reached: nothing changed, sync later.
+
+pub mod error;
+pub mod repo;
+pub mod secret;
+
+pub use error::SyncError;
+pub use git2::Oid;
+pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};
+pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};

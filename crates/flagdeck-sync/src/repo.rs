@@ -1,0 +1,487 @@
+//! A workspace's own Git checkout: clone, fetch, read a commit's project files, commit on top of
+//! the remote head, push, and bring the working folder up to date.
+//!
+//! Invariants: nothing here ever prompts (credentials come only from [`Credentials`], tried once);
+//! only paths of the project format (see [`is_format_path`]) are read, written or deleted;
+//! a commit is made on top of the parent the caller names, never on whatever the checkout holds.
+
+use std::cell::{Cell, RefCell};
+use std::path::Path;
+
+use flagdeck_core::format::SourceFile;
+use git2::build::{CheckoutBuilder, RepoBuilder, TreeUpdateBuilder};
+use git2::{
+    AutotagOption, CheckoutNotificationType, Cred, CredentialType, ErrorClass, ErrorCode,
+    FetchOptions, FetchPrune, FileMode, ObjectType, Oid, PushOptions, RemoteCallbacks, Repository,
+    Signature, Time, Tree,
+};
+
+use crate::error::SyncError;
+use crate::secret::{Secret, SecretError, SecretStore};
+
+/// The remote every workspace checkout syncs with.
+pub const REMOTE: &str = "origin";
+
+/// The local ref a push sends from, so pushing never moves the checked-out branch.
+const OUTGOING_REF: &str = "refs/flagdeck/outgoing";
+
+/// How to answer a remote that asks who we are. Never a terminal prompt.
+#[derive(Debug, Clone, Default)]
+pub enum Credentials {
+    /// Send nothing: right for `file://` remotes and public ones.
+    #[default]
+    None,
+    /// A user name and a password or token (for `https://` remotes).
+    UserPassword { username: String, password: Secret },
+}
+
+impl Credentials {
+    /// The stored password or token of `username` under `service`, or [`Credentials::None`]
+    /// when the store holds none.
+    pub fn from_store(
+        store: &dyn SecretStore,
+        service: &str,
+        username: &str,
+    ) -> Result<Self, SecretError> {
+        Ok(match store.get(service, username)? {
+            Some(password) => Credentials::UserPassword {
+                username: username.to_owned(),
+                password,
+            },
+            None => Credentials::None,
+        })
+    }
+}
+
+/// Who a commit is by, and when (time is a parameter, never read from the clock here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+    /// Seconds since the Unix epoch, UTC.
+    pub unix_seconds: i64,
+}
+
+impl Author {
+    fn signature(&self) -> Result<Signature<'static>, SyncError> {
+        Ok(Signature::new(
+            &self.name,
+            &self.email,
+            &Time::new(self.unix_seconds, 0),
+        )?)
+    }
+}
+
+/// What a fetch found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchOutcome {
+    /// The remote branch's commit; `None` when the remote has no such branch yet (a new, empty
+    /// repository), in which case the first commit has no parent.
+    pub remote_head: Option<Oid>,
+    /// The remote branch's commit as known before this fetch.
+    pub previous_head: Option<Oid>,
+}
+
+impl FetchOutcome {
+    /// Whether someone pushed since the last fetch or push.
+    pub fn changed(&self) -> bool {
+        self.remote_head != self.previous_head
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// The remote branch now points at the commit.
+    Pushed,
+    /// Not a fast-forward: someone pushed first. Fetch, plan again on top of the new head, retry.
+    Rejected,
+}
+
+/// Why the credentials callback gave up, so a transport error can be told apart from a
+/// credential problem.
+#[derive(Debug, Clone, Copy)]
+enum AuthFailure {
+    Missing,
+    Rejected,
+}
+
+/// The state of the credentials callback during one network operation.
+#[derive(Debug, Default)]
+struct AuthAttempt {
+    tried: Cell<bool>,
+    failure: Cell<Option<AuthFailure>>,
+}
+
+/// A workspace checkout with a working folder.
+pub struct GitRepo {
+    repo: Repository,
+    credentials: Credentials,
+}
+
+impl std::fmt::Debug for GitRepo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitRepo")
+            .field("path", &self.repo.path())
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+impl GitRepo {
+    /// Clones `url` into `dir` (which must not exist or be empty) and checks out the remote's
+    /// default branch, if it has one.
+    pub fn clone(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
+        let auth = AuthAttempt::default();
+        let mut options = FetchOptions::new();
+        options
+            .remote_callbacks(callbacks(credentials, &auth))
+            .download_tags(AutotagOption::None);
+        let repo = RepoBuilder::new()
+            .fetch_options(options)
+            .clone(url, dir)
+            .map_err(|err| network_error(url, &auth, err))?;
+        Ok(Self {
+            repo,
+            credentials: credentials.clone(),
+        })
+    }
+
+    /// Opens an existing checkout. Fetch and push send no credentials until
+    /// [`GitRepo::with_credentials`] gives some.
+    pub fn open(dir: &Path) -> Result<Self, SyncError> {
+        let not_a_repository = |detail: String| SyncError::NotARepository {
+            path: dir.display().to_string(),
+            detail,
+        };
+        let repo = Repository::open(dir).map_err(|err| not_a_repository(sentence(&err)))?;
+        if repo.workdir().is_none() {
+            return Err(not_a_repository("it has no working folder".to_owned()));
+        }
+        Ok(Self {
+            repo,
+            credentials: Credentials::None,
+        })
+    }
+
+    /// The same checkout, answering the remote with `credentials` from now on.
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The working folder.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// Fetches `branch` from [`REMOTE`] and says where it now points.
+    pub fn fetch(&self, branch: &str) -> Result<FetchOutcome, SyncError> {
+        let tracking = tracking_ref(branch)?;
+        let previous_head = self.remote_head(branch)?;
+        let mut remote = self.repo.find_remote(REMOTE)?;
+        let url = remote.url().unwrap_or(REMOTE).to_owned();
+        let auth = AuthAttempt::default();
+        let mut options = FetchOptions::new();
+        options
+            .remote_callbacks(callbacks(&self.credentials, &auth))
+            .download_tags(AutotagOption::None)
+            // A branch deleted on the remote must not linger as a stale remote head.
+            .prune(FetchPrune::On);
+        let refspec = format!("+refs/heads/{branch}:{tracking}");
+        remote
+            .fetch(&[refspec.as_str()], Some(&mut options), None)
+            .map_err(|err| network_error(&url, &auth, err))?;
+        Ok(FetchOutcome {
+            remote_head: self.remote_head(branch)?,
+            previous_head,
+        })
+    }
+
+    /// The remote branch's commit as of the last fetch or push, without contacting the remote.
+    pub fn remote_head(&self, branch: &str) -> Result<Option<Oid>, SyncError> {
+        let tracking = tracking_ref(branch)?;
+        match self.repo.refname_to_id(&tracking) {
+            Ok(oid) => Ok(Some(oid)),
+            Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// The project files of a commit (exactly the paths [`is_format_path`] accepts, regular
+    /// files only), sorted by path.
+    pub fn read_files(&self, commit: Oid) -> Result<Vec<SourceFile>, SyncError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut files = Vec::new();
+        self.collect_files(&tree, "", &mut files)?;
+        for dir in ["flags", "segments", "dist"] {
+            let Some(entry) = tree.get_name(dir) else {
+                continue;
+            };
+            if entry.kind() == Some(ObjectType::Tree) {
+                let subtree = self.repo.find_tree(entry.id())?;
+                self.collect_files(&subtree, dir, &mut files)?;
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Adds the format files directly inside `tree` (which sits at `prefix`) to `files`.
+    fn collect_files(
+        &self,
+        tree: &Tree<'_>,
+        prefix: &str,
+        files: &mut Vec<SourceFile>,
+    ) -> Result<(), SyncError> {
+        for entry in tree.iter() {
+            let Some(name) = entry.name() else { continue };
+            let path = if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            // Symlinks and submodules are not project files even under a format path.
+            let regular = entry.filemode() == i32::from(FileMode::Blob)
+                || entry.filemode() == i32::from(FileMode::BlobExecutable);
+            if regular && is_format_path(&path) {
+                let blob = self.repo.find_blob(entry.id())?;
+                files.push(SourceFile::new(path, blob.content()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes a commit on top of `parent` (the remote head; `None` for the first commit of an
+    /// empty remote) that writes `writes` and deletes `deletes`, leaving every other file of the
+    /// parent as it is. Moves no branch and leaves the working folder alone: push it, then
+    /// [`GitRepo::checkout_head_to_workdir`].
+    ///
+    /// A path both written and deleted is written; deleting a file that is not there is not an
+    /// error. Every path must be a format path, or nothing is done.
+    pub fn commit_files(
+        &self,
+        parent: Option<Oid>,
+        writes: &[SourceFile],
+        deletes: &[String],
+        message: &str,
+        author: &Author,
+    ) -> Result<Oid, SyncError> {
+        let paths = writes.iter().map(|f| f.path.as_str());
+        if let Some(path) = paths
+            .chain(deletes.iter().map(String::as_str))
+            .find(|p| !is_format_path(p))
+        {
+            return Err(SyncError::PathOutsideFormat {
+                path: path.to_owned(),
+            });
+        }
+        let parent = parent.map(|oid| self.repo.find_commit(oid)).transpose()?;
+        let baseline = match &parent {
+            Some(commit) => commit.tree()?,
+            None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+        };
+        let mut update = TreeUpdateBuilder::new();
+        for path in deletes {
+            let written = writes.iter().any(|f| &f.path == path);
+            if !written && baseline.get_path(Path::new(path)).is_ok() {
+                update.remove(path);
+            }
+        }
+        for file in writes {
+            let blob = self.repo.blob(&file.bytes)?;
+            update.upsert(&file.path, blob, FileMode::Blob);
+        }
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &baseline)?)?;
+        let signature = author.signature()?;
+        let parents: Vec<_> = parent.iter().collect();
+        Ok(self
+            .repo
+            .commit(None, &signature, &signature, message, &tree, &parents)?)
+    }
+
+    /// Pushes `commit` to `branch` on [`REMOTE`], never forcing. On success the remote head
+    /// ([`GitRepo::remote_head`]) is `commit`.
+    pub fn push(&self, branch: &str, commit: Oid) -> Result<PushOutcome, SyncError> {
+        let target = tracking_ref(branch).map(|_| format!("refs/heads/{branch}"))?;
+        self.repo
+            .reference(OUTGOING_REF, commit, true, "flagdeck: commit to push")?;
+        let mut remote = self.repo.find_remote(REMOTE)?;
+        let url = remote.url().unwrap_or(REMOTE).to_owned();
+        let auth = AuthAttempt::default();
+        let refused: RefCell<Option<String>> = RefCell::new(None);
+        let mut callbacks = callbacks(&self.credentials, &auth);
+        callbacks.push_update_reference(|_refname, status| {
+            if let Some(message) = status {
+                *refused.borrow_mut() = Some(message.to_owned());
+            }
+            Ok(())
+        });
+        let mut options = PushOptions::new();
+        options.remote_callbacks(callbacks);
+        let refspec = format!("{OUTGOING_REF}:{target}");
+        let result = remote.push(&[refspec.as_str()], Some(&mut options));
+        drop(options);
+        self.forget_outgoing();
+        match result {
+            // The remote said no to the update itself (it moved between our check and the
+            // write, or a hook refused): treat it as someone having pushed first.
+            Ok(()) if refused.borrow().is_some() => Ok(PushOutcome::Rejected),
+            Ok(()) => Ok(PushOutcome::Pushed),
+            // libgit2 checks fast-forward itself against the remote's refs before sending.
+            Err(err) if err.code() == ErrorCode::NotFastForward => Ok(PushOutcome::Rejected),
+            Err(err) => Err(network_error(&url, &auth, err)),
+        }
+    }
+
+    /// Removes the outgoing ref; only a leftover if this fails, and the next push overwrites it.
+    fn forget_outgoing(&self) {
+        if let Ok(mut reference) = self.repo.find_reference(OUTGOING_REF) {
+            let _ = reference.delete(); // ok: a stale outgoing ref is harmless
+        }
+    }
+
+    /// Brings the working folder and the local `branch` to the remote head (as of the last
+    /// fetch or push), and returns that commit. Safe: a file changed in the folder since the last
+    /// update is never overwritten; then nothing is changed and the error names the files.
+    pub fn checkout_head_to_workdir(&self, branch: &str) -> Result<Oid, SyncError> {
+        let local = tracking_ref(branch).map(|_| format!("refs/heads/{branch}"))?;
+        let target = self
+            .remote_head(branch)?
+            .ok_or_else(|| SyncError::BranchNotFetched {
+                branch: branch.to_owned(),
+            })?;
+        let commit = self.repo.find_commit(target)?;
+        let conflicts = RefCell::new(Vec::new());
+        let mut checkout = CheckoutBuilder::new();
+        // The baseline is the current HEAD's tree: what the folder held after the last update.
+        checkout
+            .safe()
+            .notify_on(CheckoutNotificationType::CONFLICT)
+            .notify(|_, path, _, _, _| {
+                if let Some(path) = path {
+                    conflicts.borrow_mut().push(path.display().to_string());
+                }
+                true
+            });
+        let result = self
+            .repo
+            .checkout_tree(commit.as_object(), Some(&mut checkout));
+        drop(checkout);
+        match result {
+            Ok(()) => {}
+            Err(err) if err.code() == ErrorCode::Conflict => {
+                return Err(SyncError::WorkdirChanged {
+                    paths: conflicts.into_inner(),
+                });
+            }
+            Err(err) => return Err(err.into()),
+        }
+        self.repo
+            .reference(&local, target, true, "flagdeck: update to the remote head")?;
+        self.repo.set_head(&local)?;
+        Ok(target)
+    }
+}
+
+/// Whether `path` is a file of the project format (DESIGN §3): `flagdeck.json`,
+/// `flags/<name>.json`, `segments/<name>.json` or `dist/<name>`, one level deep, with a name that
+/// does not start with a dot and holds no backslash or NUL.
+pub fn is_format_path(path: &str) -> bool {
+    if path == "flagdeck.json" {
+        return true;
+    }
+    let Some((dir, name)) = path.split_once('/') else {
+        return false;
+    };
+    let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
+    match dir {
+        "flags" | "segments" => plain && name.len() > ".json".len() && name.ends_with(".json"),
+        "dist" => plain,
+        _ => false,
+    }
+}
+
+/// The remote-tracking ref of `branch`, or an error when the name is not a valid branch.
+fn tracking_ref(branch: &str) -> Result<String, SyncError> {
+    let invalid = || SyncError::InvalidBranch {
+        branch: branch.to_owned(),
+    };
+    // `*` is valid in a refspec pattern but never in a branch we sync.
+    if branch.contains('*') || !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
+        return Err(invalid());
+    }
+    Ok(format!("refs/remotes/{REMOTE}/{branch}"))
+}
+
+/// Callbacks that answer a credentials request from `credentials`, once.
+fn callbacks<'a>(credentials: &'a Credentials, auth: &'a AuthAttempt) -> RemoteCallbacks<'a> {
+    let mut callbacks = RemoteCallbacks::new();
+    callbacks.credentials(move |_url, _user_from_url, allowed| {
+        answer_credentials(credentials, auth, allowed)
+    });
+    callbacks
+}
+
+/// libgit2 calls the credentials callback again after a refusal, without end: the second call
+/// means the first answer was refused, so it fails instead of looping.
+fn answer_credentials(
+    credentials: &Credentials,
+    auth: &AuthAttempt,
+    allowed: CredentialType,
+) -> Result<Cred, git2::Error> {
+    if auth.tried.replace(true) {
+        auth.failure.set(Some(AuthFailure::Rejected));
+        return Err(git2::Error::from_str("the remote refused the credentials"));
+    }
+    match credentials {
+        Credentials::UserPassword { username, password }
+            if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) =>
+        {
+            Cred::userpass_plaintext(username, password.expose())
+        }
+        Credentials::UserPassword { username, .. }
+            if allowed.contains(CredentialType::USERNAME) =>
+        {
+            Cred::username(username)
+        }
+        _ => {
+            auth.failure.set(Some(AuthFailure::Missing));
+            Err(git2::Error::from_str(
+                "no stored credentials for the remote",
+            ))
+        }
+    }
+}
+
+/// Turns the error of a network operation into the sentence the app shows.
+fn network_error(url: &str, auth: &AuthAttempt, err: git2::Error) -> SyncError {
+    let url = url.to_owned();
+    match auth.failure.get() {
+        Some(AuthFailure::Missing) => SyncError::CredentialsMissing { url },
+        Some(AuthFailure::Rejected) => SyncError::CredentialsRejected { url },
+        None if err.code() == ErrorCode::Auth => SyncError::CredentialsRejected { url },
+        None if is_unreachable(&err) => SyncError::Offline {
+            url,
+            detail: sentence(&err),
+        },
+        None => SyncError::Git(err),
+    }
+}
+
+/// Whether the remote could not be reached at all (as opposed to answering with an error).
+fn is_unreachable(err: &git2::Error) -> bool {
+    match err.class() {
+        ErrorClass::Net | ErrorClass::Os | ErrorClass::Ssl | ErrorClass::Ssh => true,
+        // A `file://` remote whose folder is missing (an unmounted or disconnected drive).
+        ErrorClass::Repository | ErrorClass::Reference => err.code() == ErrorCode::NotFound,
+        _ => false,
+    }
+}
+
+/// libgit2's message without a trailing period, to sit inside a sentence.
+fn sentence(err: &git2::Error) -> String {
+    err.message().trim_end_matches('.').to_owned()
+}
