@@ -409,8 +409,12 @@ fn tracking_ref(branch: &str) -> Result<String, SyncError> {
     let invalid = || SyncError::InvalidBranch {
         branch: branch.to_owned(),
     };
-    // `*` is valid in a refspec pattern but never in a branch we sync.
-    if branch.contains('*') || !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
+    // `*` is valid in a refspec pattern but never in a branch we sync; Git refuses branch names
+    // starting with `-` (they read as options), though libgit2 accepts them as refs.
+    if branch.contains('*')
+        || branch.starts_with('-')
+        || !git2::Reference::is_valid_name(&format!("refs/heads/{branch}"))
+    {
         return Err(invalid());
     }
     Ok(format!("refs/remotes/{REMOTE}/{branch}"))
@@ -458,7 +462,7 @@ fn answer_credentials(
 
 /// Turns the error of a network operation into the sentence the app shows.
 fn network_error(url: &str, auth: &AuthAttempt, err: git2::Error) -> SyncError {
-    let url = url.to_owned();
+    let url = without_userinfo(url);
     match auth.failure.get() {
         Some(AuthFailure::Missing) => SyncError::CredentialsMissing { url },
         Some(AuthFailure::Rejected) => SyncError::CredentialsRejected { url },
@@ -468,6 +472,22 @@ fn network_error(url: &str, auth: &AuthAttempt, err: git2::Error) -> SyncError {
             detail: sentence(&err),
         },
         None => SyncError::Git(err),
+    }
+}
+
+/// The URL without a `user:password@` part, so an error never carries a token someone put in
+/// the remote's URL.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest
+        .get(..authority_end)
+        .and_then(|authority| authority.rfind('@'))
+    {
+        Some(at) => format!("{scheme}://{}", rest.get(at + 1..).unwrap_or_default()),
+        None => url.to_owned(),
     }
 }
 
@@ -484,4 +504,102 @@ fn is_unreachable(err: &git2::Error) -> bool {
 /// libgit2's message without a trailing period, to sit inside a sentence.
 fn sentence(err: &git2::Error) -> String {
     err.message().trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_paths_are_exactly_the_project_files() {
+        for path in [
+            "flagdeck.json",
+            "flags/checkout.json",
+            "segments/beta-users.json",
+            "dist/flagd.json",
+            "dist/README",
+        ] {
+            assert!(is_format_path(path), "{path} is a project file");
+        }
+        for path in [
+            "",
+            "README.md",
+            "flags",
+            "flags/",
+            "flags/.json",
+            "flags/notes.txt",
+            "flags/nested/deep.json",
+            "segments/a.JSON",
+            "dist/",
+            "dist/.gitkeep",
+            "dist/sub/file",
+            "dist/a\\b",
+            "../flagdeck.json",
+            "./flagdeck.json",
+            "/flagdeck.json",
+            ".git/config",
+            "other/flagdeck.json",
+        ] {
+            assert!(!is_format_path(path), "{path:?} is not a project file");
+        }
+    }
+
+    #[test]
+    fn branch_names_are_checked() {
+        assert_eq!(
+            tracking_ref("main").ok().as_deref(),
+            Some("refs/remotes/origin/main")
+        );
+        assert!(tracking_ref("team/flags").is_ok());
+        for bad in ["", "a..b", "x*", "a b", "end.lock", "-", "a~1", "a:b"] {
+            assert!(tracking_ref(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_their_credentials_in_errors() {
+        assert_eq!(
+            without_userinfo("https://ada:tok3n@example.invalid/flags.git"),
+            "https://example.invalid/flags.git"
+        );
+        assert_eq!(
+            without_userinfo("https://ada@example.invalid/a@b.git"),
+            "https://example.invalid/a@b.git"
+        );
+        assert_eq!(
+            without_userinfo("file:///srv/flags.git"),
+            "file:///srv/flags.git"
+        );
+        assert_eq!(without_userinfo("no scheme"), "no scheme");
+    }
+
+    #[test]
+    fn a_second_credentials_request_is_refused() {
+        let credentials = Credentials::UserPassword {
+            username: "ada".to_owned(),
+            password: Secret::new("t"),
+        };
+        let auth = AuthAttempt::default();
+        assert!(
+            answer_credentials(&credentials, &auth, CredentialType::USER_PASS_PLAINTEXT).is_ok()
+        );
+        assert!(
+            answer_credentials(&credentials, &auth, CredentialType::USER_PASS_PLAINTEXT).is_err()
+        );
+        assert!(matches!(auth.failure.get(), Some(AuthFailure::Rejected)));
+
+        let none = AuthAttempt::default();
+        let err = answer_credentials(
+            &Credentials::None,
+            &none,
+            CredentialType::USER_PASS_PLAINTEXT,
+        );
+        assert!(err.is_err());
+        assert!(matches!(none.failure.get(), Some(AuthFailure::Missing)));
+        let mapped = network_error("https://u:p@h/x", &none, git2::Error::from_str("x"));
+        assert_eq!(
+            mapped.to_string(),
+            "The remote https://h/x asks for a user name and password or token, and none is stored for it; add one in the workspace's settings."
+        );
+    }
 }

@@ -457,3 +457,101 @@ fn credentials_come_from_the_secret_store_and_never_print() -> TestResult {
     assert!(!format!("{ws:?}").contains("s3cret"));
     Ok(())
 }
+
+/// A one-thread HTTP server that answers every request with 401 and counts the requests.
+struct RefusingServer {
+    url: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl RefusingServer {
+    fn start() -> std::io::Result<Self> {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let url = format!("http://{}/flags.git", listener.local_addr()?);
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"flags\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        Ok(Self { url, requests })
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn a_refused_credential_is_an_error_after_one_attempt_not_a_loop() -> TestResult {
+    let server = RefusingServer::start()?;
+    let dir = TempDir::new()?;
+    let started = Instant::now();
+
+    let none = GitRepo::clone(&server.url, &dir.path().join("a"), &Credentials::None)
+        .err()
+        .ok_or("the server refuses everyone")?;
+    assert!(
+        matches!(none, SyncError::CredentialsMissing { .. }),
+        "{none:?}"
+    );
+
+    let wrong = Credentials::UserPassword {
+        username: "ada".to_owned(),
+        password: Secret::new("wrong-token"),
+    };
+    let before = server.requests();
+    let refused = GitRepo::clone(&server.url, &dir.path().join("b"), &wrong)
+        .err()
+        .ok_or("the server refuses the password")?;
+    assert!(
+        matches!(refused, SyncError::CredentialsRejected { .. }),
+        "{refused:?}"
+    );
+    assert!(!refused.to_string().contains("wrong-token"), "{refused}");
+    let attempts = server.requests() - before;
+    assert!(
+        (1..=3).contains(&attempts),
+        "one try without and one with the credential, not a retry loop: {attempts} requests"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "no hang");
+    Ok(())
+}
+
+#[test]
+fn a_closed_port_is_offline() -> TestResult {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let dir = TempDir::new()?;
+    let url = format!("http://127.0.0.1:{port}/flags.git");
+    let err = GitRepo::clone(&url, &dir.path().join("ws"), &Credentials::None)
+        .err()
+        .ok_or("nothing listens there")?;
+    assert!(matches!(err, SyncError::Offline { .. }), "{err:?}");
+    Ok(())
+}
+
+#[test]
+fn error_sentences_read_well() -> TestResult {
+    // Printed with --nocapture when reviewing wording; asserts the shape every sentence shares.
+    let dir = TempDir::new()?;
+    let url = format!("file://{}", dir.path().join("none.git").display());
+    let offline = GitRepo::clone(&url, &dir.path().join("ws"), &Credentials::None)
+        .err()
+        .ok_or("missing remote")?;
+    let text = offline.to_string();
+    println!("{text}");
+    assert!(text.starts_with("The remote file://"), "{text}");
+    assert!(text.ends_with('.') && !text.contains(".)"), "{text}");
+    Ok(())
+}
