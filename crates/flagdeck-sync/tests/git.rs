@@ -137,6 +137,68 @@ fn a_push_from_one_workspace_is_fetched_and_read_by_the_other() -> TestResult {
 
     let again = bob.fetch(BRANCH)?;
     assert!(!again.changed(), "nothing new was pushed");
+
+    // Bob cloned an empty remote (an unborn HEAD); updating the folder starts his branch.
+    assert_eq!(bob.checkout_head_to_workdir(BRANCH)?, first);
+    let dir = bob.workdir().ok_or("has a workdir")?;
+    assert_eq!(
+        read(dir, "flags/checkout.json")?,
+        "{\"key\":\"checkout\"}\n"
+    );
+    Ok(())
+}
+
+/// Runs the git command line in `dir` with a fixed identity, failing on a non-zero exit.
+fn git_cli(dir: &Path, args: &[&str]) -> Result<(), Box<dyn std::error::Error>> {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Cli",
+            "-c",
+            "user.email=cli@example.invalid",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("git {args:?} failed: {status}").into())
+    }
+}
+
+#[test]
+fn commits_interoperate_with_the_git_command_line() -> TestResult {
+    let remote = Remote::seeded(&[("flagdeck.json", "{}\n")])?;
+    let ws = remote.clone_workspace("ws")?;
+    let base = ws.fetch(BRANCH)?.remote_head.ok_or("seeded")?;
+    let ours = ws.commit_files(Some(base), &[flag("app")], &[], "From the app", &author(7))?;
+    assert_eq!(ws.push(BRANCH, ours)?, PushOutcome::Pushed);
+    git_cli(&remote.bare_path(), &["fsck", "--strict", "--no-progress"])?;
+
+    // Someone clones with git, edits a flag in an editor, and pushes.
+    let cli = remote.dir.path().join("cli");
+    git_cli(remote.dir.path(), &["clone", "-q", &remote.url(), "cli"])?;
+    assert_eq!(read(&cli, "flags/app.json")?, "{\"key\":\"app\"}\n");
+    std::fs::write(cli.join("flags/cli.json"), "{\"key\":\"cli\"}\n")?;
+    git_cli(&cli, &["add", "flags/cli.json"])?;
+    git_cli(&cli, &["commit", "-q", "-m", "From an editor"])?;
+    git_cli(&cli, &["push", "-q", "origin", "main"])?;
+
+    let fetched = ws.fetch(BRANCH)?;
+    let head = fetched.remote_head.ok_or("pushed")?;
+    assert_ne!(head, ours);
+    assert_eq!(
+        paths(&ws.read_files(head)?),
+        ["flagdeck.json", "flags/app.json", "flags/cli.json"]
+    );
     Ok(())
 }
 
