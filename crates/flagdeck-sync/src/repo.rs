@@ -304,6 +304,11 @@ impl GitRepo {
 
     /// Pushes `commit` to `branch` on [`REMOTE`], never forcing. On success the remote head
     /// ([`GitRepo::remote_head`]) is `commit`.
+    ///
+    /// The fast-forward check is libgit2's, against the remote refs it lists on connecting;
+    /// `http(s)://` and `ssh://` servers check again atomically, but libgit2's `file://`
+    /// transport writes the ref without that second check, so two pushes to a local folder within
+    /// the same few milliseconds can still race.
     pub fn push(&self, branch: &str, commit: Oid) -> Result<PushOutcome, SyncError> {
         let target = tracking_ref(branch).map(|_| format!("refs/heads/{branch}"))?;
         self.repo
@@ -509,6 +514,13 @@ fn sentence(err: &git2::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkout_can_move_to_a_sync_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<GitRepo>();
+        assert_send::<SyncError>();
+    }
 
     #[test]
     fn format_paths_are_exactly_the_project_files() {

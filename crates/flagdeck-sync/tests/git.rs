@@ -476,6 +476,14 @@ fn open_refuses_a_folder_that_is_not_a_checkout() -> TestResult {
     let ws = remote.clone_workspace("ws")?;
     let reopened = GitRepo::open(ws.workdir().ok_or("workdir")?)?;
     assert_eq!(reopened.fetch(BRANCH)?.remote_head, None);
+    let unfetched = reopened
+        .checkout_head_to_workdir(BRANCH)
+        .err()
+        .ok_or("an empty remote has nothing to check out")?;
+    assert!(
+        matches!(unfetched, SyncError::BranchNotFetched { .. }),
+        "{unfetched:?}"
+    );
     Ok(())
 }
 
