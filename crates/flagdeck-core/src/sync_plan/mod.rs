@@ -329,9 +329,8 @@ fn planned_changes(
                 conflicts: conflicts.iter().filter(|c| c.entity == entity).count(),
                 entity,
             };
-            let relevant = change.incoming.is_some()
-                || change.outgoing.is_some()
-                || change.conflicts > 0;
+            let relevant =
+                change.incoming.is_some() || change.outgoing.is_some() || change.conflicts > 0;
             relevant.then_some(change)
         })
         .collect()
