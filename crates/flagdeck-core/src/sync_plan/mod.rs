@@ -11,6 +11,12 @@
 //! local side of each, and every conflict carries all three values, so nothing is lost until
 //! the user resolves it with [`SyncPlan::resolve`].
 //!
+//! The base moves only with a push: after a successful push (or a fast-forward), the merged
+//! snapshot is the next base. While conflicts are open, do not push and keep the old base: a
+//! plan made from the same three snapshots finds the same conflicts again, whereas moving the
+//! base to remote would turn local's side of each conflict into a plain local change that
+//! silently overwrites remote.
+//!
 //! Entities are compared by content, not text: a file that only differs in formatting is not a
 //! change.
 

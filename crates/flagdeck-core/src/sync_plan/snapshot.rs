@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -15,7 +15,8 @@ use crate::validate;
 
 /// The entities of a project: `flagdeck.json`, and flags and segments by the key in their file
 /// name (`flags/<key>.json`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub project: Option<ProjectFile>,
     pub flags: BTreeMap<String, FlagFile>,
