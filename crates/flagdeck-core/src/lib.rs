@@ -20,4 +20,5 @@ pub mod model;
 pub mod resolution;
 pub mod schema;
 pub mod semver;
+pub mod sync_plan;
 pub mod validate;

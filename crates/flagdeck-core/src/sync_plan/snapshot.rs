@@ -1,0 +1,151 @@
+//! A project's entities at one point in time, decoded from its files and back.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::EntityId;
+use crate::diag::Diagnostic;
+use crate::format::{SourceFile, to_canonical_json};
+use crate::merge::{Conflict, Resolution, apply_resolution};
+use crate::model::{FlagFile, ProjectFile, SegmentFile};
+use crate::validate;
+
+/// The entities of a project: `flagdeck.json`, and flags and segments by the key in their file
+/// name (`flags/<key>.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub project: Option<ProjectFile>,
+    pub flags: BTreeMap<String, FlagFile>,
+    pub segments: BTreeMap<String, SegmentFile>,
+}
+
+impl Snapshot {
+    /// Decodes a project's files (other folders are ignored), with the diagnostics of the
+    /// files that could not be read. An error among them means a file is missing from the
+    /// snapshot: do not plan a sync from it, since the missing file would read as a deletion.
+    pub fn from_files(files: &[SourceFile]) -> (Snapshot, Vec<Diagnostic>) {
+        let (loaded, diagnostics) = validate::load(files);
+        let snapshot = Snapshot {
+            project: loaded.project,
+            flags: by_key(loaded.flags, "flags/"),
+            segments: by_key(loaded.segments, "segments/"),
+        };
+        (snapshot, diagnostics)
+    }
+
+    /// The files of the snapshot in canonical text: `flagdeck.json`, then flags, then segments.
+    pub fn to_files(&self) -> Vec<SourceFile> {
+        self.entities().filter_map(|e| self.file(&e)).collect()
+    }
+
+    /// Every entity present, in [`EntityId`] order.
+    pub fn entities(&self) -> impl Iterator<Item = EntityId> + '_ {
+        let project = self.project.as_ref().map(|_| EntityId::Project);
+        let flags = self.flags.keys().cloned().map(EntityId::Flag);
+        let segments = self.segments.keys().cloned().map(EntityId::Segment);
+        project.into_iter().chain(flags).chain(segments)
+    }
+
+    pub fn contains(&self, entity: &EntityId) -> bool {
+        match entity {
+            EntityId::Project => self.project.is_some(),
+            EntityId::Flag(key) => self.flags.contains_key(key),
+            EntityId::Segment(key) => self.segments.contains_key(key),
+        }
+    }
+
+    /// The entity's file in canonical text, if it exists.
+    pub fn file(&self, entity: &EntityId) -> Option<SourceFile> {
+        let text = match entity {
+            EntityId::Project => self.project.as_ref().map(to_canonical_json),
+            EntityId::Flag(key) => self.flags.get(key).map(to_canonical_json),
+            EntityId::Segment(key) => self.segments.get(key).map(to_canonical_json),
+        }?;
+        Some(SourceFile::new(entity.path(), text))
+    }
+
+    /// The entity as a JSON value, if it exists.
+    pub(crate) fn value(&self, entity: &EntityId) -> Option<Value> {
+        let value = match entity {
+            EntityId::Project => self.project.as_ref().map(serde_json::to_value),
+            EntityId::Flag(key) => self.flags.get(key).map(serde_json::to_value),
+            EntityId::Segment(key) => self.segments.get(key).map(serde_json::to_value),
+        }?;
+        value.ok()
+    }
+
+    /// Whether both snapshots hold the same content for the entity (both absent included).
+    pub(crate) fn same_entity(&self, other: &Snapshot, entity: &EntityId) -> bool {
+        match entity {
+            EntityId::Project => self.project == other.project,
+            EntityId::Flag(key) => self.flags.get(key) == other.flags.get(key),
+            EntityId::Segment(key) => self.segments.get(key) == other.segments.get(key),
+        }
+    }
+
+    /// Files that turn `older` into `self`: added or changed entities.
+    pub(crate) fn files_changed_from(&self, older: &Snapshot) -> Vec<SourceFile> {
+        self.entities()
+            .filter(|e| !self.same_entity(older, e))
+            .filter_map(|e| self.file(&e))
+            .collect()
+    }
+
+    /// Paths of `older`'s entities that `self` no longer has.
+    pub(crate) fn files_deleted_from(&self, older: &Snapshot) -> Vec<String> {
+        older
+            .entities()
+            .filter(|e| !self.contains(e))
+            .map(|e| e.path())
+            .collect()
+    }
+
+    /// Applies the user's choice for a conflict of `entity` (see [`apply_resolution`]).
+    pub(crate) fn apply_resolution(
+        &mut self,
+        entity: &EntityId,
+        conflict: &Conflict,
+        choice: &Resolution,
+    ) -> Result<(), String> {
+        match entity {
+            EntityId::Project => {
+                self.project = apply_resolution(self.project.as_ref(), conflict, choice)?;
+                Ok(())
+            }
+            EntityId::Flag(key) => resolve_entry(&mut self.flags, key, conflict, choice),
+            EntityId::Segment(key) => resolve_entry(&mut self.segments, key, conflict, choice),
+        }
+    }
+}
+
+fn resolve_entry<T: Serialize + DeserializeOwned>(
+    entries: &mut BTreeMap<String, T>,
+    key: &str,
+    conflict: &Conflict,
+    choice: &Resolution,
+) -> Result<(), String> {
+    match apply_resolution(entries.get(key), conflict, choice)? {
+        Some(resolved) => {
+            entries.insert(key.to_owned(), resolved);
+        }
+        None => {
+            entries.remove(key);
+        }
+    }
+    Ok(())
+}
+
+/// `(path, entity)` pairs keyed by the file name's key (`flags/<key>.json`).
+fn by_key<T>(loaded: Vec<(String, T)>, folder: &str) -> BTreeMap<String, T> {
+    loaded
+        .into_iter()
+        .filter_map(|(path, entity)| {
+            let key = path.strip_prefix(folder)?.strip_suffix(".json")?;
+            Some((key.to_owned(), entity))
+        })
+        .collect()
+}
