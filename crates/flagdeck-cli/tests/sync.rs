@@ -376,3 +376,41 @@ fn outside_a_checkout_sync_says_what_it_needs() {
     assert_eq!(code(&o), 2, "{}", out(&o));
     assert!(out(&o).contains("not a Git checkout"), "{}", out(&o));
 }
+
+#[test]
+fn a_change_already_on_the_remote_just_moves_head() {
+    // As after a sync interrupted between its push and updating the folder: the remote already
+    // has the working folder's edit (here pushed by Bob with plain git, formatted differently).
+    let w = World::new();
+    set_description(&w.a, "Same words");
+    set_description(&w.b, "Same words");
+    let text = serde_json::to_string(&read(&w.b, FLAG)).unwrap();
+    std::fs::write(w.b.join(FLAG), text).unwrap();
+    git(&w.b, &["commit", "-q", "-am", "Same edit by hand"]);
+    git(&w.b, &["push", "-q", "origin", "main"]);
+
+    let o = sync(&w.a, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("Up to date"), "{}", out(&o));
+    assert_eq!(head(&w.a), w.remote_head());
+    assert_eq!(porcelain(&w.a), "");
+    assert_eq!(read(&w.a, FLAG)["description"], "Same words");
+}
+
+#[test]
+fn commits_made_with_git_but_not_pushed_are_pushed_not_undone() {
+    let w = World::new();
+    set_description(&w.a, "Committed by hand");
+    git(&w.a, &["commit", "-q", "-am", "By hand"]);
+    shift_weight(&w.b);
+    assert_eq!(code(&sync(&w.b, &[])), 0);
+
+    let text = out(&flagdeck(&["status", w.a.to_str().unwrap()]));
+    assert!(text.contains("1 local commit not yet pushed"), "{text}");
+    let o = sync(&w.a, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let remote = w.remote_file(FLAG);
+    assert_eq!(remote["description"], "Committed by hand");
+    assert_eq!(read(&w.a, FLAG)["description"], "Committed by hand");
+    assert_eq!(porcelain(&w.a), "");
+}
