@@ -414,3 +414,65 @@ fn commits_made_with_git_but_not_pushed_are_pushed_not_undone() {
     assert_eq!(read(&w.a, FLAG)["description"], "Committed by hand");
     assert_eq!(porcelain(&w.a), "");
 }
+
+#[test]
+fn a_new_project_reaches_an_empty_remote() {
+    // No commit at all yet: `git init`, `flagdeck init`, `flagdeck sync`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    git(root, &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    git(root, &["init", "-q", "-b", "main", "work"]);
+    let work = root.join("work");
+    let remote = root.join("remote.git");
+    configure(&work, "Ada");
+    let url = format!("file://{}", remote.display());
+    git(&work, &["remote", "add", "origin", &url]);
+    assert_eq!(code(&flagdeck(&["init", work.to_str().unwrap()])), 0);
+    let o = sync(&work, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("Pushed"), "{}", out(&o));
+    assert_eq!(head(&work), git(&remote, &["rev-parse", "main"]));
+    git(&remote, &["show", "main:flagdeck.json"]);
+
+    // A clone whose commits never reached a new remote publishes them.
+    let other = root.join("other.git");
+    git(root, &["init", "-q", "--bare", "-b", "main", "other.git"]);
+    let other_url = format!("file://{}", other.display());
+    git(&work, &["remote", "set-url", "origin", &other_url]);
+    let o = sync(&work, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("did not have it yet"), "{}", out(&o));
+    assert_eq!(head(&work), git(&other, &["rev-parse", "main"]));
+}
+
+#[test]
+fn a_flag_added_here_is_pushed_and_reaches_the_other_clone() {
+    let w = World::new();
+    let mut flag = read(&w.a, FLAG);
+    flag["key"] = Value::from("sidebar-color");
+    std::fs::write(
+        w.a.join("flags/sidebar-color.json"),
+        serde_json::to_string_pretty(&flag).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(w.a.join("README.md"), "notes\n").unwrap();
+
+    let o = sync(&w.a, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("Add sidebar-color"), "{}", out(&o));
+    assert_eq!(head(&w.a), w.remote_head());
+    assert_eq!(
+        porcelain(&w.a),
+        "?? README.md\n",
+        "only the unrelated file is left"
+    );
+    w.remote_file("flags/sidebar-color.json");
+
+    let o = sync(&w.b, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert_eq!(
+        read(&w.b, "flags/sidebar-color.json")["key"],
+        "sidebar-color"
+    );
+    assert_eq!(porcelain(&w.b), "");
+}

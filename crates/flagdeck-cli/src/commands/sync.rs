@@ -8,7 +8,7 @@
 //! working folder is only ever rewritten with content that already contains its own edits.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -205,6 +205,19 @@ fn sync(checkout: &Checkout, options: &SyncOptions, format: Format) -> Result<Ex
             return Ok(report_invalid(&plan, &checked.diagnostics, format));
         }
         if !plan.has_local_changes() {
+            // A remote without the branch (a new, empty repository): publish what HEAD holds.
+            if fetched.remote_head.is_none()
+                && let Some(head) = checkout.head()
+            {
+                match checkout.git.push(&checkout.branch, head) {
+                    Ok(PushOutcome::Pushed) => {
+                        print_published(&checkout.branch, format);
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    Ok(PushOutcome::Rejected) => continue,
+                    Err(e) => return Err(Refusal::Error(sync_error(&e))),
+                }
+            }
             if let Some(target) = fetched.remote_head.filter(|t| Some(*t) != checkout.head()) {
                 settle(checkout, &plan, target)?;
             }
@@ -291,11 +304,72 @@ fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Refus
                 .map_err(|e| Refusal::Error(CliError::io("delete", &full, &e)))?;
         }
     }
-    checkout
-        .git
-        .checkout_head_to_workdir(&checkout.branch)
-        .map_err(|e| Refusal::Error(sync_error(&e)))?;
-    Ok(())
+    match checkout.git.checkout_head_to_workdir(&checkout.branch) {
+        Ok(_) => Ok(()),
+        // Git's safe checkout refuses to replace a file it does not track (a flag added here),
+        // even when it already holds the wanted bytes; such files are adopted instead.
+        Err(SyncError::WorkdirChanged { paths })
+            if paths
+                .iter()
+                .all(|p| is_entity_path(p) && holds(checkout, p, wanted.get(p))) =>
+        {
+            adopt(checkout, target).map_err(|e| Refusal::Error(git_error(&e)))
+        }
+        Err(e) => Err(Refusal::Error(sync_error(&e))),
+    }
+}
+
+/// Whether the working folder's file holds exactly `bytes` (`None`: the file is absent).
+fn holds(checkout: &Checkout, path: &str, bytes: Option<&Vec<u8>>) -> bool {
+    std::fs::read(checkout.root.join(path)).ok().as_ref() == bytes
+}
+
+/// Moves the branch, the index and the folder to `target` when the project files already hold
+/// its bytes: other files go through Git's safe checkout (which never overwrites an edit), the
+/// project files are only recorded in the index.
+fn adopt(checkout: &Checkout, target: Oid) -> Result<(), git2::Error> {
+    let repo = &checkout.repo;
+    let commit = repo.find_commit(target)?;
+    let new_tree = commit.tree()?;
+    let old_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
+    let mut others = Vec::new();
+    let mut entities = Vec::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            let list = if is_entity_path(path) {
+                &mut entities
+            } else {
+                &mut others
+            };
+            if !list.iter().any(|p: &String| p == path) {
+                list.push(path.to_owned());
+            }
+        }
+    }
+    if !others.is_empty() {
+        let mut options = git2::build::CheckoutBuilder::new();
+        options.safe();
+        for path in &others {
+            options.path(path);
+        }
+        repo.checkout_tree(commit.as_object(), Some(&mut options))?;
+    }
+    let mut index = repo.index()?;
+    for path in &entities {
+        if new_tree.get_path(Path::new(path)).is_ok() {
+            index.add_path(Path::new(path))?;
+        } else {
+            index.remove_path(Path::new(path))?;
+        }
+    }
+    index.write()?;
+    let branch = format!("refs/heads/{}", checkout.branch);
+    repo.reference(&branch, target, true, "flagdeck: sync")?;
+    repo.set_head(&branch)
 }
 
 fn by_path(files: Result<Vec<SourceFile>, CliError>) -> BTreeMap<String, Vec<u8>> {
@@ -363,6 +437,13 @@ fn print_plan(plan: &SyncPlan, format: Format, result: &str, commit: Option<Oid>
                 );
             }
         }
+    }
+}
+
+fn print_published(branch: &str, format: Format) {
+    match format {
+        Format::Json => println!("{}", json!({"result": "published", "branch": branch})),
+        Format::Text => println!("Pushed the branch {branch}: the remote did not have it yet."),
     }
 }
 
