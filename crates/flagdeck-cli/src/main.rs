@@ -67,6 +67,25 @@ enum Command {
         #[command(subcommand)]
         source: ImportSource,
     },
+    /// Sync a project folder that is a Git checkout with its origin remote (three-way merge).
+    Sync {
+        /// The checkout's folder, holding flagdeck.json (default: the current folder).
+        dir: Option<PathBuf>,
+        /// Fetch and print the plan; change nothing else (exit 1 if it has conflicts).
+        #[arg(long)]
+        dry_run: bool,
+        /// The commit's author, "Name <email>" (default: git config user.name and user.email).
+        #[arg(long)]
+        author: Option<String>,
+        /// Resolve every conflict by keeping one side.
+        #[arg(long, value_enum)]
+        keep: Option<commands::sync::Keep>,
+    },
+    /// Show local drafts, changes to push and pull, and conflicts, as of the last fetch.
+    Status {
+        /// The checkout's folder (default: the current folder).
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -155,6 +174,21 @@ fn main() -> ExitCode {
         Command::Import {
             source: ImportSource::Flagd { file, into, env },
         } => commands::import::run(&file, &into, env.as_deref(), format),
+        Command::Sync {
+            dir,
+            dry_run,
+            author,
+            keep,
+        } => commands::sync::run(
+            commands::sync::SyncOptions {
+                dir,
+                dry_run,
+                author,
+                keep,
+            },
+            format,
+        ),
+        Command::Status { dir } => commands::status::run(dir, format),
     };
     match result {
         Ok(code) => code,

@@ -4,4 +4,6 @@ pub mod build;
 pub mod eval;
 pub mod import;
 pub mod init;
+pub mod status;
+pub mod sync;
 pub mod validate;

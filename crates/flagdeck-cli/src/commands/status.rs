@@ -1,0 +1,183 @@
+//! `flagdeck status [DIR]`: without touching the network, what `flagdeck sync` would find as of
+//! the last fetch: local drafts (the working folder against HEAD), changes to push, changes to
+//! pull and conflicts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use flagdeck_core::sync_plan::{self, Effect, PlannedChange, SyncPlan};
+use serde_json::json;
+
+use super::sync::{Checkout, Refusal, entity_name};
+use crate::error::{CliError, CliResult};
+use crate::output::{Format, count};
+
+pub fn run(dir: Option<PathBuf>, format: Format) -> CliResult {
+    let checkout = Checkout::open(dir)?;
+    match status(&checkout, format) {
+        Ok(code) => Ok(code),
+        Err(refusal) => refusal.report(format),
+    }
+}
+
+/// What status found, all from local Git data.
+struct Status {
+    head: Option<String>,
+    remote_head: Option<String>,
+    /// The working folder against HEAD.
+    drafts: Vec<(String, Effect)>,
+    /// The sync as of the last fetch: to push, to pull, conflicts.
+    plan: SyncPlan,
+    /// Commits HEAD has that the remote head lacks (made with `git commit`), and the reverse.
+    ahead: usize,
+    behind: usize,
+}
+
+fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Refusal> {
+    let head = checkout.head();
+    let remote_head = checkout
+        .git
+        .remote_head(&checkout.branch)
+        .map_err(|e| Refusal::Error(super::sync::sync_error(&e)))?;
+    let local = checkout.local_snapshot()?;
+    let head_snapshot = checkout.snapshot_of(head, "the last synced commit")?;
+    let drafts = sync_plan::plan(&head_snapshot, &local, &head_snapshot)
+        .changes()
+        .iter()
+        .filter_map(|c| Some((entity_name(&c.entity), c.outgoing?)))
+        .collect();
+    let base = checkout.snapshot_of(checkout.base_commit(remote_head), "the last synced commit")?;
+    let remote = checkout.snapshot_of(remote_head.or(head), "the remote")?;
+    let (ahead, behind) = match (head, remote_head) {
+        (Some(h), Some(r)) => checkout
+            .repo
+            .graph_ahead_behind(h, r)
+            .map_err(|e| Refusal::Error(CliError::Io(format!("A Git operation failed: {e}."))))?,
+        _ => (0, 0),
+    };
+    let found = Status {
+        head: head.map(|o| o.to_string()),
+        remote_head: remote_head.map(|o| o.to_string()),
+        drafts,
+        plan: sync_plan::plan(&base, &local, &remote),
+        ahead,
+        behind,
+    };
+    match format {
+        Format::Json => print_json(&checkout.branch, &found),
+        Format::Text => print_text(&checkout.branch, &found),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn effect_word(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Add => "added",
+        Effect::Update => "changed",
+        Effect::Delete => "deleted",
+    }
+}
+
+fn outgoing(plan: &SyncPlan) -> Vec<&PlannedChange> {
+    plan.changes()
+        .iter()
+        .filter(|c| c.outgoing.is_some())
+        .collect()
+}
+
+fn incoming(plan: &SyncPlan) -> Vec<&PlannedChange> {
+    plan.changes()
+        .iter()
+        .filter(|c| c.incoming.is_some())
+        .collect()
+}
+
+fn print_json(branch: &str, s: &Status) {
+    let drafts: Vec<_> = s
+        .drafts
+        .iter()
+        .map(|(entity, effect)| json!({"entity": entity, "effect": effect}))
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "branch": branch,
+            "head": s.head,
+            "remoteHead": s.remote_head,
+            "drafts": drafts,
+            "toPush": outgoing(&s.plan),
+            "toPull": incoming(&s.plan),
+            "conflicts": s.plan.conflicts(),
+            "ahead": s.ahead,
+            "behind": s.behind,
+        })
+    );
+}
+
+fn print_text(branch: &str, s: &Status) {
+    let short = |o: &Option<String>| {
+        o.as_deref()
+            .map_or("none".to_owned(), |id| id.chars().take(10).collect())
+    };
+    println!(
+        "On branch {branch}: HEAD {}, remote head {} (as of the last fetch).",
+        short(&s.head),
+        short(&s.remote_head)
+    );
+    if s.drafts.is_empty() {
+        println!("No local drafts: the working folder matches HEAD.");
+    } else {
+        println!(
+            "{} since the last sync:",
+            count(s.drafts.len(), "local draft")
+        );
+        for (entity, effect) in &s.drafts {
+            println!("  {entity}: {}", effect_word(*effect));
+        }
+    }
+    if s.ahead > 0 {
+        println!("{} not yet pushed.", count(s.ahead, "local commit"));
+    }
+    let to_push = outgoing(&s.plan);
+    if to_push.is_empty() {
+        println!("Nothing to push.");
+    } else {
+        println!("{} to push:", count(to_push.len(), "change"));
+        print_changes(&to_push, |c| c.outgoing);
+    }
+    let to_pull = incoming(&s.plan);
+    if to_pull.is_empty() {
+        println!("Nothing to pull as of the last fetch (flagdeck sync fetches).");
+    } else {
+        println!(
+            "{} to pull as of the last fetch ({}):",
+            count(to_pull.len(), "change"),
+            count(s.behind, "new commit")
+        );
+        print_changes(&to_pull, |c| c.incoming);
+    }
+    if s.plan.has_conflicts() {
+        println!(
+            "{} with the remote (as of the last fetch); flagdeck sync --dry-run shows them:",
+            count(s.plan.conflicts().len(), "conflict")
+        );
+        for c in s.plan.conflicts() {
+            println!(
+                "  {} at {}: {}",
+                entity_name(&c.entity),
+                c.conflict.path,
+                c.conflict.description
+            );
+        }
+    } else {
+        println!("No conflicts.");
+    }
+}
+
+fn print_changes(changes: &[&PlannedChange], effect: fn(&PlannedChange) -> Option<Effect>) {
+    for c in changes {
+        if let Some(e) = effect(c) {
+            println!("  {}: {}", entity_name(&c.entity), effect_word(e));
+        }
+    }
+}
