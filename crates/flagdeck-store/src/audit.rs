@@ -115,8 +115,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WorkspaceKind;
     use crate::test_support::temp_store;
-    use crate::{NewWorkspace, WorkspaceKind};
     use serde_json::json;
 
     fn entry(at: i64, action: &str) -> NewAuditEntry {
@@ -131,17 +131,7 @@ mod tests {
     #[test]
     fn append_then_query_newest_first_with_filter_and_paging() {
         let (_dir, mut store) = temp_store();
-        let new = NewWorkspace {
-            name: "w".into(),
-            kind: WorkspaceKind::Local,
-            location: "/w".into(),
-            remote_url: None,
-        };
-        let ws = store
-            .create_workspace(&new, Source::User, 1)
-            .unwrap()
-            .value
-            .id;
+        let ws = crate::test_support::workspace(&mut store, WorkspaceKind::Local);
         let first = store
             .append_audit(ws, &entry(10, "flag.edit"), Source::User)
             .unwrap();

@@ -204,24 +204,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WorkspaceKind;
     use crate::test_support::temp_store;
-    use crate::{NewWorkspace, WorkspaceKind};
     use serde_json::json;
 
     #[test]
     fn record_list_resolve() {
         let (_dir, mut store) = temp_store();
-        let new = NewWorkspace {
-            name: "w".into(),
-            kind: WorkspaceKind::Git,
-            location: "/w".into(),
-            remote_url: None,
-        };
-        let ws = store
-            .create_workspace(&new, Source::User, 1)
-            .unwrap()
-            .value
-            .id;
+        let ws = crate::test_support::workspace(&mut store, WorkspaceKind::Git);
         let found = vec![
             NewConflict {
                 kind: EntityKind::Flag,

@@ -390,22 +390,12 @@ fn query_drafts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WorkspaceKind;
     use crate::test_support::temp_store;
-    use crate::{NewWorkspace, WorkspaceKind};
     use serde_json::json;
 
     fn workspace(store: &mut Store) -> i64 {
-        let new = NewWorkspace {
-            name: "w".into(),
-            kind: WorkspaceKind::Folder,
-            location: "/w".into(),
-            remote_url: None,
-        };
-        store
-            .create_workspace(&new, Source::User, 1)
-            .unwrap()
-            .value
-            .id
+        crate::test_support::workspace(store, WorkspaceKind::Folder)
     }
 
     fn content(store: &Store, ws: i64, key: &str) -> Option<DraftContent> {

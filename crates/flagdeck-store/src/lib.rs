@@ -136,4 +136,19 @@ mod test_support {
         let store = Store::open_at(&dir.path().join("cache.sqlite"), 1_000).expect("open");
         (dir, store)
     }
+
+    /// A workspace of `kind` in `store`, for tests of what hangs off a workspace.
+    pub(crate) fn workspace(store: &mut Store, kind: crate::WorkspaceKind) -> i64 {
+        let new = crate::NewWorkspace {
+            name: "w".into(),
+            kind,
+            location: "/w".into(),
+            remote_url: None,
+        };
+        store
+            .create_workspace(&new, crate::Source::User, 1)
+            .expect("workspace created")
+            .value
+            .id
+    }
 }

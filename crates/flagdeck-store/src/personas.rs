@@ -114,24 +114,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WorkspaceKind;
     use crate::test_support::temp_store;
-    use crate::{NewWorkspace, WorkspaceKind};
     use serde_json::json;
 
     #[test]
     fn save_update_list_delete() {
         let (_dir, mut store) = temp_store();
-        let new = NewWorkspace {
-            name: "w".into(),
-            kind: WorkspaceKind::Local,
-            location: "/w".into(),
-            remote_url: None,
-        };
-        let ws = store
-            .create_workspace(&new, Source::User, 1)
-            .unwrap()
-            .value
-            .id;
+        let ws = crate::test_support::workspace(&mut store, WorkspaceKind::Local);
         let ana = NewPersona {
             key: "ana".into(),
             name: "Ana".into(),

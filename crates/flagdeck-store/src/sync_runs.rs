@@ -189,24 +189,14 @@ fn query_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WorkspaceKind;
     use crate::test_support::temp_store;
-    use crate::{NewWorkspace, WorkspaceKind};
     use serde_json::json;
 
     #[test]
     fn start_finish_and_interrupt() {
         let (_dir, mut store) = temp_store();
-        let new = NewWorkspace {
-            name: "w".into(),
-            kind: WorkspaceKind::Git,
-            location: "/w".into(),
-            remote_url: None,
-        };
-        let ws = store
-            .create_workspace(&new, Source::User, 1)
-            .unwrap()
-            .value
-            .id;
+        let ws = crate::test_support::workspace(&mut store, WorkspaceKind::Git);
 
         let first = store.start_sync_run(ws, Source::Sync, 10).unwrap();
         assert_eq!(
