@@ -9,8 +9,8 @@
 
 mod cond;
 mod explain;
-#[doc(hidden)]
-pub mod fixtures;
+#[cfg(test)]
+mod fixtures;
 mod logic;
 
 #[cfg(test)]
