@@ -435,13 +435,17 @@ impl Eval<'_> {
         tr.step(|| {
             let key = self.variation_key(Some(ramp.variation)).unwrap_or("?");
             let rest = self.variation_key(Some(ramp.rest)).unwrap_or("?");
+            let first = ramp.points.first().map_or(0, |p| p.1);
+            let last = ramp.points.last().map_or(0, |p| p.1);
             let message = format!(
-                "{} ramps {} up from {} to {}: it is at {} now, and {} gets the rest",
+                "{} moves {} from {} to {} between {} and {}: it is at {} now, and {} gets the rest",
                 origin.subject(),
                 quoted(key),
+                explain::percent(first),
+                explain::percent(last),
                 explain::human_time(ramp.from),
                 explain::human_time(ramp.to),
-                explain::percent(buckets[0].1),
+                explain::percent(weight),
                 quoted(rest)
             );
             origin.tag(ExplainStep::new(StepKind::Ramp, 0, message))

@@ -893,6 +893,22 @@ fn ramps_follow_their_points_before_at_and_after_each() {
             }
         }
     }
+    let (_, steps) = explain(
+        &p,
+        0,
+        flag,
+        &ctx(json!({"targetingKey": "user-1"})),
+        T1 + 3 * 3600,
+    );
+    let w = ramp.weight_at(T1 + 3 * 3600);
+    assert_eq!(
+        steps[2].message,
+        format!(
+            "The fallthrough moves 'on' from 0% to 100% between 1 Dec 2026 09:00 UTC and 1 Dec 2026 15:00 UTC: it is at {} now, and 'off' gets the rest",
+            super::explain::percent(w)
+        )
+    );
+    assert_eq!(steps[3].kind, StepKind::Rollout);
     // After the ramp everyone has it.
     for user in &users {
         assert_eq!(
