@@ -544,6 +544,20 @@ fn segments_use_include_exclude_then_their_condition() {
 }
 
 #[test]
+fn long_chains_of_nested_segments_evaluate() {
+    // s0 includes 'deep'; s(i) is "in s(i-1)": 400 levels of nesting, far beyond real projects.
+    let mut b = ProjectBuilder::new(&["production"]);
+    let mut last = b.segment("s0", &["deep"], &[], None);
+    for i in 1..400 {
+        last = b.segment(&format!("s{i}"), &[], &[], Some(Cond::Segment(last)));
+    }
+    let p = b.build();
+    let chain = Cond::Segment(last);
+    assert_eq!(eval_both(&p, &chain, &ctx(json!({"targetingKey": "deep"}))), T);
+    assert_eq!(eval_both(&p, &chain, &ctx(json!({"targetingKey": "other"}))), F);
+}
+
+#[test]
 fn a_segment_cycle_does_not_overflow_the_stack() {
     let mut b = ProjectBuilder::new(&["production"]);
     let a = b.segment("a", &[], &[], None);
