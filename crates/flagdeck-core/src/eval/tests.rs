@@ -553,8 +553,14 @@ fn long_chains_of_nested_segments_evaluate() {
     }
     let p = b.build();
     let chain = Cond::Segment(last);
-    assert_eq!(eval_both(&p, &chain, &ctx(json!({"targetingKey": "deep"}))), T);
-    assert_eq!(eval_both(&p, &chain, &ctx(json!({"targetingKey": "other"}))), F);
+    assert_eq!(
+        eval_both(&p, &chain, &ctx(json!({"targetingKey": "deep"}))),
+        T
+    );
+    assert_eq!(
+        eval_both(&p, &chain, &ctx(json!({"targetingKey": "other"}))),
+        F
+    );
 }
 
 #[test]
