@@ -22,8 +22,16 @@ step "npm ci (differential test dependencies)"
 step "node --test (the differential harness proves it can fail)"
 node --test tests/differential/
 
+step "edge cases (written by cargo test): @openfeature/flagd-core and the Rust flagd evaluator vs the oracle"
+cargo build --release --locked -q -p flagdeck-cli
+edge=target/edge-cases
+node tests/differential/flagd-core-eval.mjs "$edge/flagd.json" "$edge/cases.jsonl" >"$edge/flagd-core.jsonl"
+node tests/differential/compare.mjs "$edge/expected.jsonl" "$edge/flagd-core.jsonl"
+target/release/flagdeck eval --flagd "$edge/flagd.json" --cases "$edge/cases.jsonl" >"$edge/rust-flagd.jsonl"
+node tests/differential/compare.mjs "$edge/expected.jsonl" "$edge/rust-flagd.jsonl"
+
 step "differential test: native vs @openfeature/flagd-core vs the Rust flagd evaluator"
-./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-40}" "${DIFF_CASES:-1000}"
+./tests/differential/run.sh "${DIFF_SEED:-1}" "${DIFF_PROJECTS:-60}" "${DIFF_CASES:-1200}"
 
 step "quick start (README)"
 tmp=$(mktemp -d)

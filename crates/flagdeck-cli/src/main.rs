@@ -1,1 +1,158 @@
-fn main() {}
+//! `flagdeck`: the command line of Flagdeck (DESIGN §9).
+//!
+//! Exit codes: 0 success, 1 the input has problems (validation failed, a stale build, verify
+//! failed), 2 usage or IO error. Every error is a sentence; nothing prints a backtrace.
+
+mod commands;
+mod error;
+mod output;
+mod project_dir;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "flagdeck",
+    version,
+    about = "Feature flags as code: validate, build to flagd, evaluate."
+)]
+struct Cli {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new project (with --example: a realistic one to explore).
+    Init {
+        /// The folder (created if missing; default: the current folder).
+        dir: Option<PathBuf>,
+        /// Fill the project with an example: environments, flags, segments, schedules.
+        #[arg(long)]
+        example: bool,
+    },
+    /// Report every problem in a project, each with its file and place.
+    Validate {
+        /// The project folder (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// Compile every environment to dist/<env>.flagd.json.
+    Build {
+        /// The project folder (default: the current folder).
+        dir: Option<PathBuf>,
+        /// Where to write (default: <project>/dist).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; fail if the files on disk differ from a fresh build.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Evaluate flags natively (--project) or from a flagd file (--flagd).
+    Eval(EvalArgs),
+    /// Bring definitions from another tool into a project.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// A Flagdeck project folder, evaluated natively.
+    #[arg(
+        long,
+        conflicts_with = "flagd",
+        required_unless_present = "flagd",
+        requires = "env"
+    )]
+    project: Option<PathBuf>,
+    /// The environment (with --project).
+    #[arg(long)]
+    env: Option<String>,
+    /// A flagd flag-definition file, evaluated by Flagdeck's flagd evaluator.
+    #[arg(long)]
+    flagd: Option<PathBuf>,
+    /// The flag to evaluate.
+    #[arg(long, required_unless_present = "cases", conflicts_with = "cases")]
+    flag: Option<String>,
+    /// The flagd type to resolve (with --flagd; default: guessed from the flag's variants).
+    #[arg(long = "type", value_enum)]
+    kind: Option<FlagdTypeArg>,
+    /// The application's default, as JSON (with --flagd).
+    #[arg(long)]
+    default: Option<String>,
+    /// The evaluation context, as a JSON object.
+    #[arg(long)]
+    context: Option<String>,
+    /// The evaluation instant (RFC 3339; default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Add the steps taken, in words (with --project).
+    #[arg(long)]
+    explain: bool,
+    /// Evaluate every line of a JSONL file: {"flag", "context", "at"?, "type"?, "default"?}.
+    #[arg(long)]
+    cases: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FlagdTypeArg {
+    Boolean,
+    String,
+    Integer,
+    Float,
+    Object,
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Import a flagd flag-definition file.
+    Flagd {
+        /// The flagd file.
+        file: PathBuf,
+        /// The project folder to import into (created if missing).
+        #[arg(long)]
+        into: PathBuf,
+        /// The environment the file describes (default: the project's first environment, or
+        /// "production" for a new project).
+        #[arg(long)]
+        env: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug, but the person at the terminal still gets a sentence, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("flagdeck: internal error ({info}); please report it with the command you ran.");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let format = cli.format;
+    let result = match cli.command {
+        Command::Init { dir, example } => commands::init::run(dir, example, format),
+        Command::Validate { dir } => commands::validate::run(dir, format),
+        Command::Build { dir, out, check } => commands::build::run(dir, out, check, format),
+        Command::Eval(args) => commands::eval::run(args, format),
+        Command::Import {
+            source: ImportSource::Flagd { file, into, env },
+        } => commands::import::run(&file, &into, env.as_deref(), format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => err.report(format),
+    }
+}

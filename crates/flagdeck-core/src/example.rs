@@ -1119,6 +1119,22 @@ mod tests {
     }
 
     #[test]
+    fn validates_without_a_single_diagnostic() {
+        let checked = crate::validate::check(&example_project());
+        let lines: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(lines.is_empty(), "{lines:#?}");
+        let project = checked
+            .project
+            .expect("a project without errors is resolved");
+        assert_eq!(project.flags.len(), flags().len());
+        assert_eq!(project.segments.len(), segments().len());
+    }
+
+    #[test]
     fn file_names_are_valid_unique_keys() {
         let files = example_project();
         let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();

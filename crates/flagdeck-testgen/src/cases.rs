@@ -35,8 +35,10 @@ fn case(rng: &mut Rng, info: &ProjectInfo, index: usize) -> Value {
         Some(flag) => {
             json!({"flag": flag.key, "context": context, "at": at, "type": flagd_type(flag.kind)})
         }
-        // A flag that does not exist: FLAG_NOT_FOUND everywhere.
-        None => json!({"flag": format!("missing-flag-{index}"), "context": context, "at": at}),
+        // A flag that does not exist: FLAG_NOT_FOUND everywhere (resolved as a boolean in flagd).
+        None => {
+            json!({"flag": format!("missing-flag-{index}"), "context": context, "at": at, "type": "boolean"})
+        }
     }
 }
 

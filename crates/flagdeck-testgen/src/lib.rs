@@ -103,6 +103,24 @@ mod tests {
         (0..60).map(|i| parsed(42, i)).collect()
     }
 
+    /// The generator's whole point: projects that Flagdeck accepts, so that every difference
+    /// the differential test finds is an evaluation difference.
+    #[test]
+    fn every_generated_project_validates_without_errors() {
+        for seed in [1, 2] {
+            for index in 0..100 {
+                let out = generate(seed, index, 0);
+                let checked = flagdeck_core::validate::check(&out.files);
+                let errors: Vec<String> = checked.errors().map(ToString::to_string).collect();
+                assert!(
+                    errors.is_empty(),
+                    "seed {seed} project {index}: {errors:#?}"
+                );
+                assert!(checked.project.is_some());
+            }
+        }
+    }
+
     #[test]
     fn the_same_seed_gives_the_same_bytes() {
         let a = generate(9, 2, 50);
@@ -118,6 +136,16 @@ mod tests {
         assert!(depth <= 3, "conditions nest at most 3 deep");
         if let Some(op) = &c.op {
             seen.insert(op.clone());
+        }
+        if let Some(values) = &c.values {
+            assert!(!values.is_empty(), "lists are never empty");
+            assert!(
+                values
+                    .iter()
+                    .enumerate()
+                    .all(|(i, v)| !values[..i].contains(v)),
+                "{values:?} are distinct"
+            );
         }
         if let Some(s) = &c.segment {
             refs.push(s.clone());
@@ -356,6 +384,10 @@ mod tests {
                     "unknown flag"
                 });
                 assert!(case["at"].is_i64());
+                assert!(
+                    ["boolean", "string", "float", "object"]
+                        .contains(&case["type"].as_str().unwrap())
+                );
                 let context = case["context"].as_object().unwrap();
                 for key in ["targetingKey", "companyId", "teamId"] {
                     if let Some(Value::String(s)) = context.get(key) {

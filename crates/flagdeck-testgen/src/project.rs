@@ -364,8 +364,7 @@ impl<'r> ProjectGen<'r> {
         let mut leaf = Condition::leaf(attr.key, self.op_for(attr.kind));
         let op = leaf.op.clone().unwrap_or_default();
         if op == "in" || op == "not_in" {
-            let len = self.rng.usize(1..=4);
-            leaf.values = Some((0..len).map(|_| self.operand(attr)).collect());
+            leaf.values = Some(self.operand_list(attr));
         } else if !BOOLEAN_OPS.contains(&op.as_str()) {
             leaf.value = Some(self.operand(attr));
         }
@@ -395,6 +394,19 @@ impl<'r> ProjectGen<'r> {
             AttributeType::Semver => json!(pick(self.rng, SEMVERS)),
             AttributeType::Datetime => json!(self.datetime_operand()),
         }
+    }
+
+    /// 1 to 4 distinct operands.
+    fn operand_list(&mut self, attr: Attr) -> Vec<Value> {
+        let len = self.rng.usize(1..=4);
+        let mut values: Vec<Value> = Vec::with_capacity(len);
+        for _ in 0..len {
+            let value = self.operand(attr);
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+        values
     }
 
     /// An RFC 3339 operand, sometimes with a fraction of a second.

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::logic::{and, in_list, not, op, strict_ne};
+use super::logic::{and, in_list, not, op, strict_eq, strict_ne};
 
 /// "`x` is a string": `starts_with` answers `null` unless both operands are strings.
 pub fn string(x: &Value) -> Value {
@@ -14,6 +14,11 @@ pub fn string(x: &Value) -> Value {
 /// "`x` is a number". JSON has strings, null, booleans, arrays and objects besides numbers: each
 /// conjunct rules out one of them without coercing (`merge` flattens arrays, so an array is not
 /// in its own merge; `cat` turns an object into `"[object Object]"`).
+///
+/// `cat` throws (an ERROR for the whole flag) on an object with an own `toString` that is not a
+/// function, which JSON can give (`{"toString": "x"}`); `var` reads own properties only, so
+/// `x.toString` is `null` for numbers and for every object `cat` handles, and the conjunct before
+/// `cat` rules the others out. (Only `{"toString": null}` still reaches `cat` and throws.)
 pub fn number(x: &Value) -> Value {
     and(vec![
         not(string(x)),
@@ -21,8 +26,17 @@ pub fn number(x: &Value) -> Value {
         strict_ne(x.clone(), Value::Bool(true)),
         strict_ne(x.clone(), Value::Bool(false)),
         op("in", json!([x, {"merge": [x]}])),
+        strict_eq(own_to_string(x), Value::Null),
         strict_ne(op("cat", json!([x])), json!("[object Object]")),
     ])
+}
+
+/// `{"var": "<attribute>.toString"}` for `x = {"var": "<attribute>"}`.
+fn own_to_string(x: &Value) -> Value {
+    match x.get("var").and_then(Value::as_str) {
+        Some(path) => op("var", json!(format!("{path}.toString"))),
+        None => Value::Null,
+    }
 }
 
 /// "`x` is a strict semver" (DESIGN §3: `X.Y.Z` or `X.Y.Z-pre`, no `v`, no build metadata, at most

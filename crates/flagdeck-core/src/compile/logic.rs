@@ -157,6 +157,89 @@ pub fn contains_ref(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A boolean expression, evaluated directly and through the folding builders.
+    #[derive(Debug, Clone)]
+    enum Expr {
+        Const(bool),
+        Var(usize),
+        And(Vec<Expr>),
+        Or(Vec<Expr>),
+        Not(Box<Expr>),
+    }
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        let leaf = prop_oneof![
+            any::<bool>().prop_map(Expr::Const),
+            (0usize..4).prop_map(Expr::Var)
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Expr::And),
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Expr::Or),
+                inner.prop_map(|e| Expr::Not(Box::new(e))),
+            ]
+        })
+    }
+
+    fn direct(e: &Expr, vars: &[bool; 4]) -> bool {
+        match e {
+            Expr::Const(b) => *b,
+            Expr::Var(i) => vars[*i],
+            Expr::And(parts) => parts.iter().all(|p| direct(p, vars)),
+            Expr::Or(parts) => parts.iter().any(|p| direct(p, vars)),
+            Expr::Not(inner) => !direct(inner, vars),
+        }
+    }
+
+    fn build(e: &Expr) -> Value {
+        match e {
+            Expr::Const(b) => Value::Bool(*b),
+            Expr::Var(i) => var(&format!("v{i}")),
+            Expr::And(parts) => and(parts.iter().map(build).collect()),
+            Expr::Or(parts) => or(parts.iter().map(build).collect()),
+            Expr::Not(inner) => not(build(inner)),
+        }
+    }
+
+    /// JsonLogic truthiness of what the builders emit; also checks `and`/`or` are never empty.
+    fn truthy(logic: &Value, vars: &[bool; 4]) -> bool {
+        match logic {
+            Value::Bool(b) => *b,
+            Value::Object(map) => {
+                let (name, args) = map.iter().next().expect("one operator");
+                let items = || args.as_array().expect("an operand list");
+                match name.as_str() {
+                    "var" => {
+                        vars[args
+                            .as_str()
+                            .and_then(|v| v[1..].parse::<usize>().ok())
+                            .expect("v<i>")]
+                    }
+                    "and" => {
+                        assert!(items().len() >= 2, "and needs operands: {logic}");
+                        items().iter().all(|p| truthy(p, vars))
+                    }
+                    "or" => {
+                        assert!(items().len() >= 2, "or needs operands: {logic}");
+                        items().iter().any(|p| truthy(p, vars))
+                    }
+                    "!" => !truthy(args, vars),
+                    other => panic!("unexpected operator {other}"),
+                }
+            }
+            other => panic!("unexpected value {other}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn folding_keeps_the_truth_of_every_expression(e in expr(), bits in 0u8..16) {
+            let vars = [bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0];
+            prop_assert_eq!(truthy(&build(&e), &vars), direct(&e, &vars));
+        }
+    }
 
     #[test]
     fn and_or_fold_constants_and_never_come_out_empty() {

@@ -39,7 +39,7 @@ pub const FLAGD_SCHEMA_URL: &str = "https://flagd.dev/schema/v0/flags.json";
 
 /// The flagd document for one environment.
 pub fn compile(project: &Project, env: EnvId) -> Value {
-    let use_evaluators = !project.flags.iter().any(|flag| has_verbatim_ref(flag, env));
+    let use_evaluators = !project.flags.iter().any(|flag| holds_ref(flag, env));
     let mut conds = CondCompiler::new(project, use_evaluators);
     let mut sorted: Vec<&Flag> = project.flags.iter().collect();
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
@@ -69,9 +69,13 @@ fn flag_env(flag: &Flag, env: EnvId) -> Option<&FlagEnv> {
     flag.envs.get(env).and_then(Option::as_ref)
 }
 
-/// Whether the flag serves verbatim JsonLogic holding a `$ref`: flagd substitutes evaluators
-/// into it by text, so the document then defines none of its own.
-fn has_verbatim_ref(flag: &Flag, env: EnvId) -> bool {
+/// Whether the flag's part of the document holds a `{"$ref": ...}` object of its own, in an
+/// object variation's value or in verbatim JsonLogic: flagd substitutes evaluators into the
+/// whole document by text, so that document then defines none (segments are inlined).
+fn holds_ref(flag: &Flag, env: EnvId) -> bool {
+    if flag.variations.iter().any(|v| contains_ref(&v.value)) {
+        return true;
+    }
     let Some(fe) = flag_env(flag, env) else {
         return false;
     };
@@ -199,5 +203,7 @@ fn phase_value(
     if_chain(pairs, serve::value(flag, &phase.fallthrough, off, window))
 }
 
+#[cfg(test)]
+mod node_check;
 #[cfg(test)]
 mod tests;

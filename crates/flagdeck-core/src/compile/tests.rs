@@ -15,7 +15,7 @@ use crate::model::{AttributeType, FlagType};
 
 // ---- builders ----
 
-fn project(segments: Vec<Segment>, flags: Vec<Flag>) -> Project {
+pub(super) fn project(segments: Vec<Segment>, flags: Vec<Flag>) -> Project {
     let attributes = [
         ("targetingKey", AttributeType::String),
         ("country", AttributeType::String),
@@ -75,7 +75,12 @@ fn bool_flag(key: &str, fe: Option<FlagEnv>) -> Flag {
     }
 }
 
-fn phase(start: i64, enabled: bool, rule_serves: Vec<ServePlan>, fallthrough: ServePlan) -> Phase {
+pub(super) fn phase(
+    start: i64,
+    enabled: bool,
+    rule_serves: Vec<ServePlan>,
+    fallthrough: ServePlan,
+) -> Phase {
     Phase {
         start,
         step: None,
@@ -86,7 +91,7 @@ fn phase(start: i64, enabled: bool, rule_serves: Vec<ServePlan>, fallthrough: Se
 }
 
 /// One environment: rules as (condition, serve in the base phase), then further phases.
-fn flag_env(
+pub(super) fn flag_env(
     off: Option<usize>,
     targets: Vec<(usize, &[&str])>,
     rules: Vec<(Option<Cond>, ServePlan)>,
@@ -125,7 +130,7 @@ fn flag_env(
     }
 }
 
-fn leaf(attribute: &str, kind: AttributeType, op: Op) -> Cond {
+pub(super) fn leaf(attribute: &str, kind: AttributeType, op: Op) -> Cond {
     Cond::Leaf(Leaf {
         attribute: attribute.into(),
         kind,
@@ -148,7 +153,12 @@ fn rollout(buckets: Vec<(usize, u32)>, bucket_by: &str) -> ServePlan {
     })
 }
 
-fn segment(key: &str, include: &[&str], exclude: &[&str], when: Option<Cond>) -> Segment {
+pub(super) fn segment(
+    key: &str,
+    include: &[&str],
+    exclude: &[&str],
+    when: Option<Cond>,
+) -> Segment {
     Segment {
         key: key.into(),
         name: key.into(),
@@ -159,9 +169,10 @@ fn segment(key: &str, include: &[&str], exclude: &[&str], when: Option<Cond>) ->
 }
 
 fn json_logic(source: Value) -> ServePlan {
+    let logic = crate::flagd::Logic::compile(&source).expect("test JsonLogic compiles");
     ServePlan::JsonLogic(JsonLogicServe {
         source,
-        logic: Arc::new(crate::flagd::Logic),
+        logic: Arc::new(logic),
     })
 }
 
@@ -473,7 +484,7 @@ fn empty_groups_and_empty_affixes_fold() {
 fn numbers_and_datetimes_compare_behind_the_number_guard() {
     let cond = rule_condition(leaf("age", AttributeType::Number, Op::Lt(18.0)));
     let x = json!({"var": "age"});
-    assert_eq!(cond["and"][6], json!({"<": [x, 18]}));
+    assert_eq!(cond["and"][7], json!({"<": [x, 18]}));
     assert_eq!(cond["and"][0], json!({"!": {"starts_with": [x, ""]}}));
     let after = rule_condition(leaf(
         "signupAt",
@@ -481,7 +492,7 @@ fn numbers_and_datetimes_compare_behind_the_number_guard() {
         Op::After(1_700_000_000.5),
     ));
     assert_eq!(
-        after["and"][6],
+        after["and"][7],
         json!({">": [{"var": "signupAt"}, 1_700_000_000.5]})
     );
     // Equality is strict and needs no guard.
@@ -630,19 +641,27 @@ fn bodies_with_replacement_patterns_are_inlined() {
 }
 
 #[test]
-fn verbatim_refs_turn_evaluators_off() {
+fn refs_of_its_own_in_the_document_turn_evaluators_off() {
     let seg = segment("s", &["a"], &[], None);
-    let fe = flag_env(
-        None,
-        vec![],
-        vec![
-            (Some(Cond::Segment(0)), ServePlan::Variation(ON)),
-            (None, json_logic(json!({"if": [{"$ref": "s"}, "on", null]}))),
-        ],
-        ServePlan::Variation(OFF),
-        vec![],
-    );
-    let doc = compile(&project(vec![seg], vec![bool_flag("f", Some(fe))]), 0);
+    let rule = |serve| {
+        flag_env(
+            None,
+            vec![],
+            vec![
+                (Some(Cond::Segment(0)), ServePlan::Variation(ON)),
+                (None, serve),
+            ],
+            ServePlan::Variation(OFF),
+            vec![],
+        )
+    };
+    // flagd would paste the segment into this variation's value. (Verbatim JsonLogic holding a
+    // `$ref` cannot reach the compiler: validation refuses it, since `$ref` is no operator.)
+    let mut object_flag = bool_flag("f", Some(rule(ServePlan::Variation(OFF))));
+    object_flag.kind = FlagType::Object;
+    object_flag.variations[0].value = json!({"$ref": "s"});
+    object_flag.variations[1].value = json!({});
+    let doc = compile(&project(vec![seg], vec![object_flag]), 0);
     assert!(doc.get("$evaluators").is_none());
     assert_eq!(
         doc["flags"]["f"]["targeting"]["if"][0],
@@ -786,4 +805,78 @@ fn the_schema_check_accepts_the_sample_and_rejects_broken_documents() {
     for doc in broken {
         assert!(!validator.is_valid(&doc), "must be rejected: {doc}");
     }
+}
+
+// ---- the example project, through validation ----
+
+#[test]
+fn the_example_project_compiles_to_valid_deterministic_files() {
+    let checked = crate::validate::check(&crate::example::example_project());
+    let project = checked.project.expect("the example project validates");
+    for env in 0..project.environments.len() {
+        let text = compile_text(&project, env);
+        assert_eq!(text, compile_text(&project, env));
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_schema_valid(&doc);
+        let flags = doc["flags"].as_object().unwrap();
+        assert_eq!(flags.len(), project.flags.len());
+        // Every targeting result literal is a variant of its flag.
+        for (key, flag) in flags {
+            let variants = flag["variants"].as_object().unwrap();
+            if let Some(default) = flag.get("defaultVariant") {
+                assert!(
+                    variants.contains_key(default.as_str().unwrap()),
+                    "{key}: {default}"
+                );
+            }
+            assert_results_are_variants(key, &flag["targeting"], variants);
+        }
+    }
+}
+
+/// Walks `if` branches and `fractional` buckets: every string they can return is a variant.
+fn assert_results_are_variants(
+    flag: &str,
+    logic: &Value,
+    variants: &serde_json::Map<String, Value>,
+) {
+    match logic {
+        Value::String(s) => assert!(variants.contains_key(s), "{flag} can return {s:?}"),
+        Value::Object(map) => {
+            if let Some(Value::Array(args)) = map.get("if") {
+                // Branch values are at odd positions and the last.
+                for (i, arg) in args.iter().enumerate() {
+                    if i % 2 == 1 || i == args.len() - 1 {
+                        assert_results_are_variants(flag, arg, variants);
+                    }
+                }
+            }
+            if let Some(Value::Array(args)) = map.get("fractional") {
+                for bucket in args.iter().skip(1) {
+                    assert_results_are_variants(flag, &bucket[0], variants);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn verbatim_json_logic_in_the_fallthrough_falls_back_to_the_off_variation() {
+    // flagd serves `defaultVariant` when targeting answers null; `import` maps flagd's
+    // `defaultVariant` to the off variation and relies on exactly this.
+    let source = json!({"if": [{"===": [{"var": "tier"}, "gold"]}, "on", null]});
+    let fe = flag_env(
+        Some(OFF),
+        vec![],
+        vec![(Some(country_in(&["DE"])), ServePlan::Variation(ON))],
+        json_logic(source.clone()),
+        vec![],
+    );
+    let flag = compiled_flag(&single(fe));
+    assert_eq!(flag["defaultVariant"], json!("off"));
+    assert_eq!(
+        flag["targeting"],
+        json!({"if": [{"in": [{"var": "country"}, ["DE"]]}, "on", source]})
+    );
 }

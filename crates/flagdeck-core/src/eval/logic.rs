@@ -5,22 +5,15 @@ use serde_json::{Map, Value};
 
 use crate::checked::JsonLogicServe;
 
-/// Run an advanced rule: `Ok(null)` means "no match, go on".
-///
-/// The flagd evaluator (`crate::flagd::Logic::evaluate(&self, ctx, flag_key, timestamp) ->
-/// Result<Value, String>`) is written in parallel; until it lands, advanced rules answer an
-/// error (GENERAL) instead of a guess. Replace the body with
-/// `serve.logic.evaluate(ctx, flag_key, at)` then.
+/// Run an advanced rule with the project's flagd evaluator: `Ok(null)` means "no match, go on";
+/// `Err` is what would throw in flagd-core (the evaluation is then an error, as in flagd).
 pub(crate) fn run(
     serve: &JsonLogicServe,
     ctx: &Map<String, Value>,
     flag_key: &str,
     at: i64,
 ) -> Result<Value, String> {
-    let _ = (&serve.logic, ctx, at);
-    Err(format!(
-        "Flag '{flag_key}' uses an advanced JsonLogic rule, which this build cannot evaluate yet"
-    ))
+    serve.logic.evaluate(ctx, flag_key, at)
 }
 
 /// JavaScript's `String(value)` for a JSON value, as flagd-core applies it to a targeting result.

@@ -952,29 +952,57 @@ fn ramps_follow_their_points_before_at_and_after_each() {
     }
 }
 
+fn json_logic_serve(source: serde_json::Value) -> ServePlan {
+    let logic = crate::flagd::Logic::compile(&source).expect("test JsonLogic compiles");
+    ServePlan::JsonLogic(crate::checked::JsonLogicServe {
+        source,
+        logic: std::sync::Arc::new(logic),
+    })
+}
+
 #[test]
-fn json_logic_rules_answer_an_error_until_the_flagd_evaluator_lands() {
+fn json_logic_rules_serve_their_key_go_on_at_null_and_fail_like_flagd() {
     let mut b = ProjectBuilder::new(&["production"]);
     let flag = b.bool_flag("imported");
-    let serve = ServePlan::JsonLogic(crate::checked::JsonLogicServe {
-        source: json!({"if": [true, "on", null]}),
-        logic: std::sync::Arc::new(crate::flagd::Logic),
-    });
+    let advanced = json_logic_serve(json!({"if": [{"===": [{"var": "plan"}, "pro"]}, "on", null]}));
+    // A result that is not a variation key is an error in flagd-core too.
+    let broken =
+        json_logic_serve(json!({"if": [{"===": [{"var": "plan"}, "weird"]}, "nope", null]}));
     b.configure(
         flag,
         0,
         flag_env(
-            None,
+            Some(1),
             vec![],
-            vec![(rule("advanced", None), serve)],
-            ServePlan::Variation(1),
+            vec![
+                (rule("advanced", None), advanced),
+                (rule("broken", None), broken),
+            ],
+            json_logic_serve(json!({"if": [{"===": [{"var": "plan"}, "free"]}, true, null]})),
         ),
     );
     let p = b.build();
-    let r = eval(&p, flag, json!({}), 0);
+    let r = eval(&p, flag, json!({"plan": "pro"}), 0);
+    assert_eq!(
+        (r.variant.as_deref(), r.reason),
+        (Some("on"), Reason::TargetingMatch)
+    );
+    let r = eval(&p, flag, json!({"plan": "weird"}), 0);
     assert_eq!(
         (r.reason, r.error_code),
         (Reason::Error, Some(ErrorCode::General))
+    );
+    // The fallthrough's `true` becomes the key "true", which this flag does not have.
+    let r = eval(&p, flag, json!({"plan": "free"}), 0);
+    assert_eq!(
+        (r.reason, r.error_code),
+        (Reason::Error, Some(ErrorCode::General))
+    );
+    // Null from the fallthrough serves the off variation, as flagd serves its defaultVariant.
+    let r = eval(&p, flag, json!({}), 0);
+    assert_eq!(
+        (r.variant.as_deref(), r.reason),
+        (Some("off"), Reason::Default)
     );
 }
 

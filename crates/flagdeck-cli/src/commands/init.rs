@@ -1,0 +1,89 @@
+//! `flagdeck init [DIR] [--example]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use flagdeck_core::format::{self, SourceFile};
+use flagdeck_core::model::{
+    AttributeDef, AttributeType, EnvironmentDef, FORMAT_VERSION, ProjectFile,
+};
+use flagdeck_core::{example, validate};
+
+use crate::error::{CliError, CliResult};
+use crate::output::Format;
+use crate::project_dir::{project_root, write_atomic};
+
+pub fn run(dir: Option<PathBuf>, with_example: bool, format: Format) -> CliResult {
+    let root = project_root(dir);
+    if root.join(validate::PROJECT_FILE).exists() {
+        return Err(CliError::Usage(format!(
+            "{} already holds a Flagdeck project (flagdeck.json exists); nothing was changed.",
+            root.display()
+        )));
+    }
+    let files = if with_example {
+        example::example_project()
+    } else {
+        empty_project(&root)
+    };
+    for file in &files {
+        write_atomic(&root.join(&file.path), &file.bytes)?;
+    }
+    for dir in ["flags", "segments"] {
+        let keep = root.join(dir).join(".gitkeep");
+        if !root.join(dir).exists() {
+            write_atomic(&keep, b"")?;
+        }
+    }
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"created": root.display().to_string(), "files": files.len()})
+        ),
+        Format::Text => {
+            println!(
+                "Created a Flagdeck project in {} ({} files).",
+                root.display(),
+                files.len()
+            );
+            println!(
+                "Next: flagdeck validate {0} && flagdeck build {0}",
+                root.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A project with the usual three environments and the one attribute every project has.
+fn empty_project(root: &std::path::Path) -> Vec<SourceFile> {
+    let name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "My flags".to_owned());
+    let env = |key: &str, name: &str| EnvironmentDef {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        description: None,
+    };
+    let project = ProjectFile {
+        format: FORMAT_VERSION,
+        name,
+        bucket_by: None,
+        environments: vec![
+            env("development", "Development"),
+            env("staging", "Staging"),
+            env("production", "Production"),
+        ],
+        attributes: vec![AttributeDef {
+            key: "targetingKey".to_owned(),
+            kind: AttributeType::String,
+            description: Some("Stable id of the user or device".to_owned()),
+            values: None,
+        }],
+    };
+    vec![SourceFile::new(
+        validate::PROJECT_FILE,
+        format::to_canonical_json(&project),
+    )]
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod build;
+pub mod eval;
+pub mod import;
+pub mod init;
+pub mod validate;

@@ -1,0 +1,44 @@
+//! The CLI's errors: a sentence and an exit code.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::output::Format;
+
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad arguments or input that is not a project's problem: exit 2.
+    Usage(String),
+    /// A file could not be read or written: exit 2.
+    Io(String),
+}
+
+impl CliError {
+    pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Self {
+        let why = match err.kind() {
+            std::io::ErrorKind::NotFound => "it does not exist".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission was denied".to_owned(),
+            _ => err.to_string(),
+        };
+        Self::Io(format!("Could not {action} {}: {why}.", path.display()))
+    }
+
+    pub fn report(&self, format: Format) -> ExitCode {
+        let (kind, message) = match self {
+            Self::Usage(m) => ("usage", m),
+            Self::Io(m) => ("io", m),
+        };
+        match format {
+            Format::Text => eprintln!("flagdeck: {message}"),
+            Format::Json => {
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"error": {"kind": kind, "message": message}})
+                );
+            }
+        }
+        ExitCode::from(2)
+    }
+}
+
+pub type CliResult = Result<ExitCode, CliError>;
