@@ -7,8 +7,72 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use flagdeck_core::eval::{evaluate, explain, fixtures};
+use flagdeck_core::checked::Project;
+use flagdeck_core::eval::{evaluate, explain};
+use flagdeck_core::format::SourceFile;
+use flagdeck_core::resolution::Reason;
 use serde_json::{Map, Value, json};
+
+/// A flag with three rules over segments (one or two conditions each), and a flag whose
+/// fallthrough is a 20/80 rollout, built through validation like a real project.
+fn project() -> Project {
+    let files = [
+        (
+            "flagdeck.json",
+            json!({"format": 1, "name": "Bench", "bucketBy": "targetingKey",
+                "environments": [{"key": "production", "name": "Production"}],
+                "attributes": [
+                    {"key": "targetingKey", "type": "string"}, {"key": "beta", "type": "boolean"},
+                    {"key": "plan", "type": "string"}, {"key": "country", "type": "string"},
+                    {"key": "age", "type": "number"}, {"key": "appVersion", "type": "semver"}]}),
+        ),
+        (
+            "segments/beta-testers.json",
+            json!({"key": "beta-testers", "name": "Beta testers", "include": ["user-1"], "exclude": ["user-9"],
+                "when": {"any": [{"attribute": "beta", "op": "is_true"},
+                                 {"attribute": "plan", "op": "in", "values": ["pro"]}]}}),
+        ),
+        (
+            "segments/eu-adults.json",
+            json!({"key": "eu-adults", "name": "EU adults",
+                "when": {"all": [{"attribute": "country", "op": "in", "values": ["DE", "FR", "IT"]},
+                                 {"attribute": "age", "op": "gte", "value": 18}]}}),
+        ),
+        (
+            "segments/new-app.json",
+            json!({"key": "new-app", "name": "New app",
+                "when": {"attribute": "appVersion", "op": "semver_gte", "value": "2.0.0"}}),
+        ),
+        (
+            "flags/three-rules.json",
+            json!({"key": "three-rules", "name": "Three rules", "type": "boolean",
+                "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+                "environments": {"production": {"enabled": true, "offVariation": "off",
+                    "rules": [
+                        {"id": "beta", "when": {"segment": "beta-testers"}, "serve": {"variation": "on"}},
+                        {"id": "eu", "when": {"segment": "eu-adults"},
+                         "serve": {"rollout": [{"variation": "on", "weight": 20}, {"variation": "off", "weight": 80}]}},
+                        {"id": "new-app", "when": {"segment": "new-app"}, "serve": {"variation": "on"}}],
+                    "fallthrough": {"variation": "off"}}}}),
+        ),
+        (
+            "flags/rollout.json",
+            json!({"key": "rollout", "name": "Rollout", "type": "boolean",
+                "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+                "environments": {"production": {"enabled": true, "offVariation": "off",
+                    "fallthrough": {"rollout": [{"variation": "on", "weight": 20}, {"variation": "off", "weight": 80}]}}}}),
+        ),
+    ];
+    let files: Vec<SourceFile> = files
+        .iter()
+        .map(|(path, v)| SourceFile::new(*path, v.to_string()))
+        .collect();
+    let checked = flagdeck_core::validate::check(&files);
+    match checked.project {
+        Some(project) => project,
+        None => panic!("the bench project is invalid: {:#?}", checked.diagnostics),
+    }
+}
 
 fn context(value: Value) -> Map<String, Value> {
     match value {
@@ -18,10 +82,12 @@ fn context(value: Value) -> Map<String, Value> {
 }
 
 fn bench(c: &mut Criterion) {
-    let project = fixtures::bench_project();
-    let rules_flag = project.flag_id("three-rules").unwrap_or_default();
-    let rollout_flag = project.flag_id("rollout").unwrap_or_default();
-    let env = project.env_id("production").unwrap_or_default();
+    let project = project();
+    let rules_flag = project.flag_id("three-rules").expect("flag three-rules");
+    let rollout_flag = project.flag_id("rollout").expect("flag rollout");
+    let env = project
+        .env_id("production")
+        .expect("environment production");
     // Tries all three rules and matches none: the slowest path through the rules.
     let no_match = context(json!({
         "targetingKey": "user-5", "beta": false, "plan": "free", "country": "US", "age": 30, "appVersion": "1.9.0"
@@ -38,6 +104,21 @@ fn bench(c: &mut Criterion) {
     .collect();
     let user = context(json!({"targetingKey": "user-42", "country": "DE"}));
     let at = 1_796_115_600;
+
+    // Measure the intended paths: no rule matches; then rule 1, 2 (a split), 3, and none.
+    let reason = |flag, ctx: &Map<String, Value>| evaluate(&project, env, flag, ctx, at).reason;
+    assert_eq!(reason(rules_flag, &no_match), Reason::Default);
+    let mixed_reasons: Vec<Reason> = mixed.iter().map(|ctx| reason(rules_flag, ctx)).collect();
+    assert_eq!(
+        mixed_reasons,
+        [
+            Reason::TargetingMatch,
+            Reason::Split,
+            Reason::TargetingMatch,
+            Reason::Default
+        ]
+    );
+    assert_eq!(reason(rollout_flag, &user), Reason::Split);
 
     let mut group = c.benchmark_group("eval");
     group.warm_up_time(Duration::from_millis(500));

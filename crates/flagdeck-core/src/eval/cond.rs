@@ -15,9 +15,11 @@ use super::explain::{self, ExplainStep, StepKind, Tracer, Truth, quoted};
 use crate::checked::{Cond, Leaf, Op, Project, SegmentId, SemverOp};
 use crate::semver::{Version, parse_strict};
 
-/// Segments may nest; validation forbids cycles, but a hand-built project could still hold one.
-/// Deeper than this, a condition is unknown rather than a stack overflow.
-const MAX_DEPTH: u32 = 128;
+/// Nesting (groups and segments, which may nest) deeper than this is unknown rather than a stack
+/// overflow. Validated projects stay far below it: a file's JSON nests at most 128 levels, and a
+/// chain of nested segments cannot be longer than the project's segments (validation forbids
+/// cycles; a hand-built project may still hold one, and then hits this bound).
+const MAX_DEPTH: u32 = 1024;
 
 /// What conditions read: the project (for segments) and the context.
 pub(crate) struct Scope<'a> {

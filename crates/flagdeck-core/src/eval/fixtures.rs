@@ -1,5 +1,5 @@
-//! Building [`Project`]s by hand, for tests and benchmarks that cannot go through validation
-//! (the index fields of [`Project`] are crate-private). Not a stable API.
+//! Building [`Project`]s by hand for tests: shapes that validation would refuse (dangling ids,
+//! cycles) and IR-level cases without writing files.
 
 use std::collections::HashMap;
 
@@ -217,8 +217,8 @@ pub fn rollout(buckets: &[(VariationId, u32)], bucket_by: &str) -> ServePlan {
     })
 }
 
-/// The benchmark's flag with three rules over segments (env 0, flag 0), and a flag whose
-/// fallthrough is a 20/80 rollout (flag 1).
+/// The benchmark's project (benches/eval.rs builds the same from files): a flag with three rules
+/// over segments (env 0, flag 0), and a flag whose fallthrough is a 20/80 rollout (flag 1).
 pub fn bench_project() -> Project {
     let mut b = ProjectBuilder::new(&["production"]);
     let beta = b.segment(

@@ -9,8 +9,8 @@
 
 mod cond;
 mod explain;
-#[doc(hidden)]
-pub mod fixtures;
+#[cfg(test)]
+mod fixtures;
 mod logic;
 
 #[cfg(test)]
@@ -229,19 +229,24 @@ impl Eval<'_> {
                 "No rule matched, so the fallthrough applies",
             )
         });
-        self.serve(&phase.fallthrough, Origin::Fallthrough, tr)
-            .unwrap_or_else(|| {
-                // Imported JsonLogic answered null: flagd serves its default variant, which
-                // the import made the off variation.
-                tr.step(|| {
-                    let message = match self.variation_key(self.fe.off_variation) {
-                        Some(key) => format!("The fallthrough chose no variation, so the off variation '{key}' is served"),
-                        None => "The fallthrough chose no variation, so the application's own default applies".to_owned(),
-                    };
-                    ExplainStep::new(StepKind::Fallthrough, 0, message)
-                });
-                self.off(Reason::Default)
-            })
+        match self.serve(&phase.fallthrough, Origin::Fallthrough, tr) {
+            Some(resolution) => resolution,
+            None => self.no_fallthrough_choice(tr),
+        }
+    }
+
+    /// The fallthrough's advanced JsonLogic answered `null`: like flagd with the off variation
+    /// as `defaultVariant` (as the compiler and the importer map it), serve the off variation.
+    fn no_fallthrough_choice<T: Tracer>(&self, tr: &mut T) -> Resolution {
+        tr.step(|| {
+            let then = match self.variation_key(self.fe.off_variation) {
+                Some(key) => format!("it serves the off variation {}", quoted(key)),
+                None => "the application's own default applies".to_owned(),
+            };
+            let message = format!("The fallthrough chose no variation, so {then}");
+            ExplainStep::new(StepKind::Fallthrough, 0, message)
+        });
+        self.off(Reason::Default)
     }
 
     fn trace_schedule<T: Tracer>(&self, phase: &Phase, tr: &mut T) {
@@ -257,7 +262,7 @@ impl Eval<'_> {
                 .map(|p| p.start);
             let mut message = match phase.step {
                 Some(i) => format!(
-                    "Schedule step {} of {} is in force",
+                    "Schedule step {}, from {}, is in force",
                     i + 1,
                     explain::human_time(phase.start)
                 ),
@@ -424,17 +429,23 @@ impl Eval<'_> {
         if ramp.points.is_empty() {
             return Resolution::error(ErrorCode::General, "A ramp has no steps");
         }
-        let buckets = ramp.buckets_at(self.at);
+        // RampPlan::buckets_at, without trusting a hand-built weight to stay within 100%.
+        let weight = ramp.weight_at(self.at).min(100_000);
+        let buckets = [(ramp.variation, weight), (ramp.rest, 100_000 - weight)];
         tr.step(|| {
             let key = self.variation_key(Some(ramp.variation)).unwrap_or("?");
             let rest = self.variation_key(Some(ramp.rest)).unwrap_or("?");
+            let first = ramp.points.first().map_or(0, |p| p.1);
+            let last = ramp.points.last().map_or(0, |p| p.1);
             let message = format!(
-                "{} ramps {} up from {} to {}: it is at {} now, and {} gets the rest",
+                "{} moves {} from {} to {} between {} and {}: it is at {} now, and {} gets the rest",
                 origin.subject(),
                 quoted(key),
+                explain::percent(first),
+                explain::percent(last),
                 explain::human_time(ramp.from),
                 explain::human_time(ramp.to),
-                explain::percent(buckets[0].1),
+                explain::percent(weight),
                 quoted(rest)
             );
             origin.tag(ExplainStep::new(StepKind::Ramp, 0, message))
@@ -512,25 +523,7 @@ impl Eval<'_> {
         tr: &mut T,
     ) -> Option<Resolution> {
         let outcome = logic::run(serve, self.scope.ctx, &self.flag.key, self.at);
-        let resolution = match &outcome {
-            Err(message) => Some(Resolution::error(ErrorCode::General, message.clone())),
-            Ok(Value::Null) => None,
-            Ok(value) => {
-                let key = logic::js_to_string(value);
-                match self.flag.variations.iter().position(|v| v.key == key) {
-                    // flagd-core reports any non-null targeting result as TARGETING_MATCH.
-                    Some(variation) => Some(self.served(variation, Reason::TargetingMatch)),
-                    None => Some(Resolution::error(
-                        ErrorCode::General,
-                        format!(
-                            "Variant {} not found in flag with key {}",
-                            quoted(&key),
-                            quoted(&self.flag.key)
-                        ),
-                    )),
-                }
-            }
-        };
+        let resolution = self.logic_result(&outcome);
         tr.step(|| {
             let message = match &outcome {
                 Err(message) => format!(
@@ -550,6 +543,31 @@ impl Eval<'_> {
             origin.tag(ExplainStep::new(StepKind::JsonLogic, 0, message))
         });
         resolution
+    }
+
+    /// What flagd-core makes of a targeting result: `null` is "no match" (`None`), any other
+    /// value is turned into a key with `toString()` and must name a variation (TARGETING_MATCH,
+    /// as flagd-core reports every non-null result); an error is an error for the whole flag.
+    fn logic_result(&self, outcome: &Result<Value, String>) -> Option<Resolution> {
+        let value = match outcome {
+            Err(message) => return Some(Resolution::error(ErrorCode::General, message.clone())),
+            Ok(Value::Null) => return None,
+            Ok(value) => value,
+        };
+        let key = logic::js_to_string(value);
+        Some(
+            match self.flag.variations.iter().position(|v| v.key == key) {
+                Some(variation) => self.served(variation, Reason::TargetingMatch),
+                None => Resolution::error(
+                    ErrorCode::General,
+                    format!(
+                        "Variant {} not found in flag with key {}",
+                        quoted(&key),
+                        quoted(&self.flag.key)
+                    ),
+                ),
+            },
+        )
     }
 
     fn off(&self, reason: Reason) -> Resolution {

@@ -544,6 +544,26 @@ fn segments_use_include_exclude_then_their_condition() {
 }
 
 #[test]
+fn long_chains_of_nested_segments_evaluate() {
+    // s0 includes 'deep'; s(i) is "in s(i-1)": 400 levels of nesting, far beyond real projects.
+    let mut b = ProjectBuilder::new(&["production"]);
+    let mut last = b.segment("s0", &["deep"], &[], None);
+    for i in 1..400 {
+        last = b.segment(&format!("s{i}"), &[], &[], Some(Cond::Segment(last)));
+    }
+    let p = b.build();
+    let chain = Cond::Segment(last);
+    assert_eq!(
+        eval_both(&p, &chain, &ctx(json!({"targetingKey": "deep"}))),
+        T
+    );
+    assert_eq!(
+        eval_both(&p, &chain, &ctx(json!({"targetingKey": "other"}))),
+        F
+    );
+}
+
+#[test]
 fn a_segment_cycle_does_not_overflow_the_stack() {
     let mut b = ProjectBuilder::new(&["production"]);
     let a = b.segment("a", &[], &[], None);
@@ -837,19 +857,14 @@ fn schedule_steps_apply_from_their_instant_on() {
     assert_eq!(at(i64::MAX).reason, Reason::Disabled);
     let (_, steps) = explain(&p, 0, flag, &ctx(context), T1 + 5);
     assert_eq!(steps[0].kind, StepKind::Schedule);
-    assert!(
-        steps[0]
-            .message
-            .contains("1 Dec 2026 09:00 UTC is in force"),
-        "{}",
-        steps[0].message
+    assert_eq!(
+        steps[0].message,
+        "Schedule step 1, from 1 Dec 2026 09:00 UTC, is in force (next change: 3 Dec 2026 09:00 UTC)"
     );
-    assert!(
-        steps[0]
-            .message
-            .contains("next change: 3 Dec 2026 09:00 UTC"),
-        "{}",
-        steps[0].message
+    let (_, steps) = explain(&p, 0, flag, &ctx(json!({})), T1 - 1);
+    assert_eq!(
+        steps[0].message,
+        "No schedule step has started yet: the base configuration is in force (next change: 1 Dec 2026 09:00 UTC)"
     );
 }
 
@@ -898,6 +913,22 @@ fn ramps_follow_their_points_before_at_and_after_each() {
             }
         }
     }
+    let (_, steps) = explain(
+        &p,
+        0,
+        flag,
+        &ctx(json!({"targetingKey": "user-1"})),
+        T1 + 3 * 3600,
+    );
+    let w = ramp.weight_at(T1 + 3 * 3600);
+    assert_eq!(
+        steps[2].message,
+        format!(
+            "The fallthrough moves 'on' from 0% to 100% between 1 Dec 2026 09:00 UTC and 1 Dec 2026 15:00 UTC: it is at {} now, and 'off' gets the rest",
+            super::explain::percent(w)
+        )
+    );
+    assert_eq!(steps[3].kind, StepKind::Rollout);
     // After the ramp everyone has it.
     for user in &users {
         assert_eq!(
@@ -1373,4 +1404,235 @@ fn rich_project(c1: Cond, c2: Cond, off: Option<usize>) -> crate::checked::Proje
     b.configure(scheduled, 0, config);
     b.bool_flag("unconfigured");
     b.build()
+}
+
+// ---- projects built from files by validation ---------------------------------------------
+
+fn checked(files: &[(&str, Value)]) -> crate::checked::Project {
+    let files: Vec<crate::format::SourceFile> = files
+        .iter()
+        .map(|(path, value)| crate::format::SourceFile::new(*path, value.to_string()))
+        .collect();
+    let result = crate::validate::check(&files);
+    let errors: Vec<String> = result.errors().map(|d| format!("{d:?}")).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    result.project.unwrap_or_else(|| panic!("no project"))
+}
+
+/// The example of DESIGN §3, as files.
+fn design_example() -> crate::checked::Project {
+    checked(&[
+        (
+            "flagdeck.json",
+            json!({"format": 1, "name": "Acme web", "bucketBy": "targetingKey",
+                "environments": [{"key": "development", "name": "Development"}, {"key": "production", "name": "Production"}],
+                "attributes": [
+                    {"key": "targetingKey", "type": "string"}, {"key": "country", "type": "string"},
+                    {"key": "plan", "type": "string"}, {"key": "beta", "type": "boolean"}]}),
+        ),
+        (
+            "segments/beta-testers.json",
+            json!({"key": "beta-testers", "name": "Beta testers",
+                "when": {"any": [{"attribute": "beta", "op": "is_true"}, {"attribute": "plan", "op": "in", "values": ["pro"]}]},
+                "include": ["user-1"], "exclude": ["user-9"]}),
+        ),
+        (
+            "flags/new-checkout.json",
+            json!({"key": "new-checkout", "name": "New checkout", "type": "boolean",
+                "variations": [{"key": "on", "name": "On", "value": true}, {"key": "off", "name": "Off", "value": false}],
+                "environments": {"production": {
+                    "enabled": true, "offVariation": "off",
+                    "targets": [{"variation": "on", "keys": ["qa-1", "qa-2"]}],
+                    "rules": [
+                        {"id": "beta", "name": "Beta testers", "when": {"segment": "beta-testers"}, "serve": {"variation": "on"}},
+                        {"id": "eu", "name": "EU", "when": {"attribute": "country", "op": "in", "values": ["DE", "FR"]},
+                         "serve": {"rollout": [{"variation": "on", "weight": 20}, {"variation": "off", "weight": 80}]}}],
+                    "fallthrough": {"variation": "off"},
+                    "schedule": [
+                        {"at": "2026-12-01T09:00:00Z", "fallthrough": {"rollout": [{"variation": "on", "weight": 5}, {"variation": "off", "weight": 95}]}},
+                        {"at": "2026-12-03T09:00:00Z", "fallthrough": {"rollout": [{"variation": "on", "weight": 25}, {"variation": "off", "weight": 75}]}},
+                        {"at": "2026-12-08T09:00:00Z", "fallthrough": {"variation": "on"}}]}}}),
+        ),
+    ])
+}
+
+#[test]
+fn the_design_example_evaluates_as_described() {
+    let p = design_example();
+    let t8 = 1_796_720_400; // 2026-12-08T09:00:00Z
+    let run = |context: Value, at: i64| {
+        let context = ctx(context);
+        let r = evaluate_key(&p, "production", "new-checkout", &context, at);
+        assert_eq!(
+            r,
+            explain_key(&p, "production", "new-checkout", &context, at).0
+        );
+        (r.variant, r.reason)
+    };
+    let v = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        run(json!({"targetingKey": "qa-1"}), 0),
+        (v("on"), Reason::TargetingMatch)
+    );
+    assert_eq!(
+        run(json!({"targetingKey": "user-1"}), 0),
+        (v("on"), Reason::TargetingMatch)
+    );
+    assert_eq!(
+        run(json!({"targetingKey": "user-9", "beta": true}), 0),
+        (v("off"), Reason::Default)
+    );
+    assert_eq!(
+        run(json!({"targetingKey": "user-3", "plan": "pro"}), 0),
+        (v("on"), Reason::TargetingMatch)
+    );
+    let eu = pick_variation("new-checkout", "user-3", &[(0, 20_000), (1, 80_000)])
+        .map(|i| ["on", "off"][i].to_owned());
+    assert_eq!(
+        run(json!({"targetingKey": "user-3", "country": "DE"}), 0),
+        (eu, Reason::Split)
+    );
+    assert_eq!(
+        run(json!({"country": "DE"}), 0),
+        (v("off"), Reason::Default),
+        "cannot bucket: off variation"
+    );
+    // The schedule moves the fallthrough.
+    assert_eq!(
+        run(json!({"targetingKey": "user-3"}), T1 - 1),
+        (v("off"), Reason::Default)
+    );
+    let five = pick_variation("new-checkout", "user-3", &[(0, 5_000), (1, 95_000)])
+        .map(|i| ["on", "off"][i].to_owned());
+    assert_eq!(
+        run(json!({"targetingKey": "user-3"}), T1),
+        (five, Reason::Split)
+    );
+    assert_eq!(
+        run(json!({"targetingKey": "user-3"}), t8 - 1).1,
+        Reason::Split
+    );
+    assert_eq!(
+        run(json!({"targetingKey": "user-3"}), t8),
+        (v("on"), Reason::Default)
+    );
+    // Not configured in development.
+    let r = evaluate_key(&p, "development", "new-checkout", &Map::new(), 0);
+    assert_eq!(r, Resolution::no_value(Reason::Disabled));
+    let (_, steps) = explain_key(
+        &p,
+        "production",
+        "new-checkout",
+        &ctx(json!({"targetingKey": "user-3"})),
+        T2 + 60,
+    );
+    assert_eq!(
+        steps[0].message,
+        "Schedule step 2, from 3 Dec 2026 09:00 UTC, is in force (next change: 8 Dec 2026 09:00 UTC)"
+    );
+}
+
+#[test]
+fn every_flag_of_the_example_project_evaluates_without_errors() {
+    let files = crate::example::example_project();
+    let result = crate::validate::check(&files);
+    let Some(p) = result.project else {
+        panic!("the example project validates")
+    };
+    let contexts = [
+        json!({}),
+        json!({"targetingKey": "user-1", "country": "DE", "plan": "pro", "beta": true, "age": 30, "appVersion": "2.1.0"}),
+        json!({"targetingKey": "", "country": 5, "plan": null, "beta": "yes", "age": "30", "appVersion": "v2"}),
+        json!({"targetingKey": 42, "signupAt": 1_700_000_000}),
+    ];
+    let instants = [0, T1 - 1, T1, T1 + 1, T2, 1_900_000_000];
+    let mut served = 0;
+    for flag in 0..p.flags.len() {
+        for env in 0..p.environments.len() {
+            for context in &contexts {
+                for at in instants {
+                    let context = ctx(context.clone());
+                    let r = evaluate(&p, env, flag, &context, at);
+                    let (explained, steps) = explain(&p, env, flag, &context, at);
+                    assert_eq!(r, explained);
+                    assert!(!steps.is_empty());
+                    let flag_key = &p.flags[flag].key;
+                    assert_eq!(
+                        r.error_code, None,
+                        "{flag_key} in {env}: {:?}",
+                        r.error_message
+                    );
+                    served += usize::from(r.value.is_some());
+                }
+            }
+        }
+    }
+    assert!(served > 0);
+}
+
+#[test]
+fn json_logic_results_become_variation_keys_as_in_flagd() {
+    let mut b = ProjectBuilder::new(&["production"]);
+    let flag = b.flag(
+        "imported",
+        crate::model::FlagType::String,
+        vec![
+            ("true", json!("yes")),
+            ("2", json!("two")),
+            ("off", json!("off")),
+        ],
+    );
+    b.configure(
+        flag,
+        0,
+        flag_env(Some(2), vec![], vec![], ServePlan::Variation(2)),
+    );
+    let p = b.build();
+    let context = Map::new();
+    let fe = p.flags[flag].envs[0]
+        .as_ref()
+        .unwrap_or_else(|| panic!("configured"));
+    let ev = Eval {
+        scope: Scope::new(&p, &context),
+        flag: &p.flags[flag],
+        fe,
+        env_name: "Production",
+        at: 0,
+    };
+    let variant = |outcome: Result<Value, String>| {
+        ev.logic_result(&outcome)
+            .map(|r| (r.variant, r.reason, r.error_code))
+    };
+    assert_eq!(variant(Ok(Value::Null)), None, "null: no match, go on");
+    assert_eq!(
+        variant(Ok(json!(true))),
+        Some((Some("true".into()), Reason::TargetingMatch, None))
+    );
+    assert_eq!(
+        variant(Ok(json!(2.0))),
+        Some((Some("2".into()), Reason::TargetingMatch, None))
+    );
+    assert_eq!(
+        variant(Ok(json!("off"))),
+        Some((Some("off".into()), Reason::TargetingMatch, None))
+    );
+    assert_eq!(
+        variant(Ok(json!("nope"))),
+        Some((None, Reason::Error, Some(ErrorCode::General)))
+    );
+    assert_eq!(
+        variant(Err("boom".into())),
+        Some((None, Reason::Error, Some(ErrorCode::General)))
+    );
+    // A fallthrough that chooses nothing serves the off variation, as flagd's defaultVariant.
+    let mut rec = Recorder::default();
+    let r = ev.no_fallthrough_choice(&mut rec);
+    assert_eq!(
+        (r.variant.as_deref(), r.reason),
+        (Some("off"), Reason::Default)
+    );
+    assert_eq!(
+        rec.steps[0].message,
+        "The fallthrough chose no variation, so it serves the off variation 'off'"
+    );
 }
