@@ -409,31 +409,30 @@ mod tests {
         DraftContent::Json(value)
     }
 
+    /// The user saves `value` as the draft of flag `a`, the subject of most tests here.
+    fn save_flag_a(
+        store: &mut Store,
+        ws: i64,
+        value: Value,
+        now: i64,
+    ) -> Result<Written<()>, StoreError> {
+        store.save_draft(
+            ws,
+            EntityKind::Flag,
+            "a",
+            &json_draft(value),
+            Source::User,
+            now,
+        )
+    }
+
     #[test]
     fn save_undo_redo_walks_the_history_both_ways() {
         let (_dir, mut store) = temp_store();
         let ws = workspace(&mut store);
-        let saved = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!({"v": 1})),
-                Source::User,
-                10,
-            )
-            .unwrap();
+        let saved = save_flag_a(&mut store, ws, json!({"v": 1}), 10).unwrap();
         assert_eq!(saved.events[0].change, Change::Created);
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!({"v": 2})),
-                Source::User,
-                11,
-            )
-            .unwrap();
+        let _ = save_flag_a(&mut store, ws, json!({"v": 2}), 11).unwrap();
         let _ = store
             .save_draft(
                 ws,
@@ -482,37 +481,10 @@ mod tests {
     fn a_new_save_after_undo_drops_the_redo_stack() {
         let (_dir, mut store) = temp_store();
         let ws = workspace(&mut store);
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(1)),
-                Source::User,
-                1,
-            )
-            .unwrap();
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(2)),
-                Source::User,
-                2,
-            )
-            .unwrap();
+        let _ = save_flag_a(&mut store, ws, json!(1), 1).unwrap();
+        let _ = save_flag_a(&mut store, ws, json!(2), 2).unwrap();
         let _ = store.undo(ws, Source::User, 3).unwrap();
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(3)),
-                Source::User,
-                4,
-            )
-            .unwrap();
+        let _ = save_flag_a(&mut store, ws, json!(3), 4).unwrap();
         assert_eq!(store.undo_redo_counts(ws).unwrap(), (2, 0));
         assert!(!store.redo(ws, Source::User, 5).unwrap().value);
         let _ = store.undo(ws, Source::User, 6).unwrap();
@@ -529,16 +501,7 @@ mod tests {
         assert!(!none.value);
         assert!(none.events.is_empty());
 
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(1)),
-                Source::User,
-                2,
-            )
-            .unwrap();
+        let _ = save_flag_a(&mut store, ws, json!(1), 2).unwrap();
         let discarded = store
             .discard_draft(ws, EntityKind::Flag, "a", Source::User, 3)
             .unwrap();
@@ -553,26 +516,8 @@ mod tests {
     fn saving_the_same_content_records_nothing() {
         let (_dir, mut store) = temp_store();
         let ws = workspace(&mut store);
-        let _ = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(1)),
-                Source::User,
-                1,
-            )
-            .unwrap();
-        let again = store
-            .save_draft(
-                ws,
-                EntityKind::Flag,
-                "a",
-                &json_draft(json!(1)),
-                Source::User,
-                2,
-            )
-            .unwrap();
+        let _ = save_flag_a(&mut store, ws, json!(1), 1).unwrap();
+        let again = save_flag_a(&mut store, ws, json!(1), 2).unwrap();
         assert!(again.events.is_empty());
         assert_eq!(store.undo_redo_counts(ws).unwrap(), (1, 0));
     }
