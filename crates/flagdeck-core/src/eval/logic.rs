@@ -16,32 +16,12 @@ pub(crate) fn run(
     serve.logic.evaluate(ctx, flag_key, at)
 }
 
-/// JavaScript's `String(value)` for a JSON value, as flagd-core applies it to a targeting result.
+/// JavaScript's `String(value)` for a JSON value, as flagd-core applies it to a targeting
+/// result; the flagd evaluator's own conversion, so both engines derive the same key.
 pub(crate) fn js_to_string(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), js_number),
-        Value::String(s) => s.clone(),
-        // Array.prototype.toString joins the elements, null ones as "".
-        Value::Array(items) => items
-            .iter()
-            .map(|v| {
-                if v.is_null() {
-                    String::new()
-                } else {
-                    js_to_string(v)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(","),
-        Value::Object(_) => "[object Object]".to_owned(),
-    }
-}
-
-/// JavaScript's `Number.prototype.toString()`, as the flagd evaluator formats numbers.
-pub(crate) fn js_number(x: f64) -> String {
-    crate::flagd::js::number_to_string(x)
+    crate::flagd::value::Val::from_json(value)
+        .to_js_string()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -68,7 +48,7 @@ mod tests {
             (f64::MAX, "1.7976931348623157e+308"),
         ];
         for (x, want) in cases {
-            assert_eq!(js_number(x), want, "{x:e}");
+            assert_eq!(crate::flagd::js::number_to_string(x), want, "{x:e}");
         }
     }
 

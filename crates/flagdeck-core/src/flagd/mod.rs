@@ -43,7 +43,7 @@ pub(crate) mod js;
 mod logic;
 mod ops;
 mod prepare;
-mod value;
+pub(crate) mod value;
 
 pub use definitions::{Definitions, FlagDefinition, FlagState, FlagdType};
 pub use logic::Logic;
