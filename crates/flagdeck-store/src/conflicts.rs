@@ -105,6 +105,34 @@ fn json_text(value: &Option<Value>) -> Option<String> {
     value.as_ref().map(Value::to_string)
 }
 
+/// Inserts conflicts inside the caller's transaction; returns their ids in order.
+pub(crate) fn insert_conflicts(
+    tx: &rusqlite::Transaction<'_>,
+    workspace_id: i64,
+    conflicts: &[NewConflict],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(conflicts.len());
+    let mut insert = tx.prepare(
+        "INSERT INTO conflicts (workspace_id, kind, key, path, base_json, local_json, remote_json, detected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for conflict in conflicts {
+        insert.execute((
+            workspace_id,
+            conflict.kind.as_str(),
+            &conflict.key,
+            &conflict.path,
+            json_text(&conflict.base),
+            json_text(&conflict.local),
+            json_text(&conflict.remote),
+            now,
+        ))?;
+        ids.push(tx.last_insert_rowid());
+    }
+    Ok(ids)
+}
+
 impl Store {
     /// Records conflicts found by one sync, in one transaction; `value` is their ids in order.
     pub fn record_conflicts(
@@ -116,26 +144,7 @@ impl Store {
     ) -> Result<Written<Vec<i64>>, StoreError> {
         let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
-        let mut ids = Vec::with_capacity(conflicts.len());
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO conflicts (workspace_id, kind, key, path, base_json, local_json, remote_json, detected_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for conflict in conflicts {
-                insert.execute((
-                    workspace_id,
-                    conflict.kind.as_str(),
-                    &conflict.key,
-                    &conflict.path,
-                    json_text(&conflict.base),
-                    json_text(&conflict.local),
-                    json_text(&conflict.remote),
-                    now,
-                ))?;
-                ids.push(tx.last_insert_rowid());
-            }
-        }
+        let ids = insert_conflicts(&tx, workspace_id, conflicts, now)?;
         tx.commit()?;
         let events = ids
             .iter()

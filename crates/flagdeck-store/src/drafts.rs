@@ -72,9 +72,17 @@ fn write_stored(
             id,
         )?,
         Some(json) => tx.execute(
-            "INSERT OR REPLACE INTO drafts (workspace_id, kind, key, json, updated_at, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (id.0, id.1, id.2, json, now, source.as_str()),
+            "INSERT OR REPLACE INTO drafts (workspace_id, kind, key, json, updated_at, source, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (
+                id.0,
+                id.1,
+                id.2,
+                json,
+                now,
+                source.as_str(),
+                crate::listing::summary_text(json.as_deref()),
+            ),
         )?,
     };
     Ok(())

@@ -14,8 +14,10 @@ mod conflicts;
 mod drafts;
 mod error;
 mod events;
+mod listing;
 pub mod migrations;
 mod personas;
+mod settle;
 mod sync_runs;
 mod workspaces;
 
@@ -29,7 +31,9 @@ pub use conflicts::{Conflict, NewConflict};
 pub use drafts::{Draft, DraftContent, HISTORY_LIMIT};
 pub use error::StoreError;
 pub use events::{Change, ChangeEvent, EntityKind, Source, Subject, Written};
+pub use listing::{EntityRow, EntityState, EntitySummary};
 pub use personas::{NewPersona, Persona};
+pub use settle::{Settled, SyncedDraft};
 pub use sync_runs::{SyncOutcome, SyncRun, SyncStatus};
 pub use workspaces::{BaseEntity, NewWorkspace, Workspace, WorkspaceKind};
 

@@ -21,11 +21,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary knows, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 20261121074000,
-    name: "initial",
-    sql: include_str!("../migrations/20261121074000_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 20261121074000,
+        name: "initial",
+        sql: include_str!("../migrations/20261121074000_initial.sql"),
+    },
+    Migration {
+        version: 20261121090000,
+        name: "entity_summaries",
+        sql: include_str!("../migrations/20261121090000_entity_summaries.sql"),
+    },
+];
 
 /// The newest schema version this binary knows.
 pub fn latest_known_version() -> i64 {

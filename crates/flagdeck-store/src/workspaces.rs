@@ -113,6 +113,38 @@ fn load_workspace(conn: &Connection, id: i64) -> Result<Option<Workspace>, Store
     .transpose()
 }
 
+/// Replaces the base snapshot inside the caller's transaction.
+pub(crate) fn write_base(
+    tx: &rusqlite::Transaction<'_>,
+    workspace_id: i64,
+    commit: &str,
+    entities: &[BaseEntity],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM base_entities WHERE workspace_id = ?1",
+        [workspace_id],
+    )?;
+    let mut insert = tx.prepare(
+        "INSERT OR REPLACE INTO base_entities (workspace_id, kind, key, json, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for entity in entities {
+        let json = entity.json.to_string();
+        let summary = crate::listing::summary_of(&entity.json);
+        insert.execute((
+            workspace_id,
+            entity.kind.as_str(),
+            &entity.key,
+            json,
+            summary,
+        ))?;
+    }
+    tx.execute(
+        "UPDATE workspaces SET base_commit = ?2 WHERE id = ?1",
+        (workspace_id, commit),
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Adds a workspace.
     pub fn create_workspace(
@@ -190,23 +222,7 @@ impl Store {
     ) -> Result<Written<()>, StoreError> {
         let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
-        tx.execute(
-            "DELETE FROM base_entities WHERE workspace_id = ?1",
-            [workspace_id],
-        )?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT OR REPLACE INTO base_entities (workspace_id, kind, key, json) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for entity in entities {
-                let json = entity.json.to_string();
-                insert.execute((workspace_id, entity.kind.as_str(), &entity.key, json))?;
-            }
-        }
-        tx.execute(
-            "UPDATE workspaces SET base_commit = ?2 WHERE id = ?1",
-            (workspace_id, commit),
-        )?;
+        write_base(&tx, workspace_id, commit, entities)?;
         tx.commit()?;
         let subject = Subject::Base {
             commit: commit.to_owned(),

@@ -1,0 +1,217 @@
+//! Listing a workspace's entities as the user sees them (the base with the drafts on top), from
+//! the short `summary` kept next to each document, so a list of 10,000 flags never parses them.
+
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::workspaces::require_workspace;
+use crate::{EntityKind, Store, StoreError};
+
+/// What a list shows of an entity. Fields the entity lacks are `None` or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntitySummary {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// A flag's type (`boolean`, `string`, `number`, `object`).
+    pub flag_type: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+}
+
+impl EntitySummary {
+    /// Reads a stored summary; fields of the wrong type count as absent.
+    fn from_json(value: &Value) -> Self {
+        let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
+        let tags = value
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        EntitySummary {
+            name: text("name"),
+            description: text("description"),
+            flag_type: text("type"),
+            tags,
+            owner: text("owner"),
+        }
+    }
+}
+
+/// How an entity stands against the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityState {
+    /// As in the base: no draft.
+    Unchanged,
+    /// Only in a draft: new here.
+    Added,
+    /// A draft changes it.
+    Modified,
+    /// A draft deletes it.
+    Deleted,
+}
+
+/// One entity of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRow {
+    pub key: String,
+    pub summary: EntitySummary,
+    pub state: EntityState,
+}
+
+/// The summary kept for a document: the fields a list and a search need.
+pub(crate) fn summary_of(json: &Value) -> String {
+    let text = |field: &str| json.get(field).filter(|v| v.is_string()).cloned();
+    let tags = json
+        .get("tags")
+        .filter(|v| v.is_array())
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    json!({
+        "name": text("name"),
+        "description": text("description"),
+        "type": text("type"),
+        "tags": tags,
+        "owner": text("owner"),
+    })
+    .to_string()
+}
+
+/// [`summary_of`] for a stored draft's text (`None`: a deletion).
+pub(crate) fn summary_text(json: Option<&str>) -> String {
+    json.and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .map_or_else(|| "{}".to_owned(), |value| summary_of(&value))
+}
+
+const OVERLAY: &str = "
+    SELECT b.key, coalesce(d.summary, b.summary), d.key IS NOT NULL, d.key IS NOT NULL AND d.json IS NULL, 1
+      FROM base_entities b
+      LEFT JOIN drafts d ON d.workspace_id = b.workspace_id AND d.kind = b.kind AND d.key = b.key
+     WHERE b.workspace_id = ?1 AND b.kind = ?2
+    UNION ALL
+    SELECT d.key, d.summary, 1, d.json IS NULL, 0
+      FROM drafts d
+     WHERE d.workspace_id = ?1 AND d.kind = ?2
+       AND NOT EXISTS (SELECT 1 FROM base_entities b
+                        WHERE b.workspace_id = d.workspace_id AND b.kind = d.kind AND b.key = d.key)
+    ORDER BY 1";
+
+fn list(
+    conn: &Connection,
+    workspace_id: i64,
+    kind: EntityKind,
+) -> Result<Vec<EntityRow>, StoreError> {
+    let mut statement = conn.prepare_cached(OVERLAY)?;
+    let rows = statement.query_map((workspace_id, kind.as_str()), |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, bool>(2)?,
+            row.get::<_, bool>(3)?,
+            row.get::<_, bool>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, summary, drafted, deleted, in_base) = row?;
+        let state = match (drafted, deleted, in_base) {
+            (false, _, _) => EntityState::Unchanged,
+            (true, true, _) => EntityState::Deleted,
+            (true, false, false) => EntityState::Added,
+            (true, false, true) => EntityState::Modified,
+        };
+        // A draft that deletes a never-synced entity is nothing to show.
+        if state == EntityState::Deleted && !in_base {
+            continue;
+        }
+        let summary: Value = serde_json::from_str(&summary)
+            .map_err(|error| StoreError::corrupt("base_entities", "summary", error))?;
+        let summary = EntitySummary::from_json(&summary);
+        out.push(EntityRow {
+            key,
+            summary,
+            state,
+        });
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Every entity of `kind` as the user sees it: the base with the drafts on top (deleted ones
+    /// included, marked), ordered by key.
+    pub fn entity_rows(
+        &self,
+        workspace_id: i64,
+        kind: EntityKind,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        require_workspace(&self.conn, workspace_id)?;
+        list(&self.conn, workspace_id, kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{temp_store, workspace};
+    use crate::{BaseEntity, DraftContent, Source, WorkspaceKind};
+
+    fn flag(key: &str, name: &str) -> Value {
+        json!({"key": key, "name": name, "description": format!("about {key}"), "type": "boolean", "tags": ["t"]})
+    }
+
+    #[test]
+    fn the_list_overlays_drafts_on_the_base_with_their_state() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store, WorkspaceKind::Git);
+        let base = ["a", "b", "c"].map(|key| BaseEntity {
+            kind: EntityKind::Flag,
+            key: key.into(),
+            json: flag(key, &key.to_uppercase()),
+        });
+        let _ = store.replace_base(ws, "c1", &base, Source::Sync).unwrap();
+        let save = |store: &mut Store, key: &str, content: DraftContent| {
+            let _ = store
+                .save_draft(ws, EntityKind::Flag, key, &content, Source::User, 5)
+                .unwrap();
+        };
+        save(&mut store, "b", DraftContent::Json(flag("b", "Bee")));
+        save(&mut store, "c", DraftContent::Deleted);
+        save(&mut store, "d", DraftContent::Json(flag("d", "Dee")));
+        save(&mut store, "e", DraftContent::Deleted);
+        let rows = store.entity_rows(ws, EntityKind::Flag).unwrap();
+        let seen: Vec<(&str, Option<&str>, EntityState)> = rows
+            .iter()
+            .map(|r| (r.key.as_str(), r.summary.name.as_deref(), r.state))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("a", Some("A"), EntityState::Unchanged),
+                ("b", Some("Bee"), EntityState::Modified),
+                ("c", None, EntityState::Deleted),
+                ("d", Some("Dee"), EntityState::Added),
+            ]
+        );
+        assert_eq!(rows[0].summary.description.as_deref(), Some("about a"));
+        assert_eq!(rows[0].summary.tags, vec!["t".to_owned()]);
+        assert_eq!(rows[0].summary.flag_type.as_deref(), Some("boolean"));
+        assert!(
+            store
+                .entity_rows(ws, EntityKind::Segment)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn summaries_ignore_fields_of_the_wrong_type() {
+        let stored: Value =
+            serde_json::from_str(&summary_of(&json!({"name": 3, "tags": "x"}))).unwrap();
+        let summary = EntitySummary::from_json(&stored);
+        assert_eq!(summary, EntitySummary::default());
+    }
+}
