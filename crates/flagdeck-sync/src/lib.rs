@@ -15,8 +15,10 @@
 pub mod error;
 pub mod repo;
 pub mod secret;
+pub mod watch;
 
 pub use error::SyncError;
 pub use git2::Oid;
 pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
+pub use watch::{DEFAULT_DEBOUNCE, FolderWatcher, WatchBatch, WatchError};
