@@ -41,4 +41,15 @@ impl CliError {
     }
 }
 
+/// The app's errors keep their sentence: wrong input is a usage error, the rest IO.
+impl From<flagdeck_app::AppError> for CliError {
+    fn from(error: flagdeck_app::AppError) -> Self {
+        use flagdeck_app::ErrorCode;
+        match error.code {
+            ErrorCode::InvalidInput | ErrorCode::NotFound => Self::Usage(error.message),
+            _ => Self::Io(error.message),
+        }
+    }
+}
+
 pub type CliResult = Result<ExitCode, CliError>;

@@ -6,7 +6,6 @@
 mod commands;
 mod error;
 mod output;
-mod project_dir;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,3 +29,8 @@ pub fn count(n: usize, what: &str) -> String {
         format!("{n} {what}s")
     }
 }
+
+/// The project folder: the argument, or the current folder.
+pub fn project_root(dir: Option<std::path::PathBuf>) -> std::path::PathBuf {
+    dir.unwrap_or_else(|| std::path::PathBuf::from("."))
+}

@@ -50,6 +50,10 @@ pub enum SyncError {
     )]
     WorkdirChanged { paths: Vec<String> },
 
+    /// A stale lock file could not be removed.
+    #[error("Could not clear the stale Git lock files in {path} ({detail}).")]
+    Lock { path: String, detail: String },
+
     #[error(transparent)]
     Secret(#[from] SecretError),
 

@@ -12,11 +12,14 @@
 //!
 //! [`SyncError::Offline`] means the remote cannot be reached: nothing changed, sync later.
 
+pub mod changes;
 pub mod error;
+pub mod locks;
 pub mod repo;
 pub mod secret;
 pub mod watch;
 
+pub use changes::FileChange;
 pub use error::SyncError;
 pub use git2::Oid;
 pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};

@@ -147,6 +147,60 @@ impl GitRepo {
         })
     }
 
+    /// Clones `url` into `dir` as a bare repository: the app's own copy of a workspace's remote,
+    /// with no working folder. Nothing but Git objects and refs is ever written there, so a crash
+    /// can leave at most a stale lock file (see [`GitRepo::clear_stale_locks`]), never a
+    /// half-written working folder.
+    pub fn clone_bare(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
+        let auth = AuthAttempt::default();
+        let mut options = FetchOptions::new();
+        options
+            .remote_callbacks(callbacks(credentials, &auth))
+            .download_tags(AutotagOption::None);
+        let repo = RepoBuilder::new()
+            .bare(true)
+            .fetch_options(options)
+            .clone(url, dir)
+            .map_err(|err| network_error(url, &auth, err))?;
+        // A bare clone maps the remote's branches onto local ones; a sync reads the remote's
+        // side from the remote-tracking refs instead, like a normal clone.
+        repo.remote_add_fetch(REMOTE, "+refs/heads/*:refs/remotes/origin/*")?;
+        Ok(Self {
+            repo,
+            credentials: credentials.clone(),
+        })
+    }
+
+    /// Opens a bare repository made by [`GitRepo::clone_bare`].
+    pub fn open_bare(dir: &Path) -> Result<Self, SyncError> {
+        let repo = Repository::open_bare(dir).map_err(|err| SyncError::NotARepository {
+            path: dir.display().to_string(),
+            detail: sentence(&err),
+        })?;
+        Ok(Self {
+            repo,
+            credentials: Credentials::None,
+        })
+    }
+
+    /// The branch HEAD names (the remote's default branch in a fresh clone), even before the
+    /// first commit; `None` when HEAD is detached.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.repo.find_reference("HEAD").ok()?;
+        head.symbolic_target()?
+            .strip_prefix("refs/heads/")
+            .map(str::to_owned)
+    }
+
+    /// The commit HEAD points to; `None` in a repository with no commit yet.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.repo
+            .head()
+            .ok()
+            .and_then(|head| head.peel_to_commit().ok())
+            .map(|commit| commit.id())
+    }
+
     /// Opens an existing checkout. Fetch and push send no credentials until
     /// [`GitRepo::with_credentials`] gives some.
     pub fn open(dir: &Path) -> Result<Self, SyncError> {
@@ -168,6 +222,11 @@ impl GitRepo {
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
         self
+    }
+
+    /// The underlying repository, for this crate's other modules.
+    pub(crate) fn repository(&self) -> &Repository {
+        &self.repo
     }
 
     /// The working folder.

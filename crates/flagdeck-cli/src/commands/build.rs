@@ -8,8 +8,9 @@ use flagdeck_core::checked::Project;
 use flagdeck_core::compile;
 
 use crate::error::{CliError, CliResult};
+use crate::output::project_root;
 use crate::output::{Format, count, print_diagnostics};
-use crate::project_dir::{self, project_root, write_atomic};
+use flagdeck_app::project_dir::{self, write_atomic};
 
 const SUFFIX: &str = ".flagd.json";
 

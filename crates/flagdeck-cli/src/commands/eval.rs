@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{CliError, CliResult};
 use crate::output::{Format, count, print_diagnostics};
-use crate::project_dir;
 use crate::{EvalArgs, FlagdTypeArg};
+use flagdeck_app::project_dir;
 
 enum Source {
     Project { project: Box<Project>, env: EnvId },

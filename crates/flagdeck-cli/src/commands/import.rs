@@ -14,7 +14,7 @@ use flagdeck_core::validate;
 
 use crate::error::{CliError, CliResult};
 use crate::output::{Format, count, print_diagnostics};
-use crate::project_dir::{self, write_atomic};
+use flagdeck_app::project_dir::{self, write_atomic};
 
 pub fn run(file: &Path, into: &Path, env: Option<&str>, format: Format) -> CliResult {
     let text = fs::read_to_string(file).map_err(|e| CliError::io("read", file, &e))?;

@@ -11,7 +11,8 @@ use flagdeck_core::{example, validate};
 
 use crate::error::{CliError, CliResult};
 use crate::output::Format;
-use crate::project_dir::{project_root, write_atomic};
+use crate::output::project_root;
+use flagdeck_app::project_dir::write_atomic;
 
 pub fn run(dir: Option<PathBuf>, with_example: bool, format: Format) -> CliResult {
     let root = project_root(dir);

@@ -8,15 +8,34 @@ use std::process::ExitCode;
 use flagdeck_core::sync_plan::{self, Effect, PlannedChange, SyncPlan};
 use serde_json::json;
 
-use super::sync::{Checkout, Refusal, entity_name};
-use crate::error::{CliError, CliResult};
-use crate::output::{Format, count};
+use flagdeck_app::sync::engine::Stop;
+use flagdeck_app::sync::entity_name;
+use flagdeck_app::sync::folder_side::Checkout;
+
+use crate::error::CliResult;
+use crate::output::{Format, count, print_diagnostics, project_root};
 
 pub fn run(dir: Option<PathBuf>, format: Format) -> CliResult {
-    let checkout = Checkout::open(dir)?;
+    let checkout = Checkout::open(&project_root(dir))?;
     match status(&checkout, format) {
         Ok(code) => Ok(code),
-        Err(refusal) => refusal.report(format),
+        Err(Stop::Failed(error)) => Err(error.into()),
+        Err(Stop::Unreadable { side, diagnostics }) => {
+            let message = format!(
+                "Some files of {side} cannot be read, so the status cannot be computed; fix them and run again."
+            );
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    json!({"result": "unreadable", "message": message, "diagnostics": diagnostics})
+                ),
+                Format::Text => {
+                    print_diagnostics(&diagnostics);
+                    eprintln!("{message}");
+                }
+            }
+            Ok(ExitCode::from(1))
+        }
     }
 }
 
@@ -33,12 +52,9 @@ struct Status {
     behind: usize,
 }
 
-fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Refusal> {
+fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Stop> {
     let head = checkout.head();
-    let remote_head = checkout
-        .git
-        .remote_head(&checkout.branch)
-        .map_err(|e| Refusal::Error(super::sync::sync_error(&e)))?;
+    let remote_head = checkout.git.remote_head(&checkout.branch)?;
     let local = checkout.local_snapshot()?;
     let head_snapshot = checkout.snapshot_of(head, "the last synced commit")?;
     let drafts = sync_plan::plan(&head_snapshot, &local, &head_snapshot)
@@ -52,7 +68,7 @@ fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Refusal> {
         (Some(h), Some(r)) => checkout
             .repo
             .graph_ahead_behind(h, r)
-            .map_err(|e| Refusal::Error(CliError::Io(format!("A Git operation failed: {e}."))))?,
+            .map_err(|e| Stop::Failed(e.into()))?,
         _ => (0, 0),
     };
     let found = Status {

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::error::CliResult;
+use crate::output::project_root;
 use crate::output::{Format, count, print_diagnostics};
-use crate::project_dir::{self, project_root};
+use flagdeck_app::project_dir;
 
 pub fn run(dir: Option<PathBuf>, format: Format) -> CliResult {
     let root = project_root(dir);

@@ -1,5 +1,6 @@
 //! Reading a project folder from disk into the core's [`SourceFile`]s, and writing files
-//! atomically. The core never does IO; this is the CLI's side of that boundary.
+//! atomically. The core never does IO; this is the hosts' side of that boundary (the CLI and
+//! the app's folder workspaces share it).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -9,7 +10,7 @@ use flagdeck_core::diag::{Code, Diagnostic};
 use flagdeck_core::format::{self, MAX_FILE_BYTES, SourceFile};
 use flagdeck_core::validate::{self, Checked, Parsed};
 
-use crate::error::CliError;
+use crate::error::{AppError, ErrorCode};
 
 /// The folders of a project that hold one entity per file.
 const ENTITY_DIRS: [&str; 2] = ["flags", "segments"];
@@ -23,9 +24,9 @@ pub fn project_root(dir: Option<PathBuf>) -> PathBuf {
 type Entry = (String, PathBuf);
 
 /// The files of a project, in order, and warnings about names.
-fn list(root: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>), CliError> {
+fn list(root: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>), AppError> {
     if !root.is_dir() {
-        return Err(CliError::Usage(format!(
+        return Err(AppError::invalid(format!(
             "{} is not a folder.",
             root.display()
         )));
@@ -62,7 +63,7 @@ fn list(root: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>), CliError> {
 
 /// Reads `flagdeck.json` and every file of the entity folders. Files that cannot be read
 /// (too large, a symbolic link, unreadable) become diagnostics instead of stopping the read.
-pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), CliError> {
+pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), AppError> {
     let (paths, mut diags) = list(root)?;
     let mut files = Vec::with_capacity(paths.len());
     for (rel, full) in paths {
@@ -123,7 +124,7 @@ fn read_one(full: &Path, rel: String) -> Result<Option<SourceFile>, Diagnostic> 
 ///
 /// Files are read and decoded on every core, each file's bytes dropped once decoded: a
 /// 10,000-flag project is some 40 MB of JSON that never needs to be in memory at once.
-pub fn check(root: &Path) -> Result<Checked, CliError> {
+pub fn check(root: &Path) -> Result<Checked, AppError> {
     let (paths, mut diags) = list(root)?;
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -171,9 +172,9 @@ pub fn check(root: &Path) -> Result<Checked, CliError> {
 
 /// Writes a file through a temporary sibling and a rename, so that a reader (flagd watching
 /// `dist/`, or a crash half-way) never sees half a file.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), AppError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| CliError::io("create the folder", dir, &e))?;
+    fs::create_dir_all(dir).map_err(|e| io_error("create the folder", dir, &e))?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -187,7 +188,38 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(CliError::io("write", path, &e));
+        return Err(io_error("write", path, &e));
     }
     Ok(())
+}
+
+/// Reads one project file (`rel` relative to `root`) as [`read`] would: `Ok(None)` when it does
+/// not exist, a diagnostic when it cannot be read or is too large.
+pub fn read_file(root: &Path, rel: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    let full = root.join(rel);
+    match fs::symlink_metadata(&full) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_one(&full, rel.to_owned()),
+    }
+}
+
+/// Deletes a project file; a file already gone is not an error.
+pub fn remove_file(path: &Path) -> Result<(), AppError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error("delete", path, &e)),
+        _ => Ok(()),
+    }
+}
+
+/// An IO failure in words: what was being done, to which file, and why.
+pub fn io_error(action: &str, path: &Path, err: &std::io::Error) -> AppError {
+    let why = match err.kind() {
+        std::io::ErrorKind::NotFound => "it does not exist".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission was denied".to_owned(),
+        _ => err.to_string(),
+    };
+    AppError::new(
+        ErrorCode::Io,
+        format!("Could not {action} {}: {why}.", path.display()),
+    )
 }

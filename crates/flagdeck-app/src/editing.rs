@@ -1,0 +1,407 @@
+//! Editing: lists and search, one entity with its diagnostics, saving drafts (validated on
+//! every save: a draft may be invalid while it is edited, nothing invalid is ever published),
+//! deleting, discarding, undo and redo.
+
+use std::sync::{Arc, PoisonError};
+
+use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::sync_plan::{EntityId, Snapshot};
+use flagdeck_core::validate;
+use flagdeck_store::{
+    ChangeEvent, DraftContent, EntityKind, EntityRow, EntityState, Source, Subject,
+};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::App;
+use crate::entity::{EntityRef, Kind, editor_kind};
+use crate::error::{AppError, AppResult};
+use crate::snapshot::{apply_draft, apply_drafts, entity_json};
+
+/// An entity in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityListItem {
+    pub kind: Kind,
+    pub key: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// A flag's type.
+    pub flag_type: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    /// `unchanged`, `added`, `modified` or `deleted` (against the last sync).
+    pub state: &'static str,
+}
+
+/// One entity as the editor shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityView {
+    pub entity: EntityRef,
+    /// The current content (the draft, else the base); `None` when deleted or absent.
+    pub json: Option<Value>,
+    /// The last synced content.
+    pub base: Option<Value>,
+    pub has_draft: bool,
+    /// Problems of this entity in the project as it is now.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveOutcome {
+    /// `false` when the content equals the last synced one, so the draft was dropped instead.
+    pub has_draft: bool,
+    /// Problems of the saved entity; errors block a sync, not the save.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The lists of one workspace with lowercase text to search.
+pub(crate) struct SearchIndex {
+    items: Vec<(EntityListItem, String)>,
+}
+
+impl App {
+    /// The flags (or segments) of a workspace as the user sees them, ordered by key.
+    pub fn list(&self, workspace_id: i64, kind: Kind) -> AppResult<Vec<EntityListItem>> {
+        let rows = self
+            .store()
+            .entity_rows(workspace_id, crate::entity::store_kind(kind))?;
+        Ok(rows.into_iter().map(|row| list_item(kind, row)).collect())
+    }
+
+    /// Flags and segments whose key, name or description contains `query` (any case); keys that
+    /// start with it first. At most `limit` results.
+    pub fn search(
+        &self,
+        workspace_id: i64,
+        query: &str,
+        limit: usize,
+    ) -> AppResult<Vec<EntityListItem>> {
+        let index = self.search_index(workspace_id)?;
+        let needle = query.trim().to_lowercase();
+        let mut prefix = Vec::new();
+        let mut inside = Vec::new();
+        for (item, haystack) in &index.items {
+            if item.key.starts_with(&needle) {
+                prefix.push(item);
+            } else if haystack.contains(&needle) {
+                inside.push(item);
+            }
+        }
+        Ok(prefix
+            .into_iter()
+            .chain(inside)
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    fn search_index(&self, workspace_id: i64) -> AppResult<Arc<SearchIndex>> {
+        if let Some(index) = self
+            .lists
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&workspace_id)
+        {
+            return Ok(Arc::clone(index));
+        }
+        let mut items = Vec::new();
+        for kind in [Kind::Flag, Kind::Segment] {
+            for item in self.list(workspace_id, kind)? {
+                if item.state == "deleted" {
+                    continue;
+                }
+                let haystack = format!(
+                    "{}\n{}\n{}",
+                    item.key,
+                    item.name.as_deref().unwrap_or_default(),
+                    item.description.as_deref().unwrap_or_default()
+                )
+                .to_lowercase();
+                items.push((item, haystack));
+            }
+        }
+        let index = Arc::new(SearchIndex { items });
+        self.lists
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(workspace_id, Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// Drops the search index of a workspace after a write.
+    pub(crate) fn forget_list(&self, workspace_id: i64) {
+        self.lists
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&workspace_id);
+    }
+
+    /// One entity: its current content, its base, and its problems.
+    pub fn entity(&self, workspace_id: i64, entity: &EntityRef) -> AppResult<EntityView> {
+        let id = entity.checked()?;
+        let base = self.base_snapshot(workspace_id)?;
+        let draft = self
+            .store()
+            .draft(workspace_id, entity.store_kind(), &entity.key)?;
+        let base_json = entity_json(&base, &id);
+        let json = match &draft {
+            Some(d) => match &d.content {
+                DraftContent::Json(value) => Some(value.clone()),
+                DraftContent::Deleted => None,
+            },
+            None => base_json.clone(),
+        };
+        if draft.is_none() && base_json.is_none() {
+            return Err(AppError::not_found(format!(
+                "There is no {} {:?} in this workspace.",
+                kind_word(entity.kind),
+                entity.key
+            )));
+        }
+        Ok(EntityView {
+            entity: entity.clone(),
+            json,
+            base: base_json,
+            has_draft: draft.is_some(),
+            diagnostics: self.entity_diagnostics(workspace_id, &id)?,
+        })
+    }
+
+    /// Saves the user's edit of one entity as a draft (or drops the draft when the content is
+    /// back to the last synced one) and validates it. An invalid draft is kept: the user may
+    /// be half-way through an edit; sync refuses to publish it.
+    pub fn save_entity(
+        &self,
+        workspace_id: i64,
+        entity: &EntityRef,
+        json: &Value,
+    ) -> AppResult<SaveOutcome> {
+        let id = entity.checked()?;
+        check_key_field(entity, json)?;
+        let base = self.base_snapshot(workspace_id)?;
+        let unchanged = same_as(&base, &id, json);
+        let written = {
+            let mut store = self.store();
+            if unchanged {
+                store
+                    .discard_draft(
+                        workspace_id,
+                        entity.store_kind(),
+                        &entity.key,
+                        Source::User,
+                        self.now(),
+                    )?
+                    .events
+            } else {
+                let draft = DraftContent::Json(json.clone());
+                store
+                    .save_draft(
+                        workspace_id,
+                        entity.store_kind(),
+                        &entity.key,
+                        &draft,
+                        Source::User,
+                        self.now(),
+                    )?
+                    .events
+            }
+        };
+        self.after_write(workspace_id, &written)?;
+        Ok(SaveOutcome {
+            has_draft: !unchanged,
+            diagnostics: self.entity_diagnostics(workspace_id, &id)?,
+        })
+    }
+
+    /// Deletes an entity locally (a draft until the next sync).
+    pub fn delete_entity(&self, workspace_id: i64, entity: &EntityRef) -> AppResult<()> {
+        let id = entity.checked()?;
+        if id == EntityId::Project {
+            return Err(AppError::invalid("The project settings cannot be deleted."));
+        }
+        let base = self.base_snapshot(workspace_id)?;
+        let written = {
+            let mut store = self.store();
+            if base.contains(&id) {
+                store
+                    .save_draft(
+                        workspace_id,
+                        entity.store_kind(),
+                        &entity.key,
+                        &DraftContent::Deleted,
+                        Source::User,
+                        self.now(),
+                    )?
+                    .events
+            } else {
+                // Never synced: deleting it just drops its draft.
+                store
+                    .discard_draft(
+                        workspace_id,
+                        entity.store_kind(),
+                        &entity.key,
+                        Source::User,
+                        self.now(),
+                    )?
+                    .events
+            }
+        };
+        self.after_write(workspace_id, &written)
+    }
+
+    /// Drops the draft of one entity: the last synced content shows again. Undoable.
+    pub fn discard(&self, workspace_id: i64, entity: &EntityRef) -> AppResult<bool> {
+        entity.checked()?;
+        let written = self.store().discard_draft(
+            workspace_id,
+            entity.store_kind(),
+            &entity.key,
+            Source::User,
+            self.now(),
+        )?;
+        self.after_write(workspace_id, &written.events)?;
+        Ok(written.value)
+    }
+
+    /// Undoes the newest draft change of the workspace; `false` when there is none.
+    pub fn undo(&self, workspace_id: i64) -> AppResult<bool> {
+        let written = self.store().undo(workspace_id, Source::User, self.now())?;
+        self.after_write(workspace_id, &written.events)?;
+        Ok(written.value)
+    }
+
+    /// Redoes the change undone last; `false` when there is none.
+    pub fn redo(&self, workspace_id: i64) -> AppResult<bool> {
+        let written = self.store().redo(workspace_id, Source::User, self.now())?;
+        self.after_write(workspace_id, &written.events)?;
+        Ok(written.value)
+    }
+
+    /// How many steps can be undone and redone.
+    pub fn undo_redo_counts(&self, workspace_id: i64) -> AppResult<(i64, i64)> {
+        Ok(self.store().undo_redo_counts(workspace_id)?)
+    }
+
+    /// Every problem of the workspace as it is now (base + drafts).
+    pub fn validate(&self, workspace_id: i64) -> AppResult<Vec<Diagnostic>> {
+        let (local, _, mut diagnostics) = self.local_snapshot(workspace_id)?;
+        diagnostics.extend(validate::check(&local.to_files()).diagnostics);
+        Ok(diagnostics)
+    }
+
+    /// After a draft write: the folder's files follow (folder workspaces), the search index is
+    /// dropped, the UI hears of it.
+    fn after_write(&self, workspace_id: i64, events: &[ChangeEvent]) -> AppResult<()> {
+        self.forget_list(workspace_id);
+        self.emit(events);
+        for event in events {
+            if let Subject::Draft { kind, key } = &event.subject
+                && let Some(kind) = editor_kind(*kind)
+            {
+                self.write_through(
+                    workspace_id,
+                    &EntityRef {
+                        kind,
+                        key: key.clone(),
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The problems of one entity: it is checked with the project and every segment (what it
+    /// can refer to), not with the other 10,000 flags.
+    fn entity_diagnostics(&self, workspace_id: i64, id: &EntityId) -> AppResult<Vec<Diagnostic>> {
+        let base = self.base_snapshot(workspace_id)?;
+        let drafts = self.store().drafts(workspace_id)?;
+        let context = Snapshot {
+            project: base.project.clone(),
+            flags: Default::default(),
+            segments: base.segments.clone(),
+        };
+        let relevant: Vec<_> = drafts
+            .into_iter()
+            .filter(|d| match d.kind {
+                EntityKind::Project | EntityKind::Segment => true,
+                EntityKind::Flag => matches!(id, EntityId::Flag(key) if *key == d.key),
+                _ => false,
+            })
+            .collect();
+        let (mut local, mut diagnostics) = apply_drafts(&context, &relevant);
+        if let EntityId::Flag(key) = id
+            && !relevant.iter().any(|d| d.kind == EntityKind::Flag)
+            && let Some(flag) = base.flags.get(key)
+        {
+            local.flags.insert(key.clone(), flag.clone());
+        }
+        diagnostics.extend(validate::check(&local.to_files()).diagnostics);
+        let path = id.path();
+        diagnostics.retain(|d| d.file == path);
+        Ok(diagnostics)
+    }
+}
+
+/// A flag or segment's `key` field must name its own file.
+fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
+    if entity.kind == Kind::Project {
+        return Ok(());
+    }
+    match json.get("key").and_then(Value::as_str) {
+        Some(key) if key == entity.key => Ok(()),
+        Some(other) => Err(AppError::invalid(format!(
+            "The {} is saved as {:?} but its key field says {other:?}; rename it instead of editing the key.",
+            kind_word(entity.kind),
+            entity.key
+        ))
+        .with_field("key")),
+        None => Ok(()), // validation reports the missing key, located
+    }
+}
+
+/// Whether `json` is the base's entity (as the model, so key order does not matter).
+fn same_as(base: &Snapshot, id: &EntityId, json: &Value) -> bool {
+    let mut probe = Snapshot::default();
+    if apply_draft(&mut probe, id, &DraftContent::Json(json.clone())).is_err() {
+        return false;
+    }
+    match id {
+        EntityId::Project => probe.project.is_some() && probe.project == base.project,
+        EntityId::Flag(key) => {
+            probe.flags.contains_key(key) && probe.flags.get(key) == base.flags.get(key)
+        }
+        EntityId::Segment(key) => {
+            probe.segments.contains_key(key) && probe.segments.get(key) == base.segments.get(key)
+        }
+    }
+}
+
+fn list_item(kind: Kind, row: EntityRow) -> EntityListItem {
+    EntityListItem {
+        kind,
+        key: row.key,
+        name: row.summary.name,
+        description: row.summary.description,
+        flag_type: row.summary.flag_type,
+        tags: row.summary.tags,
+        owner: row.summary.owner,
+        state: match row.state {
+            EntityState::Unchanged => "unchanged",
+            EntityState::Added => "added",
+            EntityState::Modified => "modified",
+            EntityState::Deleted => "deleted",
+        },
+    }
+}
+
+pub(crate) fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Project => "project",
+        Kind::Flag => "flag",
+        Kind::Segment => "segment",
+    }
+}

@@ -1,0 +1,168 @@
+//! Naming an entity in a command: its kind and key, checked before anything reaches a path.
+
+use flagdeck_core::keys::is_entity_key;
+use flagdeck_core::sync_plan::EntityId;
+use flagdeck_store::EntityKind;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+
+/// The kinds of entity the editor edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    /// `flagdeck.json` (its key is always `flagdeck`).
+    Project,
+    Flag,
+    Segment,
+}
+
+/// One entity: `{kind: "flag", key: "new-checkout"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityRef {
+    pub kind: Kind,
+    pub key: String,
+}
+
+/// The key the project settings are stored under.
+pub(crate) const PROJECT_KEY: &str = "flagdeck";
+
+impl EntityRef {
+    pub fn flag(key: impl Into<String>) -> Self {
+        EntityRef {
+            kind: Kind::Flag,
+            key: key.into(),
+        }
+    }
+
+    pub fn segment(key: impl Into<String>) -> Self {
+        EntityRef {
+            kind: Kind::Segment,
+            key: key.into(),
+        }
+    }
+
+    pub fn project() -> Self {
+        EntityRef {
+            kind: Kind::Project,
+            key: PROJECT_KEY.to_owned(),
+        }
+    }
+
+    /// Refuses a key that could not be a file name of the format (`../../etc`, `A B`, ...).
+    pub(crate) fn checked(&self) -> AppResult<EntityId> {
+        match self.kind {
+            Kind::Project if self.key == PROJECT_KEY => Ok(EntityId::Project),
+            Kind::Project => Err(AppError::invalid(format!(
+                "The project settings are named {PROJECT_KEY:?}, not {:?}.",
+                self.key
+            ))
+            .with_field("key")),
+            _ if !is_entity_key(&self.key) => Err(AppError::invalid(format!(
+                "{:?} is not a valid key: use 1 to 128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.",
+                self.key
+            ))
+            .with_field("key")),
+            Kind::Flag => Ok(EntityId::Flag(self.key.clone())),
+            Kind::Segment => Ok(EntityId::Segment(self.key.clone())),
+        }
+    }
+
+    pub(crate) fn store_kind(&self) -> EntityKind {
+        store_kind(self.kind)
+    }
+
+    pub(crate) fn from_id(id: &EntityId) -> Self {
+        match id {
+            EntityId::Project => EntityRef::project(),
+            EntityId::Flag(key) => EntityRef::flag(key.clone()),
+            EntityId::Segment(key) => EntityRef::segment(key.clone()),
+        }
+    }
+}
+
+pub(crate) fn store_kind(kind: Kind) -> EntityKind {
+    match kind {
+        Kind::Project => EntityKind::Project,
+        Kind::Flag => EntityKind::Flag,
+        Kind::Segment => EntityKind::Segment,
+    }
+}
+
+/// The editor's kind of a stored kind; `None` for kinds the editor does not handle yet.
+pub(crate) fn editor_kind(kind: EntityKind) -> Option<Kind> {
+    match kind {
+        EntityKind::Project => Some(Kind::Project),
+        EntityKind::Flag => Some(Kind::Flag),
+        EntityKind::Segment => Some(Kind::Segment),
+        _ => None,
+    }
+}
+
+/// The store's (kind, key) of a plan's entity.
+pub(crate) fn store_id(id: &EntityId) -> (EntityKind, String) {
+    match id {
+        EntityId::Project => (EntityKind::Project, PROJECT_KEY.to_owned()),
+        EntityId::Flag(key) => (EntityKind::Flag, key.clone()),
+        EntityId::Segment(key) => (EntityKind::Segment, key.clone()),
+    }
+}
+
+/// A project file's entity, from its path (`flags/a.json` → flag `a`).
+pub(crate) fn entity_of_path(path: &str) -> Option<EntityRef> {
+    if path == flagdeck_core::validate::PROJECT_FILE {
+        return Some(EntityRef::project());
+    }
+    let (dir, name) = path.split_once('/')?;
+    let key = name.strip_suffix(".json")?;
+    let entity = match dir {
+        "flags" => EntityRef::flag(key),
+        "segments" => EntityRef::segment(key),
+        _ => return None,
+    };
+    entity.checked().ok().map(|_| entity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_are_not_file_names_are_refused_with_the_field() {
+        for key in ["../../etc", "A", "", "a/b", ".hidden", "a b"] {
+            let error = EntityRef::flag(key).checked().unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("key"), "{key}");
+            assert!(
+                error.message.contains("not a valid key"),
+                "{}",
+                error.message
+            );
+        }
+        assert_eq!(
+            EntityRef::flag("new-checkout").checked().unwrap(),
+            EntityId::Flag("new-checkout".into())
+        );
+        assert!(
+            EntityRef {
+                kind: Kind::Project,
+                key: "x".into()
+            }
+            .checked()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn paths_map_back_to_entities() {
+        assert_eq!(entity_of_path("flags/a.json"), Some(EntityRef::flag("a")));
+        assert_eq!(
+            entity_of_path("segments/b.json"),
+            Some(EntityRef::segment("b"))
+        );
+        assert_eq!(entity_of_path("flagdeck.json"), Some(EntityRef::project()));
+        assert_eq!(entity_of_path("dist/production.flagd.json"), None);
+        assert_eq!(entity_of_path("flags/Bad Key.json"), None);
+        assert_eq!(entity_of_path("flags/a.txt"), None);
+    }
+}

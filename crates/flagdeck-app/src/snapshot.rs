@@ -1,0 +1,233 @@
+//! The three sides of a workspace as `flagdeck_core::sync_plan::Snapshot`s: the base (decoded
+//! from the cache once per base commit and kept), and local = base + drafts.
+
+use std::sync::Arc;
+
+use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::format;
+use flagdeck_core::model::{FlagFile, ProjectFile, SegmentFile};
+use flagdeck_core::sync_plan::{EntityId, Snapshot};
+use flagdeck_store::{BaseEntity, Draft, DraftContent, EntityKind, SyncedDraft};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::App;
+use crate::entity::{EntityRef, editor_kind, store_id};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// A decoded base and the commit it was decoded at.
+pub(crate) struct CachedBase {
+    commit: Option<String>,
+    snapshot: Arc<Snapshot>,
+}
+
+impl App {
+    /// The workspace's base snapshot, decoded once per base commit.
+    pub(crate) fn base_snapshot(&self, workspace_id: i64) -> AppResult<Arc<Snapshot>> {
+        let (commit, entities) = {
+            let store = self.store();
+            let workspace = self.workspace_record(&store, workspace_id)?;
+            if let Some(cached) = self.cached_base(workspace_id, &workspace.base_commit) {
+                return Ok(cached);
+            }
+            (workspace.base_commit, store.base_entities(workspace_id)?)
+        };
+        let snapshot = Arc::new(decode_base(&entities)?);
+        let mut bases = self
+            .bases
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        bases.insert(
+            workspace_id,
+            CachedBase {
+                commit,
+                snapshot: Arc::clone(&snapshot),
+            },
+        );
+        Ok(snapshot)
+    }
+
+    /// Remembers a base that the app has just written, so the next read skips decoding it.
+    pub(crate) fn remember_base(&self, workspace_id: i64, commit: &str, snapshot: Snapshot) {
+        let mut bases = self
+            .bases
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        bases.insert(
+            workspace_id,
+            CachedBase {
+                commit: Some(commit.to_owned()),
+                snapshot: Arc::new(snapshot),
+            },
+        );
+    }
+
+    fn cached_base(&self, workspace_id: i64, commit: &Option<String>) -> Option<Arc<Snapshot>> {
+        let bases = self
+            .bases
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        bases
+            .get(&workspace_id)
+            .filter(|cached| &cached.commit == commit)
+            .map(|cached| Arc::clone(&cached.snapshot))
+    }
+
+    /// The workspace as the user sees it (base + drafts) and the drafts it was built from.
+    /// A draft that does not decode is a located diagnostic: the caller decides whether that
+    /// stops it (a sync) or is shown (the editor).
+    pub(crate) fn local_snapshot(
+        &self,
+        workspace_id: i64,
+    ) -> AppResult<(Snapshot, Vec<Draft>, Vec<Diagnostic>)> {
+        let base = self.base_snapshot(workspace_id)?;
+        let drafts = self.store().drafts(workspace_id)?;
+        let (local, diagnostics) = apply_drafts(&base, &drafts);
+        Ok((local, drafts, diagnostics))
+    }
+}
+
+/// Decodes the cache's base entities; they were valid when synced, so a failure means the
+/// cache was damaged.
+fn decode_base(entities: &[BaseEntity]) -> AppResult<Snapshot> {
+    let mut snapshot = Snapshot::default();
+    for entity in entities {
+        let damaged = |error: serde_json::Error| {
+            AppError::new(
+                ErrorCode::Storage,
+                format!(
+                    "The cached copy of {} {} cannot be read ({error}); remove the workspace and add it again.",
+                    entity.kind.as_str(),
+                    entity.key
+                ),
+            )
+        };
+        match entity.kind {
+            EntityKind::Project => {
+                snapshot.project = Some(decode_value(&entity.json).map_err(damaged)?)
+            }
+            EntityKind::Flag => {
+                snapshot.flags.insert(
+                    entity.key.clone(),
+                    decode_value(&entity.json).map_err(damaged)?,
+                );
+            }
+            EntityKind::Segment => {
+                snapshot.segments.insert(
+                    entity.key.clone(),
+                    decode_value(&entity.json).map_err(damaged)?,
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(snapshot)
+}
+
+fn decode_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
+}
+
+/// Base + drafts; drafts that do not decode are left out and reported.
+pub(crate) fn apply_drafts(base: &Snapshot, drafts: &[Draft]) -> (Snapshot, Vec<Diagnostic>) {
+    let mut local = base.clone();
+    let mut diagnostics = Vec::new();
+    for draft in drafts {
+        let Some(kind) = editor_kind(draft.kind) else {
+            continue;
+        };
+        let entity = EntityRef {
+            kind,
+            key: draft.key.clone(),
+        };
+        let Ok(id) = entity.checked() else { continue };
+        if let Err(diagnostic) = apply_draft(&mut local, &id, &draft.content) {
+            diagnostics.push(diagnostic);
+        }
+    }
+    (local, diagnostics)
+}
+
+/// Puts one draft into a snapshot: decoded like the file it will become, so an error is
+/// located the same way.
+pub(crate) fn apply_draft(
+    snapshot: &mut Snapshot,
+    id: &EntityId,
+    content: &DraftContent,
+) -> Result<(), Diagnostic> {
+    let json = match content {
+        DraftContent::Deleted => {
+            remove(snapshot, id);
+            return Ok(());
+        }
+        DraftContent::Json(json) => json,
+    };
+    let path = id.path();
+    let text = json.to_string();
+    match id {
+        EntityId::Project => {
+            snapshot.project = Some(format::parse::<ProjectFile>(&path, text.as_bytes())?)
+        }
+        EntityId::Flag(key) => {
+            snapshot.flags.insert(
+                key.clone(),
+                format::parse::<FlagFile>(&path, text.as_bytes())?,
+            );
+        }
+        EntityId::Segment(key) => {
+            snapshot.segments.insert(
+                key.clone(),
+                format::parse::<SegmentFile>(&path, text.as_bytes())?,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn remove(snapshot: &mut Snapshot, id: &EntityId) {
+    match id {
+        EntityId::Project => snapshot.project = None,
+        EntityId::Flag(key) => {
+            snapshot.flags.remove(key);
+        }
+        EntityId::Segment(key) => {
+            snapshot.segments.remove(key);
+        }
+    }
+}
+
+/// One entity of a snapshot as JSON, `None` when absent.
+pub(crate) fn entity_json(snapshot: &Snapshot, id: &EntityId) -> Option<serde_json::Value> {
+    fn value<T: Serialize>(entity: Option<&T>) -> Option<serde_json::Value> {
+        entity.and_then(|e| serde_json::to_value(e).ok())
+    }
+    match id {
+        EntityId::Project => value(snapshot.project.as_ref()),
+        EntityId::Flag(key) => value(snapshot.flags.get(key)),
+        EntityId::Segment(key) => value(snapshot.segments.get(key)),
+    }
+}
+
+/// A snapshot as the cache's base rows.
+pub(crate) fn base_rows(snapshot: &Snapshot) -> Vec<BaseEntity> {
+    snapshot
+        .entities()
+        .filter_map(|id| {
+            let json = entity_json(snapshot, &id)?;
+            let (kind, key) = store_id(&id);
+            Some(BaseEntity { kind, key, json })
+        })
+        .collect()
+}
+
+/// The drafts a sync read, to be dropped once published.
+pub(crate) fn synced(drafts: &[Draft]) -> Vec<SyncedDraft> {
+    drafts
+        .iter()
+        .map(|d| SyncedDraft {
+            kind: d.kind,
+            key: d.key.clone(),
+            content: d.content.clone(),
+        })
+        .collect()
+}

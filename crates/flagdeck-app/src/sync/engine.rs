@@ -1,0 +1,255 @@
+//! The sync loop, shared by every local side: fetch; read base and remote; plan; stop on
+//! conflicts or errors; commit the merged result on top of the remote head; push; on a rejected
+//! push, fetch and plan again; settle the local side.
+//!
+//! Crash safety comes from the order: the commit is made on top of the remote head without
+//! moving any ref; the push is the one step that publishes; only after it succeeds does the
+//! local side move (one cache transaction, or a safe update of the working folder). Killed
+//! before the push, nothing happened; killed after it, the next sync finds its own commit on
+//! the remote, plans "nothing to push" and settles.
+
+use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::sync_plan::{self, Snapshot, SyncPlan};
+use flagdeck_sync::{FileChange, GitRepo, Oid, PushOutcome};
+
+use super::report::{SyncReport, SyncResult};
+use crate::error::{AppError, ErrorCode};
+
+/// How often a push rejected because someone pushed first is retried on top of their commit.
+pub const MAX_ATTEMPTS: usize = 5;
+
+/// What the caller asks of a sync.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Plan only: fetch, then say what would happen; change nothing.
+    pub dry_run: bool,
+}
+
+pub use flagdeck_sync::Author;
+
+/// Why a sync stopped early: an error, or a side that cannot be read (a report, not an error:
+/// it lists the files to fix).
+pub enum Stop {
+    Failed(AppError),
+    Unreadable {
+        side: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl From<AppError> for Stop {
+    fn from(error: AppError) -> Self {
+        Stop::Failed(error)
+    }
+}
+
+impl From<flagdeck_store::StoreError> for Stop {
+    fn from(error: flagdeck_store::StoreError) -> Self {
+        Stop::Failed(error.into())
+    }
+}
+
+impl From<git2::Error> for Stop {
+    fn from(error: git2::Error) -> Self {
+        Stop::Failed(error.into())
+    }
+}
+
+impl From<flagdeck_sync::SyncError> for Stop {
+    fn from(error: flagdeck_sync::SyncError) -> Self {
+        Stop::Failed(error.into())
+    }
+}
+
+/// Refuses a snapshot read with errors: a file missing from it would read as a deletion.
+pub fn refuse_on_errors(diagnostics: Vec<Diagnostic>, side: &str) -> Result<(), Stop> {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Stop::Unreadable {
+            side: side.to_owned(),
+            diagnostics,
+        });
+    }
+    Ok(())
+}
+
+/// The user's side of a sync and where its last synced state is kept.
+pub trait LocalSide {
+    /// The branch synced.
+    fn branch(&self) -> &str;
+    /// The Git repository that fetches, commits and pushes.
+    fn git(&self) -> &GitRepo;
+    /// The commit the local side last synced with, given the remote head just fetched.
+    fn base_commit(&self, remote_head: Option<Oid>) -> Result<Option<Oid>, Stop>;
+    /// The project at the base commit.
+    fn base(&self, commit: Option<Oid>) -> Result<Snapshot, Stop>;
+    /// The user's side now.
+    fn local(&self) -> Result<Snapshot, Stop>;
+    /// The commit to build on when the remote has no branch yet.
+    fn fallback_tip(&self) -> Option<Oid>;
+    /// Applies the resolutions the user already chose to a fresh plan.
+    fn apply_resolutions(&self, plan: SyncPlan) -> Result<SyncPlan, Stop>;
+    /// Keeps the plan's conflicts until the user resolves them.
+    fn record_conflicts(&self, plan: &SyncPlan) -> Result<(), Stop>;
+    /// The sync is done at `target` (pushed, or the remote head taken as it is): the local side
+    /// takes the merged result and `target` becomes the base.
+    fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop>;
+    /// Who commits.
+    fn author(&self) -> Result<Author, Stop>;
+}
+
+/// Runs one sync of `side`.
+pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Stop> {
+    let local = side.local()?;
+    let git = side.git();
+    let branch = side.branch();
+    for attempt in 0..MAX_ATTEMPTS {
+        let fetched = git.fetch(branch)?;
+        let remote_tip = fetched.remote_head.or_else(|| side.fallback_tip());
+        let base_commit = side.base_commit(fetched.remote_head)?;
+        let base = side.base(base_commit)?;
+        let remote = remote_snapshot(git, base_commit, &base, remote_tip)?;
+        let plan = side.apply_resolutions(sync_plan::plan(&base, &local, &remote))?;
+        let with = |result: SyncResult| {
+            let mut report = SyncReport::from_plan(result, &plan);
+            report.retries = attempt;
+            report
+        };
+        if options.dry_run {
+            return Ok(with(SyncResult::DryRun));
+        }
+        if plan.has_conflicts() {
+            side.record_conflicts(&plan)?;
+            return Ok(with(SyncResult::Conflicts));
+        }
+        let checked = plan.check();
+        if checked.has_errors() {
+            let mut report = with(SyncResult::Invalid);
+            report.diagnostics = checked.diagnostics;
+            return Ok(report);
+        }
+        if !plan.has_local_changes() {
+            // A remote without the branch (a new, empty repository): publish the local history.
+            if fetched.remote_head.is_none()
+                && let Some(tip) = side.fallback_tip()
+            {
+                match git.push(branch, tip)? {
+                    PushOutcome::Pushed => return Ok(with(SyncResult::Published)),
+                    PushOutcome::Rejected => continue,
+                }
+            }
+            if let Some(target) = fetched.remote_head
+                && base_commit != Some(target)
+            {
+                side.settle(&plan, target)?;
+            }
+            let result = if plan.has_incoming_changes() {
+                SyncResult::Pulled
+            } else {
+                SyncResult::UpToDate
+            };
+            return Ok(with(result));
+        }
+        let message = plan.commit_message();
+        let commit = git.commit_files(
+            remote_tip,
+            &plan.files_to_write(),
+            &plan.files_to_delete(),
+            &message,
+            &side.author()?,
+        )?;
+        match git.push(branch, commit)? {
+            PushOutcome::Pushed => {
+                side.settle(&plan, commit)?;
+                let mut report = with(SyncResult::Pushed);
+                report.commit = Some(commit.to_string());
+                report.message = Some(message);
+                return Ok(report);
+            }
+            // Someone pushed first: fetch their commit and plan again on top of it.
+            PushOutcome::Rejected => {}
+        }
+    }
+    Err(Stop::Failed(AppError::new(
+        ErrorCode::Retry,
+        format!(
+            "The remote kept moving: {MAX_ATTEMPTS} pushes in a row were rejected because someone else pushed first. Nothing was lost; sync again."
+        ),
+    )))
+}
+
+/// The plan as of the last fetch, without contacting the remote: for resolving conflicts and
+/// for status, offline.
+pub fn plan_offline(side: &dyn LocalSide) -> Result<SyncPlan, Stop> {
+    let git = side.git();
+    let remote_head = git.remote_head(side.branch())?;
+    let remote_tip = remote_head.or_else(|| side.fallback_tip());
+    let base_commit = side.base_commit(remote_head)?;
+    let base = side.base(base_commit)?;
+    let remote = remote_snapshot(git, base_commit, &base, remote_tip)?;
+    Ok(sync_plan::plan(&base, &side.local()?, &remote))
+}
+
+/// The remote's project: the base plus what changed between the base commit and the remote
+/// head (a few files, usually), or every file of the remote head when there is no base commit.
+fn remote_snapshot(
+    git: &GitRepo,
+    base_commit: Option<Oid>,
+    base: &Snapshot,
+    remote_tip: Option<Oid>,
+) -> Result<Snapshot, Stop> {
+    let Some(tip) = remote_tip else {
+        return Ok(Snapshot::default());
+    };
+    let Some(from) = base_commit else {
+        return snapshot_of_commit(git, tip, "the remote");
+    };
+    if from == tip {
+        return Ok(base.clone());
+    }
+    // A base commit the clone lacks (the remote was rewritten): read the remote head whole.
+    let Ok(changes) = git.changed_files(from, tip) else {
+        return snapshot_of_commit(git, tip, "the remote");
+    };
+    let written: Vec<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            FileChange::Written(file) if !file.path.starts_with("dist/") => Some(file.clone()),
+            _ => None,
+        })
+        .collect();
+    let (update, diagnostics) = Snapshot::from_files(&written);
+    refuse_on_errors(diagnostics, "the remote")?;
+    let mut remote = base.clone();
+    remote.project = update.project.or(remote.project);
+    remote.flags.extend(update.flags);
+    remote.segments.extend(update.segments);
+    for change in &changes {
+        if let FileChange::Deleted(path) = change
+            && let Some(entity) = crate::entity::entity_of_path(path)
+            && let Ok(id) = entity.checked()
+        {
+            match id {
+                sync_plan::EntityId::Project => remote.project = None,
+                sync_plan::EntityId::Flag(key) => {
+                    remote.flags.remove(&key);
+                }
+                sync_plan::EntityId::Segment(key) => {
+                    remote.segments.remove(&key);
+                }
+            }
+        }
+    }
+    Ok(remote)
+}
+
+/// The project files of a commit (`dist/` left out) as a snapshot; refuses unreadable files.
+pub fn snapshot_of_commit(git: &GitRepo, commit: Oid, side: &str) -> Result<Snapshot, Stop> {
+    let files: Vec<_> = git
+        .read_files(commit)?
+        .into_iter()
+        .filter(|f| !f.path.starts_with("dist/"))
+        .collect();
+    let (snapshot, diagnostics) = Snapshot::from_files(&files);
+    refuse_on_errors(diagnostics, side)?;
+    Ok(snapshot)
+}

@@ -1,0 +1,316 @@
+//! The local side of a checkout: the user's side is the working folder, the base is HEAD (or
+//! where HEAD and the remote head part, when HEAD holds commits the remote lacks: those count as
+//! local). `flagdeck sync DIR` runs the engine on it; so do the app's folder workspaces.
+//!
+//! The working folder is only rewritten with content that already holds its own edits, and
+//! never while it changed during the sync.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use flagdeck_core::format::SourceFile;
+use flagdeck_core::merge::Resolution;
+use flagdeck_core::sync_plan::{Snapshot, SyncPlan};
+use flagdeck_sync::{Author, GitRepo, Oid, SyncError, is_format_path};
+
+use super::engine::{LocalSide, Stop, refuse_on_errors, snapshot_of_commit};
+use crate::error::{AppError, ErrorCode};
+use crate::project_dir::{self, io_error, write_atomic};
+
+/// The branch synced when HEAD names none that can be read.
+const DEFAULT_BRANCH: &str = "main";
+
+/// A project folder that is a Git checkout.
+pub struct Checkout {
+    pub root: PathBuf,
+    pub git: GitRepo,
+    pub repo: git2::Repository,
+    pub branch: String,
+}
+
+/// The paths of the project's entities: `flagdeck.json`, `flags/*.json`, `segments/*.json`.
+pub fn is_entity_path(path: &str) -> bool {
+    is_format_path(path) && !path.starts_with("dist/")
+}
+
+impl Checkout {
+    /// Opens the checkout whose working folder is `root` (the project sits at its top).
+    pub fn open(root: &Path) -> Result<Self, AppError> {
+        let git = GitRepo::open(root).map_err(|e| match e {
+            SyncError::NotARepository { .. } => AppError::invalid(format!(
+                "{e} Sync and status work on a Git checkout whose top folder holds flagdeck.json."
+            )),
+            other => other.into(),
+        })?;
+        let repo = git2::Repository::open(root)?;
+        let branch = current_branch(&repo)?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            git,
+            repo,
+            branch,
+        })
+    }
+
+    /// The commit HEAD points to; `None` in a new repository with no commit yet.
+    pub fn head(&self) -> Option<Oid> {
+        self.git.head_commit()
+    }
+
+    /// The snapshot of a commit (`None`: empty); refuses unreadable files.
+    pub fn snapshot_of(&self, commit: Option<Oid>, side: &str) -> Result<Snapshot, Stop> {
+        match commit {
+            Some(commit) => snapshot_of_commit(&self.git, commit, side),
+            None => Ok(Snapshot::default()),
+        }
+    }
+
+    /// The working folder's snapshot; refuses when a file cannot be read or decoded.
+    pub fn local_snapshot(&self) -> Result<Snapshot, Stop> {
+        let (files, mut diagnostics) = project_dir::read(&self.root)?;
+        let files: Vec<SourceFile> = files
+            .into_iter()
+            .filter(|f| is_entity_path(&f.path))
+            .collect();
+        let (snapshot, decode) = Snapshot::from_files(&files);
+        diagnostics.extend(decode);
+        refuse_on_errors(diagnostics, "the working folder")?;
+        Ok(snapshot)
+    }
+
+    /// The last synced state: HEAD, or where HEAD and the remote head part.
+    pub fn base_commit(&self, remote_head: Option<Oid>) -> Option<Oid> {
+        let head = self.head()?;
+        match remote_head {
+            Some(remote) => self.repo.merge_base(head, remote).ok().or(Some(head)),
+            None => Some(head),
+        }
+    }
+
+    fn files_of(&self, commit: Option<Oid>) -> BTreeMap<String, Vec<u8>> {
+        commit
+            .and_then(|c| self.git.read_files(c).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| is_entity_path(&f.path))
+            .map(|f| (f.path, f.bytes))
+            .collect()
+    }
+}
+
+/// Resolves conflicts of a fresh plan with choices made earlier.
+pub type Resolver<'a> = &'a dyn Fn(SyncPlan) -> Result<SyncPlan, Stop>;
+/// Keeps a plan's conflicts for the user.
+pub type ConflictRecorder<'a> = &'a dyn Fn(&SyncPlan) -> Result<(), Stop>;
+
+/// A checkout as the engine's local side.
+pub struct FolderSide<'a> {
+    pub checkout: &'a Checkout,
+    /// Which side every open conflict takes, when the caller says so (`flagdeck sync --keep`).
+    pub keep: Option<Resolution>,
+    /// The commit author; `None`: Git's `user.name` and `user.email`.
+    pub author: Option<Author>,
+    /// Extra resolutions (the app's stored ones).
+    pub resolver: Option<Resolver<'a>>,
+    /// Keeps the plan's conflicts (the app records them in the cache).
+    pub on_conflicts: Option<ConflictRecorder<'a>>,
+    /// The seconds the author's time defaults to.
+    pub now: i64,
+}
+
+impl LocalSide for FolderSide<'_> {
+    fn branch(&self) -> &str {
+        &self.checkout.branch
+    }
+
+    fn git(&self) -> &GitRepo {
+        &self.checkout.git
+    }
+
+    fn base_commit(&self, remote_head: Option<Oid>) -> Result<Option<Oid>, Stop> {
+        Ok(self.checkout.base_commit(remote_head))
+    }
+
+    fn base(&self, commit: Option<Oid>) -> Result<Snapshot, Stop> {
+        self.checkout.snapshot_of(commit, "the last synced commit")
+    }
+
+    fn local(&self) -> Result<Snapshot, Stop> {
+        self.checkout.local_snapshot()
+    }
+
+    fn fallback_tip(&self) -> Option<Oid> {
+        self.checkout.head()
+    }
+
+    fn apply_resolutions(&self, mut plan: SyncPlan) -> Result<SyncPlan, Stop> {
+        if let Some(resolver) = self.resolver {
+            plan = resolver(plan)?;
+        }
+        if let Some(choice) = &self.keep {
+            while plan.has_conflicts() {
+                plan = plan.resolve(0, choice).map_err(AppError::invalid)?;
+            }
+        }
+        Ok(plan)
+    }
+
+    fn record_conflicts(&self, plan: &SyncPlan) -> Result<(), Stop> {
+        match self.on_conflicts {
+            Some(record) => record(plan),
+            None => Ok(()),
+        }
+    }
+
+    fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
+        settle(self.checkout, plan, target)
+    }
+
+    fn author(&self) -> Result<Author, Stop> {
+        if let Some(author) = &self.author {
+            return Ok(author.clone());
+        }
+        let config = self.checkout.repo.config()?;
+        let name = config.get_string("user.name").ok();
+        let email = config.get_string("user.email").ok();
+        let (name, email) = name.zip(email).ok_or_else(|| {
+            AppError::invalid(
+                "Git does not know who you are: set git config user.name and user.email, or pass --author \"Name <email>\".",
+            )
+        })?;
+        Ok(Author {
+            name,
+            email,
+            unix_seconds: self.now,
+        })
+    }
+}
+
+/// Brings the working folder, the index and the branch to `target`, whose content is the
+/// plan's merged result (which holds every local edit).
+///
+/// The checkout only updates files that still hold HEAD's bytes, so every project file that
+/// the checkout changes is first written with `target`'s bytes; the folder is read again
+/// before, so an edit made while syncing is never overwritten.
+fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
+    if checkout.local_snapshot()? != *plan.local() {
+        return Err(Stop::Failed(AppError::new(
+            ErrorCode::Retry,
+            "A project file changed while syncing, so the working folder was left as it is; sync again to bring it up to date.",
+        )));
+    }
+    let head = checkout.files_of(checkout.head());
+    let wanted = checkout.files_of(Some(target));
+    for (path, bytes) in &wanted {
+        let full = checkout.root.join(path);
+        if head.get(path) != Some(bytes) && std::fs::read(&full).ok().as_ref() != Some(bytes) {
+            write_atomic(&full, bytes)?;
+        }
+    }
+    let gone = plan
+        .local()
+        .entities()
+        .filter(|e| !plan.merged().contains(e))
+        .map(|e| e.path());
+    for path in gone.filter(|p| !wanted.contains_key(p)) {
+        let full = checkout.root.join(&path);
+        if full.exists() {
+            std::fs::remove_file(&full).map_err(|e| io_error("delete", &full, &e))?;
+        }
+    }
+    match checkout.git.checkout_head_to_workdir(&checkout.branch) {
+        Ok(_) => Ok(()),
+        // Git's safe checkout refuses to replace a file it does not track (a flag added here),
+        // even when it already holds the wanted bytes; such files are adopted instead.
+        Err(SyncError::WorkdirChanged { paths })
+            if paths
+                .iter()
+                .all(|p| is_entity_path(p) && holds(checkout, p, wanted.get(p))) =>
+        {
+            Ok(adopt(checkout, target)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the working folder's file holds exactly `bytes` (`None`: the file is absent).
+fn holds(checkout: &Checkout, path: &str, bytes: Option<&Vec<u8>>) -> bool {
+    std::fs::read(checkout.root.join(path)).ok().as_ref() == bytes
+}
+
+/// Moves the branch, the index and the folder to `target` when the project files already hold
+/// its bytes: other files go through Git's safe checkout (which never overwrites an edit), the
+/// project files are only recorded in the index.
+fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
+    let repo = &checkout.repo;
+    let commit = repo.find_commit(target)?;
+    let new_tree = commit.tree()?;
+    let old_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
+    let mut others = Vec::new();
+    let mut entities = Vec::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            let list = if is_entity_path(path) {
+                &mut entities
+            } else {
+                &mut others
+            };
+            if !list.iter().any(|p: &String| p == path) {
+                list.push(path.to_owned());
+            }
+        }
+    }
+    if !others.is_empty() {
+        let mut options = git2::build::CheckoutBuilder::new();
+        options.safe();
+        for path in &others {
+            options.path(path);
+        }
+        repo.checkout_tree(commit.as_object(), Some(&mut options))?;
+    }
+    let mut index = repo.index()?;
+    for path in &entities {
+        if new_tree.get_path(Path::new(path)).is_ok() {
+            index.add_path(Path::new(path))?;
+        } else {
+            index.remove_path(Path::new(path))?;
+        }
+    }
+    index.write()?;
+    let branch = format!("refs/heads/{}", checkout.branch);
+    repo.reference(&branch, target, true, "flagdeck: sync")?;
+    repo.set_head(&branch)?;
+    Ok(())
+}
+
+/// The checked-out branch (also in a new repository with no commit yet).
+fn current_branch(repo: &git2::Repository) -> Result<String, AppError> {
+    let head = repo.find_reference("HEAD")?;
+    match head.symbolic_target() {
+        Some(target) => Ok(target
+            .strip_prefix("refs/heads/")
+            .unwrap_or(DEFAULT_BRANCH)
+            .to_owned()),
+        None => Err(AppError::invalid(
+            "HEAD is detached (no branch is checked out); check out the branch to sync, e.g. git switch main.",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_entity_files_are_synced_as_entities() {
+        assert!(is_entity_path("flagdeck.json"));
+        assert!(is_entity_path("flags/a.json"));
+        assert!(is_entity_path("segments/b.json"));
+        assert!(!is_entity_path("dist/production.flagd.json"));
+        assert!(!is_entity_path("README.md"));
+    }
+}

@@ -1,0 +1,163 @@
+//! `App::sync`: one sync of a workspace, recorded as a sync run, on the right local side.
+
+use std::path::PathBuf;
+use std::sync::PoisonError;
+
+use flagdeck_core::sync_plan::SyncPlan;
+use flagdeck_store::{Source, SyncOutcome, WorkspaceKind};
+use serde_json::json;
+
+use super::conflicts::{apply_stored_resolutions, new_conflicts};
+use super::engine::{self, LocalSide, Stop, SyncOptions};
+use super::folder_side::{Checkout, FolderSide};
+use super::report::SyncReport;
+use super::store_side::StoreSide;
+use crate::App;
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// This process's turn to sync a workspace; given back when dropped.
+struct Turn<'a> {
+    app: &'a App,
+    workspace_id: i64,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.app
+            .syncing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.workspace_id);
+    }
+}
+
+impl App {
+    /// Syncs a workspace with its remote: fetch, plan, then (unless `dry_run`) commit, push and
+    /// settle. Conflicts, an invalid result and unreadable files are reports, not errors:
+    /// nothing is committed and the report says why. Offline is the error code `offline`:
+    /// nothing changed, every read and edit still works.
+    pub fn sync(&self, workspace_id: i64, options: &SyncOptions) -> AppResult<SyncReport> {
+        let _turn = self.take_turn(workspace_id)?;
+        let run = self
+            .store()
+            .start_sync_run(workspace_id, Source::Sync, self.now())?;
+        self.emit(&run.events);
+        let result = self.with_side(workspace_id, |side| match engine::run(side, *options) {
+            Ok(report) => Ok(report),
+            Err(Stop::Unreadable { side, diagnostics }) => {
+                Ok(SyncReport::unreadable(&side, diagnostics))
+            }
+            Err(stop) => Err(stop),
+        });
+        let (outcome, summary) = match &result {
+            Ok(report) => (
+                SyncOutcome::Succeeded,
+                json!({"result": report.result, "summary": report.summary, "commit": report.commit}),
+            ),
+            Err(error) => (
+                SyncOutcome::Failed,
+                json!({"code": error.code, "message": error.message}),
+            ),
+        };
+        let finished =
+            self.store()
+                .finish_sync_run(run.value, outcome, &summary, Source::Sync, self.now())?;
+        self.emit(&finished.events);
+        result
+    }
+
+    fn take_turn(&self, workspace_id: i64) -> AppResult<Turn<'_>> {
+        let mut syncing = self.syncing.lock().unwrap_or_else(PoisonError::into_inner);
+        if !syncing.insert(workspace_id) {
+            return Err(AppError::new(
+                ErrorCode::Busy,
+                "This workspace is already syncing; wait for that sync to finish.",
+            ));
+        }
+        Ok(Turn {
+            app: self,
+            workspace_id,
+        })
+    }
+
+    /// Runs `f` on the workspace's local side: the cache and the app's clone (git), or the
+    /// checkout (folder). A folder workspace's cache is brought up to date afterwards.
+    pub(crate) fn with_side<T>(
+        &self,
+        workspace_id: i64,
+        f: impl FnOnce(&dyn LocalSide) -> Result<T, Stop>,
+    ) -> AppResult<T> {
+        let workspace = {
+            let store = self.store();
+            self.workspace_record(&store, workspace_id)?
+        };
+        match workspace.kind {
+            WorkspaceKind::Git => {
+                let side = StoreSide::open(self, workspace)?;
+                Ok(f(&side)?)
+            }
+            WorkspaceKind::Folder => {
+                let checkout = Checkout::open(&PathBuf::from(&workspace.location))?;
+                let resolver = |plan: SyncPlan| -> Result<SyncPlan, Stop> {
+                    let stored = self.store().conflicts(workspace_id, false)?;
+                    Ok(apply_stored_resolutions(plan, &stored)?)
+                };
+                let on_conflicts = |plan: &SyncPlan| -> Result<(), Stop> {
+                    let written = self.store().replace_open_conflicts(
+                        workspace_id,
+                        &new_conflicts(plan),
+                        Source::Sync,
+                        self.now(),
+                    )?;
+                    self.emit(&written.events);
+                    Ok(())
+                };
+                let side = FolderSide {
+                    checkout: &checkout,
+                    keep: None,
+                    author: Some(self.author()),
+                    resolver: Some(&resolver),
+                    on_conflicts: Some(&on_conflicts),
+                    now: self.now(),
+                };
+                let result = f(&side);
+                self.follow_checkout(workspace_id, &checkout)?;
+                Ok(result?)
+            }
+            WorkspaceKind::Local => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                "This is a local project with no remote, so there is nothing to sync with.",
+            )),
+        }
+    }
+
+    /// After a folder workspace's sync: if HEAD moved, it is the new base; the cache then
+    /// re-reads the folder.
+    fn follow_checkout(&self, workspace_id: i64, checkout: &Checkout) -> AppResult<()> {
+        let head = checkout.head().map(|h| h.to_string());
+        let base_commit = self.workspace(workspace_id)?.base_commit;
+        if let Some(head) = head.filter(|h| Some(h) != base_commit.as_ref()) {
+            let snapshot = checkout.snapshot_of(checkout.head(), "the last synced commit")?;
+            let written = self.store().settle_sync(
+                workspace_id,
+                &head,
+                &crate::snapshot::base_rows(&snapshot),
+                &[],
+                Source::Sync,
+            )?;
+            self.remember_base(workspace_id, &head, snapshot);
+            self.emit(&written.events);
+        }
+        self.refresh_folder(workspace_id, None, Source::Sync)?;
+        Ok(())
+    }
+
+    /// The author of sync commits.
+    pub(crate) fn author(&self) -> engine::Author {
+        engine::Author {
+            name: self.identity.name.clone(),
+            email: self.identity.email.clone(),
+            unix_seconds: self.now(),
+        }
+    }
+}
