@@ -13,10 +13,12 @@
 //! [`SyncError::Offline`] means the remote cannot be reached: nothing changed, sync later.
 
 pub mod error;
+pub mod keyring_store;
 pub mod repo;
 pub mod secret;
 
 pub use error::SyncError;
 pub use git2::Oid;
+pub use keyring_store::{KeyringBackend, KeyringSecretStore};
 pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
