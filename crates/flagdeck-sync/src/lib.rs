@@ -20,5 +20,8 @@ pub mod secret;
 pub use error::SyncError;
 pub use git2::Oid;
 pub use keyring_store::{KeyringBackend, KeyringSecretStore};
-pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};
+pub use repo::{
+    Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, Transport, is_format_path,
+    password_service, ssh_key_service, ssh_passphrase_service,
+};
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
