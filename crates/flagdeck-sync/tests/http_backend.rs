@@ -12,7 +12,7 @@ use flagdeck_sync::{
     Author, Credentials, GitRepo, MemorySecretStore, PushOutcome, Secret, SecretStore, SyncError,
     password_service,
 };
-use support::{GitHttpServer, PASSWORD, USER, git_cli};
+use support::{GitHttpServer, PASSWORD, USER, git_cli, make_test_ca};
 use tempfile::TempDir;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -180,5 +180,89 @@ fn the_server_really_checks_the_password() -> TestResult {
         String::from_utf8_lossy(&listed.stderr)
     );
     assert!(String::from_utf8_lossy(&listed.stdout).contains("refs/heads/main"));
+    Ok(())
+}
+
+/// https with the server's CA trusted the way a user's machine trusts one: through OpenSSL's
+/// `SSL_CERT_FILE`. The environment of this process cannot change safely while other tests
+/// run, so a child process of this test binary runs the https round trip with it set.
+#[test]
+fn https_with_a_trusted_certificate_authority_clones_and_pushes() -> TestResult {
+    let tls = TempDir::new()?;
+    make_test_ca(tls.path())?;
+    let output = Command::new(std::env::current_exe()?)
+        .args([
+            "--ignored",
+            "--exact",
+            "child_https_round_trip",
+            "--nocapture",
+        ])
+        .env("SSL_CERT_FILE", tls.path().join("ca.pem"))
+        .env("FLAGDECK_TEST_TLS_DIR", tls.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("1 passed"),
+        "the child test did not run: {stdout}"
+    );
+    Ok(())
+}
+
+#[test]
+#[ignore = "run by https_with_a_trusted_certificate_authority_clones_and_pushes in a child process"]
+fn child_https_round_trip() -> TestResult {
+    let tls = std::env::var_os("FLAGDECK_TEST_TLS_DIR").ok_or("run only as the child")?;
+    let server = GitHttpServer::start_https(std::path::Path::new(&tls))?;
+    assert!(server.url().starts_with("https://"));
+    let dir = TempDir::new()?;
+
+    let ws = GitRepo::clone(&server.url(), &dir.path().join("ws"), &right_password())?;
+    let seed = ws.fetch("main")?.remote_head.ok_or("seeded")?;
+    let flag = SourceFile::new("flags/over-tls.json", b"{}\n".to_vec());
+    let commit = ws.commit_files(Some(seed), &[flag], &[], "Add over-tls", &author())?;
+    assert_eq!(ws.push("main", commit)?, PushOutcome::Pushed);
+    assert_eq!(server.main_head()?, commit.to_string());
+    assert_eq!(
+        git_cli(&server.bare_path(), &["show", "main:flags/over-tls.json"])?,
+        "{}\n"
+    );
+
+    let before = server.requests_with_credentials();
+    let wrong = Credentials::UserPassword {
+        username: USER.to_owned(),
+        password: Secret::new("Wr0ng-over-tls"),
+    };
+    let err = GitRepo::clone(&server.url(), &dir.path().join("wrong"), &wrong)
+        .err()
+        .ok_or("a wrong password is refused over https too")?;
+    assert!(
+        matches!(err, SyncError::CredentialsRejected { .. }),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("Wr0ng"));
+    assert_eq!(server.requests_with_credentials() - before, 1);
+    Ok(())
+}
+
+/// Without the CA trusted (this process's usual trust store), the certificate check fails:
+/// a clear "could not prove who it is", not "offline", and no request reaches the server.
+#[test]
+fn https_with_an_unknown_certificate_authority_is_not_trusted() -> TestResult {
+    let tls = TempDir::new()?;
+    make_test_ca(tls.path())?;
+    let server = GitHttpServer::start_https(tls.path())?;
+    let dir = TempDir::new()?;
+    let err = GitRepo::clone(&server.url(), &dir.path().join("ws"), &right_password())
+        .err()
+        .ok_or("the certificate is signed by a CA nobody trusts")?;
+    assert!(matches!(err, SyncError::RemoteNotTrusted { .. }), "{err:?}");
+    println!("{err}"); // for reviewing the wording with --nocapture
+    assert!(!format!("{err} {err:?}").contains(PASSWORD));
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
     Ok(())
 }

@@ -45,6 +45,30 @@ impl GitHttpServer {
         Self::start("http", Arc::new(|tcp| Ok(Box::new(tcp) as Box<dyn Stream>)))
     }
 
+    /// An https server whose certificate (`server.pem`, `server.key` in `tls_dir`, see
+    /// [`make_test_ca`]) is signed by a throw-away CA that only the test trusts.
+    pub fn start_https(tls_dir: &Path) -> io::Result<Self> {
+        use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod};
+        let mut builder =
+            SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).map_err(io::Error::other)?;
+        builder
+            .set_private_key_file(tls_dir.join("server.key"), SslFiletype::PEM)
+            .map_err(io::Error::other)?;
+        builder
+            .set_certificate_chain_file(tls_dir.join("server.pem"))
+            .map_err(io::Error::other)?;
+        let acceptor = Arc::new(builder.build());
+        Self::start(
+            "https",
+            Arc::new(move |tcp| {
+                let tls = acceptor
+                    .accept(tcp)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                Ok(Box::new(tls) as Box<dyn Stream>)
+            }),
+        )
+    }
+
     /// A server whose connections go through `wrap` first (TLS for `https`).
     pub fn start(scheme: &'static str, wrap: Arc<Wrap>) -> io::Result<Self> {
         let root = TempDir::new()?;
@@ -112,6 +136,77 @@ impl GitHttpServer {
             .filter(|s| s.had_credentials && s.status == 401)
             .count()
     }
+}
+
+/// Writes a throw-away CA (`ca.pem`) and a server certificate for 127.0.0.1 signed by it
+/// (`server.pem`, `server.key`) into `dir`, with the openssl CLI.
+pub fn make_test_ca(dir: &Path) -> io::Result<()> {
+    let openssl = |args: &[&str]| -> io::Result<()> {
+        let output = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )))
+        }
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec![
+        "req",
+        "-x509",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Flagdeck test CA",
+    ];
+    ca.extend(ec);
+    ca.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&ca)?;
+    let mut csr = vec!["req", "-new", "-subj", "/CN=127.0.0.1"];
+    csr.extend(ec);
+    csr.extend(["-keyout", "server.key", "-out", "server.csr"]);
+    openssl(&csr)?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+    )?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-days",
+        "2",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ])
 }
 
 /// Runs the git CLI on a bare repository and returns its stdout.
