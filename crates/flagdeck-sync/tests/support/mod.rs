@@ -226,7 +226,7 @@ pub fn git_cli(git_dir: &Path, args: &[&str]) -> io::Result<String> {
 }
 
 /// A bare repository with one commit on `main` (a `flagdeck.json`), pushes over HTTP allowed.
-fn seed_bare_repository(bare: &Path) -> io::Result<()> {
+pub fn seed_bare_repository(bare: &Path) -> io::Result<()> {
     let run = |args: &[&str], cwd: &Path| -> io::Result<()> {
         let output = Command::new("git")
             .args(args)
