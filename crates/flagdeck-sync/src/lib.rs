@@ -11,6 +11,10 @@
 //! 4. [`GitRepo::checkout_head_to_workdir`] so the working folder shows what was synced.
 //!
 //! [`SyncError::Offline`] means the remote cannot be reached: nothing changed, sync later.
+//!
+//! Credentials: [`Credentials::for_url`] reads them from a [`SecretStore`] — the OS keyring,
+//! [`KeyringSecretStore`], in the app — by the remote's scheme (https: a password or token; ssh:
+//! a private key and its passphrase).
 
 pub mod error;
 pub mod keyring_store;
