@@ -27,10 +27,18 @@ if [[ "${1:-}" != "--inside" ]]; then
 fi
 shift
 
-# gnome-keyring reads the login keyring's password from stdin: the empty line creates (or
-# unlocks) a login keyring with an empty password, so nothing ever prompts.
-echo '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# The keyring's files live in a temporary folder, never in the user's own ~/.local/share/keyrings
+# (whose login keyring this must neither create nor try to unlock).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -m 700 "$scratch/data" "$scratch/runtime"
+
+# gnome-keyring reads the login keyring's password from stdin: the empty line creates a login
+# keyring with an empty password, unlocked, so nothing ever prompts.
+echo '' | XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/runtime" \
+  gnome-keyring-daemon --unlock --components=secrets >/dev/null
+
+# Not exec: the trap removes the scratch folder afterwards. gnome-keyring-daemon exits when the
+# session bus that dbus-run-session started goes away.
 export FLAGDECK_KEYRING_TESTS=1
-# dbus-run-session ends the daemon it started with the session; gnome-keyring-daemon exits when
-# its bus goes away.
-exec "$@"
+"$@"
