@@ -37,6 +37,8 @@ pub enum ErrorCode {
     Io,
     /// The OS keyring failed.
     Secrets,
+    /// The remote's certificate or ssh host key cannot be verified; nothing was sent.
+    RemoteNotTrusted,
 }
 
 /// A failed command: code, sentence, and the field it is about.
@@ -104,6 +106,7 @@ impl From<SyncError> for AppError {
             SyncError::CredentialsMissing { .. } => ErrorCode::CredentialsMissing,
             SyncError::CredentialsRejected { .. } => ErrorCode::CredentialsRejected,
             SyncError::Secret(_) => ErrorCode::Secrets,
+            SyncError::RemoteNotTrusted { .. } => ErrorCode::RemoteNotTrusted,
             SyncError::NotARepository { .. }
             | SyncError::InvalidBranch { .. }
             | SyncError::PathOutsideFormat { .. } => ErrorCode::InvalidInput,

@@ -12,7 +12,9 @@ use flagdeck_core::format::SourceFile;
 use flagdeck_core::sync_plan::Snapshot;
 use flagdeck_core::validate::PROJECT_FILE;
 use flagdeck_store::{NewWorkspace, Source, Store, Workspace, WorkspaceKind};
-use flagdeck_sync::{Credentials, GitRepo, Secret};
+use flagdeck_sync::{
+    Credentials, GitRepo, Secret, password_service, ssh_key_service, ssh_passphrase_service,
+};
 use serde::Serialize;
 
 use crate::App;
@@ -255,50 +257,50 @@ impl App {
     /// (the OS keyring), never in the cache or a file.
     pub fn save_git_password(&self, url: &str, username: &str, password: &str) -> AppResult<()> {
         self.secrets
-            .set(&secret_service(url), username, &Secret::new(password))?;
+            .set(&password_service(url), username, &Secret::new(password))?;
         Ok(())
     }
 
-    /// The credentials for `url`: the password stored for the user name in the URL, if any.
+    /// Stores the private key (PEM or OpenSSH text) for `username` at the ssh remote `url`,
+    /// and its passphrase if it has one, in the secret store.
+    pub fn save_ssh_key(
+        &self,
+        url: &str,
+        username: &str,
+        private_key: &str,
+        passphrase: Option<&str>,
+    ) -> AppResult<()> {
+        self.secrets
+            .set(&ssh_key_service(url), username, &Secret::new(private_key))?;
+        match passphrase {
+            Some(p) => self
+                .secrets
+                .set(&ssh_passphrase_service(url), username, &Secret::new(p))?,
+            None => self
+                .secrets
+                .delete(&ssh_passphrase_service(url), username)?,
+        }
+        Ok(())
+    }
+
+    /// The credentials for `url`: what the secret store holds for the user name in the URL.
     pub(crate) fn credentials_for(&self, url: &str) -> AppResult<Credentials> {
         let Some(username) = url_username(url) else {
             return Ok(Credentials::None);
         };
-        Ok(Credentials::from_store(
-            self.secrets.as_ref(),
-            &secret_service(url),
-            &username,
-        )?)
+        Ok(Credentials::for_url(self.secrets.as_ref(), url, &username)?)
     }
 }
 
-/// The keyring service of a remote: `flagdeck:git:` and the URL without its user name.
-pub fn secret_service(url: &str) -> String {
-    format!("flagdeck:git:{}", without_username(url))
-}
-
-/// `https://alice@host/x` → `alice`.
+/// `https://alice@host/x` → `alice`; `git@host:org/x.git` (scp-like ssh) → `git`.
 fn url_username(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("://")?;
-    let authority = rest.split('/').next()?;
+    let authority = match url.split_once("://") {
+        Some((_, rest)) => rest.split('/').next()?,
+        None => url.split(':').next()?,
+    };
     let (user, _) = authority.rsplit_once('@')?;
     let user = user.split(':').next()?;
     (!user.is_empty()).then(|| user.to_owned())
-}
-
-fn without_username(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    if path.is_empty() && !rest.contains('/') {
-        format!("{scheme}://{host}")
-    } else {
-        format!("{scheme}://{host}/{path}")
-    }
 }
 
 /// The base of a folder: its HEAD if it is a Git checkout with a commit, else its files now.
@@ -380,12 +382,12 @@ mod tests {
         );
         assert_eq!(url_username("file:///tmp/x.git"), None);
         assert_eq!(
-            secret_service("https://alice:pw@example.com/flags.git"),
-            "flagdeck:git:https://example.com/flags.git"
+            url_username("git@example.com:org/flags.git").as_deref(),
+            Some("git")
         );
         assert_eq!(
-            secret_service("file:///srv/x.git"),
-            "flagdeck:git:file:///srv/x.git"
+            url_username("ssh://git@example.com/org/flags.git").as_deref(),
+            Some("git")
         );
     }
 

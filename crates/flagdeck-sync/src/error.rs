@@ -24,6 +24,13 @@ pub enum SyncError {
     )]
     CredentialsRejected { url: String },
 
+    /// The remote's TLS certificate or ssh host key could not be verified (an unknown issuer, a
+    /// host key missing from `known_hosts`, a name that does not match): nothing was sent.
+    #[error(
+        "The remote {url} could not prove who it is ({detail}); nothing was sent. Check the address, or add its certificate authority or ssh host key to this machine's trusted ones."
+    )]
+    RemoteNotTrusted { url: String, detail: String },
+
     /// The folder is not a Git checkout.
     #[error("The folder {path} is not a Git checkout ({detail}).")]
     NotARepository { path: String, detail: String },

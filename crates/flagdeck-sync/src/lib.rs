@@ -11,9 +11,14 @@
 //! 4. [`GitRepo::checkout_head_to_workdir`] so the working folder shows what was synced.
 //!
 //! [`SyncError::Offline`] means the remote cannot be reached: nothing changed, sync later.
+//!
+//! Credentials: [`Credentials::for_url`] reads them from a [`SecretStore`] — the OS keyring,
+//! [`KeyringSecretStore`], in the app — by the remote's scheme (https: a password or token; ssh:
+//! a private key and its passphrase).
 
 pub mod changes;
 pub mod error;
+pub mod keyring_store;
 pub mod locks;
 pub mod repo;
 pub mod secret;
@@ -22,6 +27,10 @@ pub mod watch;
 pub use changes::FileChange;
 pub use error::SyncError;
 pub use git2::Oid;
-pub use repo::{Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, is_format_path};
+pub use keyring_store::{KeyringBackend, KeyringSecretStore};
+pub use repo::{
+    Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, Transport, is_format_path,
+    password_service, ssh_key_service, ssh_passphrase_service,
+};
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
 pub use watch::{DEFAULT_DEBOUNCE, FolderWatcher, WatchBatch, WatchError};

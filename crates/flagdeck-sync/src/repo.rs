@@ -33,6 +33,66 @@ pub enum Credentials {
     None,
     /// A user name and a password or token (for `https://` remotes).
     UserPassword { username: String, password: Secret },
+    /// A private key (OpenSSH or PEM text) and its passphrase, if it has one (for `ssh://` and
+    /// `user@host:path` remotes). The user name is the URL's own (`git@…`) when it names one.
+    SshKey {
+        username: String,
+        private_key: Secret,
+        passphrase: Option<Secret>,
+    },
+}
+
+/// How a remote URL is reached, which decides what credentials it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// `file://` or a plain path: no credentials.
+    Local,
+    /// `https://` (or `http://`): a user name and a password or token.
+    Http,
+    /// `ssh://` or the scp-like `user@host:path`: a private key.
+    Ssh,
+    /// Anything else (`git://`): no credentials.
+    Other,
+}
+
+impl Transport {
+    /// The transport of `url`, by its scheme.
+    pub fn of_url(url: &str) -> Self {
+        if let Some((scheme, _)) = url.split_once("://") {
+            return match scheme.to_ascii_lowercase().as_str() {
+                "file" => Transport::Local,
+                "https" | "http" => Transport::Http,
+                "ssh" | "git+ssh" | "ssh+git" => Transport::Ssh,
+                _ => Transport::Other,
+            };
+        }
+        // scp-like syntax: a colon before the first slash, and more than a drive letter
+        // (`C:\flags` and `C:/flags` are Windows paths).
+        match url.find(':') {
+            Some(colon) if colon > 1 && url.get(..colon).is_some_and(|h| !h.contains('/')) => {
+                Transport::Ssh
+            }
+            _ => Transport::Local,
+        }
+    }
+}
+
+/// The keyring service that holds the password or token for an `https://` remote:
+/// `flagdeck:git:<url>`, the URL without any `user:password@` part. The account is the user name.
+pub fn password_service(url: &str) -> String {
+    format!("flagdeck:git:{}", without_userinfo(url))
+}
+
+/// The keyring service that holds the private key for an ssh remote:
+/// `flagdeck:git-ssh-key:<url>` (URL as in [`password_service`]). The account is the user name.
+pub fn ssh_key_service(url: &str) -> String {
+    format!("flagdeck:git-ssh-key:{}", without_userinfo(url))
+}
+
+/// The keyring service that holds the passphrase of the private key for an ssh remote, if the
+/// key has one: `flagdeck:git-ssh-passphrase:<url>`. The account is the user name.
+pub fn ssh_passphrase_service(url: &str) -> String {
+    format!("flagdeck:git-ssh-passphrase:{}", without_userinfo(url))
 }
 
 impl Credentials {
@@ -50,6 +110,41 @@ impl Credentials {
             },
             None => Credentials::None,
         })
+    }
+
+    /// The stored credentials of `username` for the remote `url`, picked by its [`Transport`]:
+    /// for `https://` the password or token under [`password_service`]; for ssh the private key
+    /// under [`ssh_key_service`] and its passphrase, if any, under [`ssh_passphrase_service`];
+    /// nothing for local remotes. [`Credentials::None`] when the store holds nothing.
+    pub fn for_url(
+        store: &dyn SecretStore,
+        url: &str,
+        username: &str,
+    ) -> Result<Self, SecretError> {
+        match Transport::of_url(url) {
+            Transport::Http => Self::from_store(store, &password_service(url), username),
+            Transport::Ssh => {
+                let Some(private_key) = store.get(&ssh_key_service(url), username)? else {
+                    return Ok(Credentials::None);
+                };
+                Ok(Credentials::SshKey {
+                    username: username.to_owned(),
+                    private_key,
+                    passphrase: store.get(&ssh_passphrase_service(url), username)?,
+                })
+            }
+            Transport::Local | Transport::Other => Ok(Credentials::None),
+        }
+    }
+
+    /// The user name these credentials log in as, if they name one.
+    fn username(&self) -> Option<&str> {
+        match self {
+            Credentials::None => None,
+            Credentials::UserPassword { username, .. } | Credentials::SshKey { username, .. } => {
+                Some(username)
+            }
+        }
     }
 }
 
@@ -109,6 +204,9 @@ enum AuthFailure {
 /// The state of the credentials callback during one network operation.
 #[derive(Debug, Default)]
 struct AuthAttempt {
+    /// The ssh transport's first question, the user name alone, was answered.
+    username_given: Cell<bool>,
+    /// The one answer with a secret was given.
     tried: Cell<bool>,
     failure: Cell<Option<AuthFailure>>,
 }
@@ -487,22 +585,42 @@ fn tracking_ref(branch: &str) -> Result<String, SyncError> {
 /// Callbacks that answer a credentials request from `credentials`, once.
 fn callbacks<'a>(credentials: &'a Credentials, auth: &'a AuthAttempt) -> RemoteCallbacks<'a> {
     let mut callbacks = RemoteCallbacks::new();
-    callbacks.credentials(move |_url, _user_from_url, allowed| {
-        answer_credentials(credentials, auth, allowed)
+    callbacks.credentials(move |_url, username_from_url, allowed| {
+        answer_credentials(credentials, auth, username_from_url, allowed)
     });
     callbacks
 }
 
 /// libgit2 calls the credentials callback again after a refusal, without end: the second call
-/// means the first answer was refused, so it fails instead of looping.
+/// means the first answer was refused, so it fails instead of looping. Only the ssh transport's
+/// question for the user name alone (asked before the real one when the URL names no user) does
+/// not count as the one answer.
 fn answer_credentials(
     credentials: &Credentials,
     auth: &AuthAttempt,
+    username_from_url: Option<&str>,
     allowed: CredentialType,
 ) -> Result<Cred, git2::Error> {
-    if auth.tried.replace(true) {
+    let missing = || {
+        auth.failure.set(Some(AuthFailure::Missing));
+        Err(git2::Error::from_str(
+            "no stored credentials for the remote",
+        ))
+    };
+    let refused = || {
         auth.failure.set(Some(AuthFailure::Rejected));
-        return Err(git2::Error::from_str("the remote refused the credentials"));
+        Err(git2::Error::from_str("the remote refused the credentials"))
+    };
+    if allowed == CredentialType::USERNAME {
+        let username = username_from_url.or(credentials.username());
+        return match username {
+            Some(_) if auth.username_given.replace(true) => refused(),
+            Some(username) => Cred::username(username),
+            None => missing(),
+        };
+    }
+    if auth.tried.replace(true) {
+        return refused();
     }
     match credentials {
         Credentials::UserPassword { username, password }
@@ -510,17 +628,19 @@ fn answer_credentials(
         {
             Cred::userpass_plaintext(username, password.expose())
         }
-        Credentials::UserPassword { username, .. }
-            if allowed.contains(CredentialType::USERNAME) =>
-        {
-            Cred::username(username)
+        Credentials::SshKey {
+            username,
+            private_key,
+            passphrase,
+        } if allowed.intersects(CredentialType::SSH_MEMORY | CredentialType::SSH_KEY) => {
+            Cred::ssh_key_from_memory(
+                username_from_url.unwrap_or(username),
+                None,
+                private_key.expose(),
+                passphrase.as_ref().map(Secret::expose),
+            )
         }
-        _ => {
-            auth.failure.set(Some(AuthFailure::Missing));
-            Err(git2::Error::from_str(
-                "no stored credentials for the remote",
-            ))
-        }
+        _ => missing(),
     }
 }
 
@@ -531,6 +651,11 @@ fn network_error(url: &str, auth: &AuthAttempt, err: git2::Error) -> SyncError {
         Some(AuthFailure::Missing) => SyncError::CredentialsMissing { url },
         Some(AuthFailure::Rejected) => SyncError::CredentialsRejected { url },
         None if err.code() == ErrorCode::Auth => SyncError::CredentialsRejected { url },
+        // Checked before "unreachable": a TLS or ssh failure of this kind is not the network.
+        None if err.code() == ErrorCode::Certificate => SyncError::RemoteNotTrusted {
+            url,
+            detail: sentence(&err),
+        },
         None if is_unreachable(&err) => SyncError::Offline {
             url,
             detail: sentence(&err),
@@ -573,6 +698,7 @@ fn sentence(err: &git2::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::MemorySecretStore;
 
     #[test]
     fn a_checkout_can_move_to_a_sync_thread() {
@@ -652,10 +778,22 @@ mod tests {
         };
         let auth = AuthAttempt::default();
         assert!(
-            answer_credentials(&credentials, &auth, CredentialType::USER_PASS_PLAINTEXT).is_ok()
+            answer_credentials(
+                &credentials,
+                &auth,
+                None,
+                CredentialType::USER_PASS_PLAINTEXT
+            )
+            .is_ok()
         );
         assert!(
-            answer_credentials(&credentials, &auth, CredentialType::USER_PASS_PLAINTEXT).is_err()
+            answer_credentials(
+                &credentials,
+                &auth,
+                None,
+                CredentialType::USER_PASS_PLAINTEXT
+            )
+            .is_err()
         );
         assert!(matches!(auth.failure.get(), Some(AuthFailure::Rejected)));
 
@@ -663,6 +801,7 @@ mod tests {
         let err = answer_credentials(
             &Credentials::None,
             &none,
+            None,
             CredentialType::USER_PASS_PLAINTEXT,
         );
         assert!(err.is_err());
@@ -672,5 +811,96 @@ mod tests {
             mapped.to_string(),
             "The remote https://h/x asks for a user name and password or token, and none is stored for it; add one in the workspace's settings."
         );
+    }
+
+    #[test]
+    fn transports_are_told_by_scheme() {
+        for (url, transport) in [
+            ("https://example.invalid/flags.git", Transport::Http),
+            ("HTTP://example.invalid/flags.git", Transport::Http),
+            ("ssh://git@example.invalid:2222/flags.git", Transport::Ssh),
+            ("git+ssh://example.invalid/flags.git", Transport::Ssh),
+            ("git@example.invalid:team/flags.git", Transport::Ssh),
+            ("example.invalid:flags.git", Transport::Ssh),
+            ("file:///srv/flags.git", Transport::Local),
+            ("/srv/flags.git", Transport::Local),
+            ("./a:b", Transport::Local),
+            ("C:/flags", Transport::Local),
+            ("git://example.invalid/flags.git", Transport::Other),
+        ] {
+            assert_eq!(Transport::of_url(url), transport, "{url}");
+        }
+    }
+
+    #[test]
+    fn credentials_for_a_url_come_from_the_entry_its_scheme_names() -> Result<(), SecretError> {
+        let store = MemorySecretStore::new();
+        let https = "https://ada:in-url@example.invalid/flags.git";
+        assert_eq!(
+            password_service(https),
+            "flagdeck:git:https://example.invalid/flags.git"
+        );
+        store.set(&password_service(https), "ada", &Secret::new("tok"))?;
+        let ssh = "git@example.invalid:team/flags.git";
+        store.set(&ssh_key_service(ssh), "ada", &Secret::new("KEY"))?;
+
+        assert!(matches!(
+            Credentials::for_url(&store, https, "ada")?,
+            Credentials::UserPassword { username, password }
+                if username == "ada" && password.expose() == "tok"
+        ));
+        assert!(matches!(
+            Credentials::for_url(&store, ssh, "ada")?,
+            Credentials::SshKey { private_key, passphrase: None, .. } if private_key.expose() == "KEY"
+        ));
+        store.set(&ssh_passphrase_service(ssh), "ada", &Secret::new("pp"))?;
+        assert!(matches!(
+            Credentials::for_url(&store, ssh, "ada")?,
+            Credentials::SshKey { passphrase: Some(p), .. } if p.expose() == "pp"
+        ));
+        // Another user, a local remote, a key stored for https only: nothing.
+        assert!(matches!(
+            Credentials::for_url(&store, https, "bob")?,
+            Credentials::None
+        ));
+        assert!(matches!(
+            Credentials::for_url(&store, "file:///srv/x.git", "ada")?,
+            Credentials::None
+        ));
+        assert!(matches!(
+            Credentials::for_url(&store, "ssh://example.invalid/flags.git", "ada")?,
+            Credentials::None
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn the_ssh_user_name_question_is_not_the_one_answer() {
+        let key = Credentials::SshKey {
+            username: "ada".to_owned(),
+            private_key: Secret::new("not a key"),
+            passphrase: None,
+        };
+        let auth = AuthAttempt::default();
+        assert!(answer_credentials(&key, &auth, None, CredentialType::USERNAME).is_ok());
+        // A second user-name question means the first name was refused.
+        assert!(answer_credentials(&key, &auth, None, CredentialType::USERNAME).is_err());
+        assert!(matches!(auth.failure.get(), Some(AuthFailure::Rejected)));
+
+        let auth = AuthAttempt::default();
+        assert!(answer_credentials(&key, &auth, Some("git"), CredentialType::USERNAME).is_ok());
+        let _ = answer_credentials(&key, &auth, Some("git"), CredentialType::SSH_MEMORY);
+        assert!(auth.tried.get());
+        assert!(answer_credentials(&key, &auth, Some("git"), CredentialType::SSH_MEMORY).is_err());
+        assert!(matches!(auth.failure.get(), Some(AuthFailure::Rejected)));
+
+        // A password does not answer a server that only takes keys.
+        let password = Credentials::UserPassword {
+            username: "ada".to_owned(),
+            password: Secret::new("t"),
+        };
+        let auth = AuthAttempt::default();
+        assert!(answer_credentials(&password, &auth, None, CredentialType::SSH_KEY).is_err());
+        assert!(matches!(auth.failure.get(), Some(AuthFailure::Missing)));
     }
 }

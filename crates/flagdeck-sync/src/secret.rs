@@ -1,9 +1,9 @@
 //! Secrets (Git passwords and tokens) as a type that never prints its value, and the store they
 //! live in.
 //!
-//! DESIGN §7: credentials live in the OS keyring, never in SQLite, files or logs. The keyring
-//! implementation of [`SecretStore`] comes later; [`MemorySecretStore`] is the in-memory fake that
-//! tests and the first app builds use.
+//! DESIGN §7: credentials live in the OS keyring, never in SQLite, files or logs:
+//! [`crate::KeyringSecretStore`] is the real [`SecretStore`]; [`MemorySecretStore`] is the
+//! in-memory fake that unit tests use.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -54,7 +54,7 @@ pub enum SecretError {
 /// Where secrets live, keyed by a service (for example `flagdeck:git:<remote url>`) and an
 /// account (the user name).
 ///
-/// The real implementation over the OS keyring comes later; tests use [`MemorySecretStore`].
+/// [`crate::KeyringSecretStore`] is the OS keyring; tests use [`MemorySecretStore`].
 pub trait SecretStore: Send + Sync {
     /// The secret, or `None` when nothing is stored under this service and account.
     fn get(&self, service: &str, account: &str) -> Result<Option<Secret>, SecretError>;

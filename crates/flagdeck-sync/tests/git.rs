@@ -516,7 +516,7 @@ fn credentials_come_from_the_secret_store_and_never_print() -> TestResult {
             assert_eq!(username, "ada");
             assert_eq!(password.expose(), "s3cret-token");
         }
-        Credentials::None => return Err("expected a stored password".into()),
+        _ => return Err("expected a stored password".into()),
     }
     let shown = format!("{credentials:?}");
     assert!(!shown.contains("s3cret"), "{shown}");
