@@ -35,6 +35,7 @@ pub use editing::{EntityListItem, EntityView, SaveOutcome};
 pub use entity::{EntityRef, Kind};
 pub use error::{AppError, AppResult, ErrorCode};
 pub use events::{AppEvent, EventSink, no_events};
+pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};
