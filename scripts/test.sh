@@ -16,6 +16,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, property, CLI integration, JSON Schema drift)"
 cargo test --workspace --locked
 
+step "the real OS keyring (gnome-keyring and keyutils in a throw-away D-Bus session)"
+./scripts/with-keyring.sh bash -c 'cargo test --locked -q -p flagdeck-sync --test keyring &&
+  cargo test --locked -q -p flagdeck-app --test keyring_http'
+
 step "npm ci (differential test dependencies)"
 (cd tests/differential && npm ci --no-audit --no-fund --loglevel=error)
 

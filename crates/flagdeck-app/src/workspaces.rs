@@ -158,10 +158,20 @@ impl App {
     fn pull_base(&self, workspace_id: i64) -> AppResult<()> {
         let report = self.sync(workspace_id, &crate::sync::SyncOptions::default())?;
         match report.result {
-            crate::SyncResult::Conflicts => Err(AppError::new(
-                ErrorCode::Invalid,
-                "The new workspace found conflicts before any edit; this is a bug.",
-            )),
+            crate::SyncResult::Unreadable => {
+                let first = report
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.is_error())
+                    .map(|d| format!(" First: {}: {}", d.file, d.message))
+                    .unwrap_or_default();
+                Err(AppError::new(
+                    ErrorCode::Unreadable,
+                    format!(
+                        "The remote's project has files that cannot be read, so no workspace was made; fix them on the remote first.{first}"
+                    ),
+                ))
+            }
             _ => Ok(()),
         }
     }

@@ -254,3 +254,60 @@ fn nothing_invalid_is_published_though_an_invalid_draft_can_be_saved() -> TestRe
     );
     Ok(())
 }
+
+#[test]
+fn a_broken_remote_can_still_be_pulled_but_nothing_is_pushed_on_top_of_it() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let url = seeded_remote(root.path(), &example())?;
+    let bob = app(&root.path().join("bob"), "Bob")?;
+    let ws = bob.app.create_git_workspace("Acme", &url)?.id;
+    // Someone pushes a hand-edited flag that serves a variation it does not have.
+    let hand = root.path().join("hand");
+    git(
+        root.path(),
+        &["clone", "-q", &url, hand.to_str().ok_or("path")?],
+    )?;
+    let path = hand.join("flags/new-checkout.json");
+    let text = std::fs::read_to_string(&path)?.replacen(
+        "\"variation\": \"on\"",
+        "\"variation\": \"onn\"",
+        1,
+    );
+    std::fs::write(&path, text)?;
+    git(&hand, &["commit", "-qam", "by hand"])?;
+    git(&hand, &["push", "-q", "origin", "HEAD:main"])?;
+    assert_eq!(
+        bob.app.sync(ws, &SyncOptions::default())?.result,
+        SyncResult::Pulled
+    );
+    assert!(
+        bob.app
+            .validate(ws)?
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("onn"))
+    );
+    edit_flag_unchecked(&bob.app, ws, "hero-image", |f| f["name"] = json!("Bob"))?;
+    let report = bob.app.sync(ws, &SyncOptions::default())?;
+    assert_eq!(report.result, SyncResult::Invalid);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "flags/new-checkout.json")
+    );
+    assert!(!remote_file(&url, "flags/hero-image.json")?.contains("\"Bob\""));
+    Ok(())
+}
+
+/// Saves an edit even if the project around it has errors.
+fn edit_flag_unchecked(
+    app: &flagdeck_app::App,
+    ws: i64,
+    key: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> TestResult {
+    let mut value = flag(app, ws, key)?;
+    edit(&mut value);
+    app.save_entity(ws, &EntityRef::flag(key), &value)?;
+    Ok(())
+}

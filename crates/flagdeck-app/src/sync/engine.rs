@@ -121,12 +121,8 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             side.record_conflicts(&plan)?;
             return Ok(with(SyncResult::Conflicts));
         }
-        let checked = plan.check();
-        if checked.has_errors() {
-            let mut report = with(SyncResult::Invalid);
-            report.diagnostics = checked.diagnostics;
-            return Ok(report);
-        }
+        // Taking the remote as it is never needs a check (an invalid remote must not lock
+        // everyone out of pulling); publishing does.
         if !plan.has_local_changes() {
             // A remote without the branch (a new, empty repository): publish the local history.
             if fetched.remote_head.is_none()
@@ -148,6 +144,12 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
                 SyncResult::UpToDate
             };
             return Ok(with(result));
+        }
+        let checked = plan.check();
+        if checked.has_errors() {
+            let mut report = with(SyncResult::Invalid);
+            report.diagnostics = checked.diagnostics;
+            return Ok(report);
         }
         let message = plan.commit_message();
         let commit = git.commit_files(
