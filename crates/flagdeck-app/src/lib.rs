@@ -11,6 +11,7 @@
 //! Every method takes `&self`: the store sits behind a mutex held only for the length of one
 //! cache operation, never across network IO, so the UI keeps reading while a sync pushes.
 
+mod audit;
 mod clock;
 mod editing;
 mod entity;
@@ -30,6 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use flagdeck_store::{ChangeEvent, Store};
 use flagdeck_sync::SecretStore;
 
+pub use audit::AuditView;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use editing::{EntityListItem, EntityView, SaveOutcome};
 pub use entity::{EntityRef, Kind};

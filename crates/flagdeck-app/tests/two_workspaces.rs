@@ -93,6 +93,15 @@ fn disjoint_edits_merge_and_a_same_field_conflict_is_resolved_through_the_app() 
         alice.app.workspace(wa)?.base_commit,
         bob.app.workspace(wb)?.base_commit
     );
+    let log = bob.app.audit_log(wb, 10)?;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions[..2],
+        ["sync.pushed", "conflict.resolved"],
+        "{actions:?}"
+    );
+    assert_eq!(log[1].actor, "Bob");
+    assert_eq!(log[1].details["choice"]["choice"], "local");
     let on_remote = remote_file(&url, "flags/new-checkout.json")?;
     assert!(on_remote.contains("Checkout (Bob)") && on_remote.contains("Alice's description"));
     Ok(())

@@ -203,6 +203,10 @@ impl App {
         self.forget_list(workspace_id);
         self.emit(&events);
         self.write_through(workspace_id, &entity)?;
+        let details = serde_json::json!({
+            "entity": entity, "path": stored.path, "choice": choice, "value": chosen,
+        });
+        self.record(workspace_id, "conflict.resolved", details, Source::User)?;
         self.conflicts(workspace_id)?
             .into_iter()
             .find(|c| c.id == conflict_id)

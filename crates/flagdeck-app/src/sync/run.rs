@@ -10,7 +10,7 @@ use serde_json::json;
 use super::conflicts::{apply_stored_resolutions, new_conflicts};
 use super::engine::{self, LocalSide, Stop, SyncOptions};
 use super::folder_side::{Checkout, FolderSide};
-use super::report::SyncReport;
+use super::report::{SyncReport, SyncResult};
 use super::store_side::StoreSide;
 use crate::App;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -59,6 +59,18 @@ impl App {
                 json!({"code": error.code, "message": error.message}),
             ),
         };
+        if let Ok(report) = &result {
+            let action = match report.result {
+                SyncResult::Pushed => Some("sync.pushed"),
+                SyncResult::Pulled => Some("sync.pulled"),
+                SyncResult::Published => Some("sync.published"),
+                _ => None,
+            };
+            if let Some(action) = action {
+                let details = json!({"commit": report.commit, "summary": report.summary, "message": report.message});
+                self.record(workspace_id, action, details, Source::Sync)?;
+            }
+        }
         let finished =
             self.store()
                 .finish_sync_run(run.value, outcome, &summary, Source::Sync, self.now())?;

@@ -4,15 +4,17 @@
 
 use std::path::PathBuf;
 
-use flagdeck_core::sync_plan::{Snapshot, SyncPlan};
-use flagdeck_store::{Draft, NewConflict, Source, Workspace};
+use flagdeck_core::sync_plan::{self, EntityId, Snapshot, SyncPlan};
+use flagdeck_store::{Draft, DraftContent, EntityKind, NewConflict, Source, Workspace};
 use flagdeck_sync::{GitRepo, Oid};
+use serde_json::Value;
 
 use super::conflicts::{apply_stored_resolutions, new_conflicts};
 use super::engine::{Author, LocalSide, Stop, refuse_on_errors};
 use crate::App;
+use crate::entity::{EntityRef, editor_kind};
 use crate::error::{AppError, ErrorCode};
-use crate::snapshot::{apply_drafts, base_rows, synced};
+use crate::snapshot::{apply_draft, apply_drafts, base_rows, entity_json, synced};
 
 pub(crate) struct StoreSide<'a> {
     pub app: &'a App,
@@ -63,6 +65,72 @@ impl<'a> StoreSide<'a> {
             base,
         })
     }
+}
+
+impl StoreSide<'_> {
+    /// Drafts saved while the sync ran were made on top of what the sync read, not on top of
+    /// the new base: each is merged onto the new base (ancestor: what the sync read), so it does
+    /// not undo what the sync brought in. Where both touched one field, the user's edit wins.
+    fn rebase_kept_drafts(
+        &self,
+        plan: &SyncPlan,
+        kept: &[(EntityKind, String)],
+    ) -> Result<(), Stop> {
+        for (kind, key) in kept {
+            let Some(editor) = editor_kind(*kind) else {
+                continue;
+            };
+            let entity = EntityRef {
+                kind: editor,
+                key: key.clone(),
+            };
+            let Ok(id) = entity.checked() else { continue };
+            let Some(draft) = self.app.store().draft(self.workspace.id, *kind, key)? else {
+                continue;
+            };
+            let read = entity_json(plan.local(), &id);
+            let merged = entity_json(plan.merged(), &id);
+            let Some(content) = rebase(&id, read, merged, &draft.content) else {
+                continue;
+            };
+            let written = self.app.store().save_draft(
+                self.workspace.id,
+                *kind,
+                key,
+                &content,
+                Source::Sync,
+                self.app.now(),
+            )?;
+            self.app.emit(&written.events);
+        }
+        Ok(())
+    }
+}
+
+/// A draft made on top of `read` (what the sync read), moved onto `merged` (the new base):
+/// `None` when there is nothing to do (the sync brought nothing for the entity, or the draft
+/// cannot be decoded and stays as the user left it).
+fn rebase(
+    id: &EntityId,
+    read: Option<Value>,
+    merged: Option<Value>,
+    draft: &DraftContent,
+) -> Option<DraftContent> {
+    if read == merged {
+        return None;
+    }
+    let mut ancestor = Snapshot::default();
+    let mut theirs = Snapshot::default();
+    let mut ours = Snapshot::default();
+    for (side, json) in [(&mut ancestor, read), (&mut theirs, merged)] {
+        if let Some(json) = json {
+            // Both come from decoded snapshots, so they decode again.
+            let _ = apply_draft(side, id, &DraftContent::Json(json));
+        }
+    }
+    apply_draft(&mut ours, id, draft).ok()?;
+    let rebased = sync_plan::plan(&ancestor, &ours, &theirs);
+    Some(entity_json(rebased.merged(), id).map_or(DraftContent::Deleted, DraftContent::Json))
 }
 
 impl LocalSide for StoreSide<'_> {
@@ -129,12 +197,63 @@ impl LocalSide for StoreSide<'_> {
         )?;
         self.app
             .remember_base(self.workspace.id, &commit, merged.clone());
-        self.app.forget_list(self.workspace.id);
         self.app.emit(&written.events);
+        self.rebase_kept_drafts(plan, &written.value.kept)?;
+        self.app.forget_list(self.workspace.id);
         Ok(())
     }
 
     fn author(&self) -> Result<Author, Stop> {
         Ok(self.app.author())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn flag(name: &str, description: &str) -> Value {
+        json!({"key": "f", "name": name, "description": description, "type": "boolean",
+               "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+               "environments": {}})
+    }
+
+    #[test]
+    fn a_draft_saved_during_a_sync_keeps_what_the_sync_brought_in() {
+        let id = EntityId::Flag("f".into());
+        // The sync read "A"/"old"; a teammate's rename made the new base "B"/"old"; meanwhile
+        // the user saved "A"/"new" on top of what the sync had read.
+        let read = flag("A", "old");
+        let merged = flag("B", "old");
+        let draft = DraftContent::Json(flag("A", "new"));
+        let Some(DraftContent::Json(rebased)) = rebase(&id, Some(read), Some(merged), &draft)
+        else {
+            panic!("expected a rebased draft");
+        };
+        assert_eq!(rebased["name"], json!("B"));
+        assert_eq!(rebased["description"], json!("new"));
+    }
+
+    #[test]
+    fn the_users_edit_wins_where_both_touched_a_field_and_nothing_moves_when_the_sync_brought_nothing()
+     {
+        let id = EntityId::Flag("f".into());
+        let draft = DraftContent::Json(flag("Mine", "old"));
+        let Some(DraftContent::Json(rebased)) =
+            rebase(&id, Some(flag("A", "old")), Some(flag("B", "old")), &draft)
+        else {
+            panic!("expected a rebased draft");
+        };
+        assert_eq!(rebased["name"], json!("Mine"));
+        assert_eq!(
+            rebase(&id, Some(flag("A", "x")), Some(flag("A", "x")), &draft),
+            None
+        );
+        let broken = DraftContent::Json(json!({"key": "f", "name": 3}));
+        assert_eq!(
+            rebase(&id, Some(flag("A", "x")), Some(flag("B", "x")), &broken),
+            None
+        );
     }
 }
