@@ -184,32 +184,8 @@ impl App {
         check_key_field(entity, json)?;
         let base = self.base_snapshot(workspace_id)?;
         let unchanged = same_as(&base, &id, json);
-        let written = {
-            let mut store = self.store();
-            if unchanged {
-                store
-                    .discard_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        Source::User,
-                        self.now(),
-                    )?
-                    .events
-            } else {
-                let draft = DraftContent::Json(json.clone());
-                store
-                    .save_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        &draft,
-                        Source::User,
-                        self.now(),
-                    )?
-                    .events
-            }
-        };
+        let content = (!unchanged).then(|| DraftContent::Json(json.clone()));
+        let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
         self.after_write(workspace_id, &written)?;
         Ok(SaveOutcome {
             has_draft: !unchanged,
@@ -224,33 +200,34 @@ impl App {
             return Err(AppError::invalid("The project settings cannot be deleted."));
         }
         let base = self.base_snapshot(workspace_id)?;
-        let written = {
-            let mut store = self.store();
-            if base.contains(&id) {
+        // Never synced: deleting it just drops its draft.
+        let content = base.contains(&id).then_some(DraftContent::Deleted);
+        let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
+        self.after_write(workspace_id, &written)
+    }
+
+    /// Saves (`Some`) or drops (`None`) the draft of one entity; returns the store's events.
+    pub(crate) fn write_draft(
+        &self,
+        workspace_id: i64,
+        entity: &EntityRef,
+        content: Option<&DraftContent>,
+        source: Source,
+    ) -> AppResult<Vec<ChangeEvent>> {
+        let (kind, key, now) = (entity.store_kind(), entity.key.as_str(), self.now());
+        let mut store = self.store();
+        Ok(match content {
+            Some(content) => {
                 store
-                    .save_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        &DraftContent::Deleted,
-                        Source::User,
-                        self.now(),
-                    )?
-                    .events
-            } else {
-                // Never synced: deleting it just drops its draft.
-                store
-                    .discard_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        Source::User,
-                        self.now(),
-                    )?
+                    .save_draft(workspace_id, kind, key, content, source, now)?
                     .events
             }
-        };
-        self.after_write(workspace_id, &written)
+            None => {
+                store
+                    .discard_draft(workspace_id, kind, key, source, now)?
+                    .events
+            }
+        })
     }
 
     /// Drops the draft of one entity: the last synced content shows again. Undoable.

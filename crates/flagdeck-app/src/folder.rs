@@ -72,31 +72,12 @@ impl App {
                 None => !base.contains(&id),
                 Some(value) => equals_base(&base, &id, value),
             };
-            let mut store = self.store();
-            let written = if same_as_base {
-                store
-                    .discard_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        source,
-                        self.now(),
-                    )?
-                    .events
-            } else {
-                let draft = content.map_or(DraftContent::Deleted, DraftContent::Json);
-                store
-                    .save_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        &draft,
-                        source,
-                        self.now(),
-                    )?
-                    .events
+            let draft = match (same_as_base, content) {
+                (true, _) => None,
+                (false, Some(value)) => Some(DraftContent::Json(value)),
+                (false, None) => Some(DraftContent::Deleted),
             };
-            drop(store);
+            let written = self.write_draft(workspace_id, &entity, draft.as_ref(), source)?;
             if !written.is_empty() {
                 refreshed.changed.push(entity);
                 events.extend(written);

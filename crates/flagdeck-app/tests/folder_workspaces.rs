@@ -62,6 +62,19 @@ fn an_edit_made_in_a_text_editor_shows_up_within_a_second() -> TestResult {
         flag(&t.app, ws, "new-checkout")?["description"],
         json!("Edited in vim")
     );
+    // The event follows the cache write; give it the same second.
+    let heard = || {
+        t.events.lock().map(|events| {
+            events.iter().any(|e| {
+                e.subject == "draft"
+                    && e.source == "watcher"
+                    && e.key.as_deref() == Some("new-checkout")
+            })
+        })
+    };
+    while !heard().map_err(|_| "poisoned")? && edited.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let events = t.events.lock().map_err(|_| "poisoned")?.clone();
     assert!(events.iter().any(|e| e.subject == "draft"
         && e.source == "watcher"

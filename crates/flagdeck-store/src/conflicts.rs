@@ -133,6 +133,26 @@ pub(crate) fn insert_conflicts(
     Ok(ids)
 }
 
+/// One `Created` event per inserted conflict.
+pub(crate) fn created_events(
+    workspace_id: i64,
+    ids: &[i64],
+    conflicts: &[NewConflict],
+    source: Source,
+) -> Vec<ChangeEvent> {
+    ids.iter()
+        .zip(conflicts)
+        .map(|(id, conflict)| {
+            let subject = Subject::Conflict {
+                id: *id,
+                kind: conflict.kind,
+                key: conflict.key.clone(),
+            };
+            ChangeEvent::new(workspace_id, subject, Change::Created, source)
+        })
+        .collect()
+}
+
 impl Store {
     /// Records conflicts found by one sync, in one transaction; `value` is their ids in order.
     pub fn record_conflicts(
@@ -146,18 +166,7 @@ impl Store {
         require_workspace(&tx, workspace_id)?;
         let ids = insert_conflicts(&tx, workspace_id, conflicts, now)?;
         tx.commit()?;
-        let events = ids
-            .iter()
-            .zip(conflicts)
-            .map(|(id, conflict)| {
-                let subject = Subject::Conflict {
-                    id: *id,
-                    kind: conflict.kind,
-                    key: conflict.key.clone(),
-                };
-                ChangeEvent::new(workspace_id, subject, Change::Created, source)
-            })
-            .collect();
+        let events = created_events(workspace_id, &ids, conflicts, source);
         Ok(Written::new(ids, events))
     }
 

@@ -8,7 +8,7 @@
 use rusqlite::Transaction;
 use serde_json::Value;
 
-use crate::conflicts::insert_conflicts;
+use crate::conflicts::{created_events, insert_conflicts};
 use crate::workspaces::{require_workspace, write_base};
 use crate::{
     BaseEntity, Change, ChangeEvent, DraftContent, EntityKind, NewConflict, Source, Store,
@@ -105,18 +105,7 @@ impl Store {
         )?;
         let ids = insert_conflicts(&tx, workspace_id, conflicts, now)?;
         tx.commit()?;
-        let events = ids
-            .iter()
-            .zip(conflicts)
-            .map(|(id, conflict)| {
-                let subject = Subject::Conflict {
-                    id: *id,
-                    kind: conflict.kind,
-                    key: conflict.key.clone(),
-                };
-                ChangeEvent::new(workspace_id, subject, Change::Created, source)
-            })
-            .collect();
+        let events = created_events(workspace_id, &ids, conflicts, source);
         Ok(Written::new(ids, events))
     }
 }
