@@ -121,7 +121,7 @@ fn humanize(message: &str) -> String {
             return format!("{field} is not a field of the Flagdeck format here.");
         }
         let names: Vec<&str> = expected.split(", ").map(|n| n.trim_matches('\'')).collect();
-        let hint = crate::validate::suggest(&names, field.trim_matches('\''));
+        let hint = crate::suggest::suggest(&names, field.trim_matches('\''));
         return format!(
             "{field} is not a field of the Flagdeck format here{hint}; the fields here are {expected}."
         );

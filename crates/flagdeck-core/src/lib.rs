@@ -20,5 +20,6 @@ pub mod model;
 pub mod resolution;
 pub mod schema;
 pub mod semver;
+mod suggest;
 pub mod sync_plan;
 pub mod validate;

@@ -81,7 +81,7 @@ fn write_stored(
                 json,
                 now,
                 source.as_str(),
-                crate::listing::summary_text(json.as_deref()),
+                crate::summary::summary_text(json.as_deref()),
             ),
         )?,
     };

@@ -18,6 +18,7 @@ mod listing;
 pub mod migrations;
 mod personas;
 mod settle;
+mod summary;
 mod sync_runs;
 mod workspaces;
 

@@ -2,7 +2,7 @@
 //! the short `summary` kept next to each document, so a list of 10,000 flags never parses them.
 
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::workspaces::require_workspace;
 use crate::{EntityKind, Store, StoreError};
@@ -61,30 +61,6 @@ pub struct EntityRow {
     pub key: String,
     pub summary: EntitySummary,
     pub state: EntityState,
-}
-
-/// The summary kept for a document: the fields a list and a search need.
-pub(crate) fn summary_of(json: &Value) -> String {
-    let text = |field: &str| json.get(field).filter(|v| v.is_string()).cloned();
-    let tags = json
-        .get("tags")
-        .filter(|v| v.is_array())
-        .cloned()
-        .unwrap_or_else(|| json!([]));
-    json!({
-        "name": text("name"),
-        "description": text("description"),
-        "type": text("type"),
-        "tags": tags,
-        "owner": text("owner"),
-    })
-    .to_string()
-}
-
-/// [`summary_of`] for a stored draft's text (`None`: a deletion).
-pub(crate) fn summary_text(json: Option<&str>) -> String {
-    json.and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .map_or_else(|| "{}".to_owned(), |value| summary_of(&value))
 }
 
 const OVERLAY: &str = "
@@ -156,8 +132,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::summary_of;
     use crate::test_support::{temp_store, workspace};
     use crate::{BaseEntity, DraftContent, Source, WorkspaceKind};
+    use serde_json::json;
 
     fn flag(key: &str, name: &str) -> Value {
         json!({"key": key, "name": name, "description": format!("about {key}"), "type": "boolean", "tags": ["t"]})

@@ -236,6 +236,40 @@ mod tests {
         );
     }
 
+    #[test]
+    fn upgrading_a_cache_with_data_fills_in_the_entity_summaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, 1, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO workspaces (id, name, kind, location, created_at) VALUES (1, 'w', 'git', '/w', 1);
+               INSERT INTO base_entities VALUES (1, 'flag', 'a', '{"key":"a","name":"Alpha","tags":["x"],"type":"boolean"}');
+               INSERT INTO drafts VALUES (1, 'flag', 'b', '{"key":"b","description":"Beta"}', 1, 'user');
+               INSERT INTO drafts VALUES (1, 'flag', 'c', NULL, 1, 'user');"#,
+        )
+        .unwrap();
+        migrate_with(&mut conn, &path, 2, MIGRATIONS).unwrap();
+        let summary = |table: &str, key: &str| -> serde_json::Value {
+            let text: String = conn
+                .query_row(
+                    &format!("SELECT summary FROM {table} WHERE key = ?1"),
+                    [key],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let a = summary("base_entities", "a");
+        assert_eq!(
+            (a["name"].as_str(), a["type"].as_str()),
+            (Some("Alpha"), Some("boolean"))
+        );
+        assert_eq!(a["tags"], serde_json::json!(["x"]));
+        assert_eq!(summary("drafts", "b")["description"].as_str(), Some("Beta"));
+        assert_eq!(summary("drafts", "c"), serde_json::json!({}));
+    }
+
     const FIRST: Migration = Migration {
         version: 20200101000000,
         name: "first",

@@ -129,7 +129,7 @@ pub(crate) fn write_base(
     )?;
     for entity in entities {
         let json = entity.json.to_string();
-        let summary = crate::listing::summary_of(&entity.json);
+        let summary = crate::summary::summary_of(&entity.json);
         insert.execute((
             workspace_id,
             entity.kind.as_str(),

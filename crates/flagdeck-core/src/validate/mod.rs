@@ -8,7 +8,6 @@
 mod cond;
 mod flag;
 
-pub(crate) use cond::suggest;
 mod segment;
 mod serve;
 
