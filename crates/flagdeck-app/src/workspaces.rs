@@ -117,7 +117,7 @@ impl App {
             self.now(),
         )?;
         let id = written.value.id;
-        let location = self.data_dir.join("clones").join(id.to_string());
+        let location = self.clone_dir(id);
         let result = self.clone_into(url, &location).and_then(|()| {
             let updated = self.store().update_workspace(
                 id,
@@ -140,6 +140,11 @@ impl App {
         }
         self.emit(&written.events);
         self.workspace(id)
+    }
+
+    /// Where the app keeps a git workspace's clone.
+    pub(crate) fn clone_dir(&self, workspace_id: i64) -> PathBuf {
+        self.data_dir.join("clones").join(workspace_id.to_string())
     }
 
     /// Clones `url` bare into `location` (replacing a clone a crash left half-made).

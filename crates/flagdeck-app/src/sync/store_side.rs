@@ -39,7 +39,12 @@ impl<'a> StoreSide<'a> {
                 "This workspace has no remote to sync with.",
             )
         })?;
-        let location = PathBuf::from(&workspace.location);
+        // Empty when a crash came between recording the workspace and cloning it.
+        let location = if workspace.location.is_empty() {
+            app.clone_dir(workspace.id)
+        } else {
+            PathBuf::from(&workspace.location)
+        };
         let git = match GitRepo::open_bare(&location) {
             Ok(git) => git,
             Err(_) => {
