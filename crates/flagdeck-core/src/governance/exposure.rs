@@ -143,10 +143,10 @@ fn env_reasons(
             }
         }
     }
-    if before.schedule != after.schedule {
-        if let Err(why) = schedule_only_stops(before, &after.schedule) {
-            say(&why);
-        }
+    if before.schedule != after.schedule
+        && let Err(why) = schedule_only_stops(before, &after.schedule)
+    {
+        say(&why);
     }
 }
 

@@ -42,10 +42,10 @@ pub fn check_governance(files: &[SourceFile], project: Option<&ProjectFile>) -> 
                 check_person_file(rest, &person, &mut g.diagnostics);
                 g.people.push(person);
             }
-        } else if let Some(rest) = path.strip_prefix("changes/") {
-            if let Some(change) = decode::<ChangeRequest>(path, &file.bytes, &mut g.diagnostics) {
-                changes.push((rest.to_owned(), change));
-            }
+        } else if let Some(rest) = path.strip_prefix("changes/")
+            && let Some(change) = decode::<ChangeRequest>(path, &file.bytes, &mut g.diagnostics)
+        {
+            changes.push((rest.to_owned(), change));
         }
     }
     g.people.sort_by(|a, b| a.id.cmp(&b.id));
@@ -180,7 +180,7 @@ pub fn check_policy(
             unknown_envs(
                 envs,
                 listed,
-                &pointer_push(&at, "when/environments"),
+                &pointer_push(&pointer_push(&at, "when"), "environments"),
                 &mut diags,
             );
         }
@@ -201,7 +201,6 @@ pub fn check_policy(
 fn unknown_envs(envs: &BTreeSet<&str>, listed: &[String], at: &str, diags: &mut Vec<Diagnostic>) {
     for (j, env) in listed.iter().enumerate() {
         if !envs.contains(env.as_str()) {
-            // `at` holds a literal '/' between two tokens, already escaped by the caller.
             diags.push(Diagnostic::error(
                 Code::UnknownEnvironment,
                 POLICY_FILE,
@@ -384,15 +383,15 @@ pub fn check_change(
         person(&c.by, pointer_push(&at, "by"), &mut diags);
         instant(path, &pointer_push(&at, "at"), &c.at, &mut diags);
     }
-    if let Some(e) = &change.emergency {
-        if e.reason.trim().is_empty() {
-            diags.push(Diagnostic::error(
-                Code::MissingReason,
-                path,
-                "/emergency/reason",
-                "An emergency change must say why it could not wait for approval.",
-            ));
-        }
+    if let Some(e) = &change.emergency
+        && e.reason.trim().is_empty()
+    {
+        diags.push(Diagnostic::error(
+            Code::MissingReason,
+            path,
+            "/emergency/reason",
+            "An emergency change must say why it could not wait for approval.",
+        ));
     }
     if let Some(p) = &change.published {
         person(&p.by, "/published/by".into(), &mut diags);
