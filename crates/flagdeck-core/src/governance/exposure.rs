@@ -8,17 +8,18 @@
 //! - schedule steps are removed (stopping or pausing a schedule), the kept ones unchanged and in
 //!   order, and no removed step lowers exposure itself (turns the flag off or gives the off
 //!   variation more weight than the state before it), since removing such a step would raise it;
-//! - the fallthrough's or a rule's serve gives the off variation at least the weight it had and
-//!   every other variation at most the weight it had (lowering a rollout, serving off).
+//! - the fallthrough's or a rule's serve gives nobody a variation other than the off one that it
+//!   did not give them before: each other variation's rollout buckets shrink in place, with the
+//!   same `bucketBy` (lowering a rollout, serving off). Reordering a rollout or changing its
+//!   bucketing moves people between variations, so it is not an emergency change.
 //!
 //! Everything else is not an emergency: creating or deleting a flag, new or edited rules,
 //! targets, segments (their membership moves people in every environment), the project,
-//! `policy.json`, `people/`. Weights are compared as numbers read from the same kind of file on
-//! both sides; only their order matters here, never a sum.
+//! `policy.json`, `people/`. Weights are compared in integer thousandths of a percent.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 use super::model::ChangeRequest;
 use super::touched::{EntityKind, classify};
@@ -150,40 +151,62 @@ fn env_reasons(
     }
 }
 
-/// Each variation's weight in a serve (a single variation weighs 100); `None` for a ramp or
-/// JsonLogic, which cannot be compared.
-fn weights(serve: &Serve) -> Option<BTreeMap<&str, f64>> {
+/// Each variation's buckets in a serve: half-open ranges in thousandths of a percent, in rollout
+/// order (a single variation owns them all). `None` for a ramp or JsonLogic, which cannot be
+/// compared.
+fn buckets(serve: &Serve) -> Option<Vec<(&str, i64, i64)>> {
     if serve.ramp.is_some() || serve.json_logic.is_some() {
         return None;
     }
     match (&serve.variation, &serve.rollout) {
-        (Some(v), None) => Some(BTreeMap::from([(v.as_str(), 100.0)])),
+        (Some(v), None) => Some(vec![(v.as_str(), 0, 100_000)]),
         (None, Some(rollout)) => {
-            let mut map = BTreeMap::new();
+            let mut start = 0;
+            let mut ranges = Vec::new();
             for w in rollout {
-                *map.entry(w.variation.as_str()).or_insert(0.0) += w.weight.as_f64()?;
+                let end = start + thousandths(&w.weight)?;
+                ranges.push((w.variation.as_str(), start, end));
+                start = end;
             }
-            Some(map)
+            Some(ranges)
         }
         _ => None,
     }
 }
 
-/// Whether `after` gives `off` at least the weight `before` did and every other variation at
-/// most its weight. Without an off variation nothing but an unchanged serve qualifies.
+/// A weight in thousandths of a percent (validation guarantees at most three decimals).
+fn thousandths(n: &Number) -> Option<i64> {
+    if let Some(u) = n.as_u64() {
+        return i64::try_from(u)
+            .ok()?
+            .checked_mul(1000)
+            .filter(|t| *t <= 100_000);
+    }
+    let f = n.as_f64()?;
+    // In range, so the cast is exact after rounding.
+    (0.0..=100.0)
+        .contains(&f)
+        .then(|| (f * 1000.0).round() as i64)
+}
+
+/// Whether `after` gives nobody a variation other than `off` that `before` did not already give
+/// them: every non-off variation's buckets after lie within its buckets before, with the same
+/// bucketing attribute. Lowering a rollout in place qualifies; reordering it or changing its
+/// `bucketBy` moves people between variations and does not. Without an off variation nothing but
+/// an unchanged serve qualifies.
 fn lowers_or_keeps(off: Option<&str>, before: &Serve, after: &Serve) -> bool {
     if before == after {
         return true;
     }
-    let (Some(off), Some(b), Some(a)) = (off, weights(before), weights(after)) else {
+    let (Some(off), Some(b), Some(a)) = (off, buckets(before), buckets(after)) else {
         return false;
     };
-    let weight = |m: &BTreeMap<&str, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
-    weight(&a, off) >= weight(&b, off)
-        && a.keys()
-            .chain(b.keys())
-            .filter(|k| **k != off)
-            .all(|k| weight(&a, k) <= weight(&b, k))
+    if before.rollout.is_some() && after.rollout.is_some() && before.bucket_by != after.bucket_by {
+        return false;
+    }
+    a.iter()
+        .filter(|(v, start, end)| *v != off && end > start)
+        .all(|(v, start, end)| b.iter().any(|(w, s, e)| w == v && s <= start && end <= e))
 }
 
 /// A ramp step whose removal leaves the single variation served before it, when that is the

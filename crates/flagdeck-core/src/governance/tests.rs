@@ -542,6 +542,54 @@ fn raising_exposure_or_changing_anything_else_is_not_an_emergency() {
     );
 }
 
+#[test]
+fn moving_people_between_variations_is_not_lowering_exposure() {
+    let reordered =
+        json!({"rollout": [{"variation": "off", "weight": 80}, {"variation": "on", "weight": 20}]});
+    assert!(
+        reduces_exposure(&prod_change(env(true, rollout(20)), env(true, reordered))).is_err(),
+        "same weights in another order give other people 'on'"
+    );
+    let mut rebucketed = rollout(10);
+    rebucketed["bucketBy"] = json!("accountId");
+    assert!(reduces_exposure(&prod_change(env(true, rollout(20)), env(true, rebucketed))).is_err());
+    let three = |a: f64, b: f64| {
+        let mut f = flag(env(
+            true,
+            json!({"rollout": [
+            {"variation": "a", "weight": a}, {"variation": "b", "weight": b},
+            {"variation": "off", "weight": 100.0 - a - b}]}),
+        ));
+        f["variations"] = json!([{"key": "a", "value": true}, {"key": "b", "value": true}, {"key": "off", "value": false}]);
+        f
+    };
+    let shifted = change(
+        "cr",
+        vec![entity(
+            "flags/new-checkout.json",
+            Some(three(30.0, 30.0)),
+            Some(three(20.0, 30.0)),
+        )],
+    );
+    assert!(
+        reduces_exposure(&shifted).is_err(),
+        "b's buckets move onto people who had a"
+    );
+    let shrunk = change(
+        "cr",
+        vec![entity(
+            "flags/new-checkout.json",
+            Some(three(30.0, 30.0)),
+            Some(three(30.0, 10.5)),
+        )],
+    );
+    assert_eq!(
+        reduces_exposure(&shrunk),
+        Ok(()),
+        "the last non-off variation shrinks in place"
+    );
+}
+
 fn scheduled(steps: Value) -> Value {
     let mut e = env(true, json!({"variation": "off"}));
     e["schedule"] = steps;
