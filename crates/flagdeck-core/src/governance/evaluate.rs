@@ -119,7 +119,21 @@ pub fn evaluate(
             }
         }
     }
-    let publishable = rejected.is_empty() && (emergency || rules.iter().all(|r| r.satisfied));
+    // An author who is not a person cannot be told apart from an approver, so refuse, except for
+    // a newcomer's request that adds their own `people/` entry (how a person joins).
+    let joins = change
+        .entities
+        .iter()
+        .any(|e| e.before.is_none() && e.path == format!("people/{}.json", change.author));
+    let author_known = by_id.contains_key(change.author.as_str()) || joins;
+    if !author_known {
+        reasons.push(format!(
+            "The author '{}' is not a person of this project.",
+            change.author
+        ));
+    }
+    let publishable =
+        author_known && rejected.is_empty() && (emergency || rules.iter().all(|r| r.satisfied));
     if publishable && !rules.is_empty() && !emergency {
         reasons.push("Every rule that applies has the approvals it needs.".to_owned());
     }

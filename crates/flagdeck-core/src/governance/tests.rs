@@ -1,6 +1,8 @@
 //! Tests of the pure governance layer, attack cases included (DESIGN §6, issue 4). The app and
 //! `flagdeck verify` reuse these fixtures' ideas end to end.
 
+use std::collections::BTreeSet;
+
 use ed25519_dalek::SigningKey;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -732,6 +734,19 @@ fn attack_approval_by_the_author() {
 }
 
 #[test]
+fn attack_author_who_is_not_a_person() {
+    // Alice names an author nobody knows, hoping her own approval then counts.
+    let mut alice_is_rm = policy();
+    alice_is_rm.groups[0].members.push("alice".into());
+    let mut c = rollout_change("cr");
+    c.author = "zoe".into();
+    c.approvals.push(approve("alice", &c));
+    let r = report_under(&alice_is_rm, &people(), &c);
+    assert!(!r.publishable);
+    assert_says(&r, "The author 'zoe' is not a person of this project.");
+}
+
+#[test]
 fn attack_approval_signed_with_another_persons_key() {
     let mut c = rollout_change("cr");
     // Dan signs with his own key in Bob's name.
@@ -1086,4 +1101,73 @@ fn governance_files_are_read_together_and_a_broken_one_hides_nothing() {
         &touched(&g.changes[0], &project()),
     );
     assert!(r.publishable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation against a reference model, on random histories of decisions.
+
+#[derive(Debug, Clone, Copy)]
+enum Forgery {
+    Honest,
+    /// Signed by Dan's key in the signer's name.
+    WrongKey,
+    /// Signed over an earlier version of the request.
+    Stale,
+}
+
+fn entry() -> impl Strategy<Value = (usize, bool, Forgery)> {
+    (
+        0usize..4,
+        any::<bool>(),
+        prop_oneof![
+            4 => Just(Forgery::Honest),
+            1 => Just(Forgery::WrongKey),
+            1 => Just(Forgery::Stale)
+        ],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Counted approvals are exactly the distinct eligible non-authors whose last honest decision
+    /// is to approve; a change is publishable exactly when there are enough and no eligible
+    /// person's last honest decision is to reject.
+    #[test]
+    fn evaluation_matches_a_reference_model(
+        entries in proptest::collection::vec(entry(), 0..8),
+        required in 1u32..=2,
+    ) {
+        let ids = ["alice", "bob", "carol", "dan"];
+        let mut p = policy();
+        p.rules[0].require.approvals = required;
+        let mut c = rollout_change("cr");
+        let mut earlier = c.clone();
+        earlier.title = "An earlier title".into();
+        let mut last: std::collections::BTreeMap<&str, bool> = Default::default();
+        for (who, approves, forgery) in entries {
+            let by = ids[who];
+            let decision = if approves { Decision::Approve } else { Decision::Reject };
+            let a = match forgery {
+                Forgery::Honest => sign(&key(seed_of(by)), by, &c, decision, AT, None),
+                Forgery::WrongKey if by != "dan" => sign(&key(4), by, &c, decision, AT, None),
+                Forgery::WrongKey => continue,
+                Forgery::Stale => sign(&key(seed_of(by)), by, &earlier, decision, AT, None),
+            };
+            if matches!(forgery, Forgery::Honest) {
+                last.insert(by, approves);
+            }
+            c.approvals.push(a);
+        }
+        let eligible = |id: &&str| *id == "bob" || *id == "carol";
+        let approvers: BTreeSet<&str> =
+            last.iter().filter(|(id, ok)| eligible(id) && **ok).map(|(id, _)| *id).collect();
+        let rejecters = last.iter().filter(|(id, ok)| eligible(id) && !**ok).count();
+        let r = report_under(&p, &people(), &c);
+        let counted: BTreeSet<&str> = r.rules[0].approved_by.iter().map(String::as_str).collect();
+        prop_assert_eq!(&counted, &approvers);
+        prop_assert_eq!(r.rules[0].approved_by.len(), counted.len(), "nobody counts twice");
+        let expected = approvers.len() >= required as usize && rejecters == 0;
+        prop_assert_eq!(r.publishable, expected, "{:#?}", r);
+    }
 }
