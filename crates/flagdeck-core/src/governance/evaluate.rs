@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::exposure::reduces_exposure;
 use super::hash::content_hash;
 use super::model::{ChangeRequest, Decision, Person, Policy, PolicyRule, Scope};
-use super::sign::{check_approval, describe};
+use super::sign::{ApprovalProblem, check_approval, describe};
 use super::touched::Touched;
 
 /// The verdict on one change request.
@@ -156,6 +156,7 @@ fn valid_decisions<'a>(
     let mut notes = Vec::new();
     let mut last: BTreeMap<&str, usize> = BTreeMap::new();
     let mut valid: Vec<Valid<'a>> = Vec::new();
+    let mut stale_or_bad = Vec::new();
     for approval in &change.approvals {
         let Some(person) = by_id.get(approval.by.as_str()) else {
             notes.push(format!(
@@ -183,7 +184,14 @@ fn valid_decisions<'a>(
                     });
                 }
             }
-            Err(problem) => notes.push(format!("{}.", describe(person, approval, &problem))),
+            Err(problem) => stale_or_bad.push((person, approval, problem)),
+        }
+    }
+    // A decision on an earlier version is news only if its author has not decided again since.
+    for (person, approval, problem) in stale_or_bad {
+        let decided_again = last.contains_key(person.id.as_str());
+        if !(problem == ApprovalProblem::EarlierVersion && decided_again) {
+            notes.push(format!("{}.", describe(person, approval, &problem)));
         }
     }
     (valid, notes)

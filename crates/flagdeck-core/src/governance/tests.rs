@@ -802,6 +802,11 @@ fn attack_change_edited_after_approval() {
         &r,
         "Bob's approval was for an earlier version of this change",
     );
+    // Bob looks again and approves the new version: it counts, and the old note goes away.
+    c.approvals.push(approve("bob", &c));
+    let r = report(&c);
+    assert!(r.publishable);
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
 
 #[test]
