@@ -67,13 +67,14 @@ pub fn evaluate(
     touched: &Touched,
 ) -> PolicyReport {
     let hash = content_hash(change);
-    let by_id: BTreeMap<&str, &Person> = people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let (by_id, mut notes) = index_people(people);
     let name_of = |id: &str| {
         by_id
             .get(id)
             .map_or_else(|| format!("'{id}'"), |p| p.display_name().to_owned())
     };
-    let (valid, mut notes) = valid_decisions(&by_id, change);
+    let (valid, decision_notes) = valid_decisions(&by_id, change);
+    notes.extend(decision_notes);
 
     let mut rules = Vec::new();
     for rule in policy.rules.iter().filter(|r| matches(&r.when, touched)) {
@@ -145,6 +146,25 @@ pub fn evaluate(
         reasons,
         notes,
     }
+}
+
+/// People by id. An id held by two entries is ambiguous: neither may sign.
+fn index_people(people: &[Person]) -> (BTreeMap<&str, &Person>, Vec<String>) {
+    let mut by_id = BTreeMap::new();
+    let mut twice = BTreeSet::new();
+    for p in people {
+        if by_id.insert(p.id.as_str(), p).is_some() {
+            twice.insert(p.id.as_str());
+        }
+    }
+    let notes = twice
+        .into_iter()
+        .map(|id| {
+            by_id.remove(id);
+            format!("Two people have the id '{id}'; neither's decisions count.")
+        })
+        .collect();
+    (by_id, notes)
 }
 
 /// Each person's last valid decision on the current version, and notes on entries that do not

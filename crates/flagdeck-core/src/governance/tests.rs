@@ -747,6 +747,37 @@ fn attack_author_who_is_not_a_person() {
 }
 
 #[test]
+fn attack_person_file_posing_as_someone_else() {
+    let mallory = key(6);
+    let mut fake_bob = people()[1].clone();
+    fake_bob.public_key = public_key_text(&mallory.verifying_key());
+    let mut c = rollout_change("cr");
+    c.approvals
+        .push(sign(&mallory, "bob", &c, Decision::Approve, AT, None));
+    // Read from files: people/mallory.json says it is Bob, so it is refused and signs nothing.
+    let mut files: Vec<SourceFile> = people()
+        .iter()
+        .map(|p| SourceFile::new(format!("people/{}.json", p.id), to_canonical_json(p)))
+        .collect();
+    files.push(SourceFile::new(
+        "people/mallory.json",
+        to_canonical_json(&fake_bob),
+    ));
+    let g = check_governance(&files, None);
+    assert_eq!(codes(&g.diagnostics), [(Code::FileNameMismatch, "/id")]);
+    assert!(!report_under(&policy(), &g.people, &c).publishable);
+    // Handed both entries anyway, evaluation trusts neither.
+    let mut both = people();
+    both.push(fake_bob);
+    let r = report_under(&policy(), &both, &c);
+    assert!(!r.publishable);
+    assert_says(
+        &r,
+        "Two people have the id 'bob'; neither's decisions count.",
+    );
+}
+
+#[test]
 fn attack_approval_signed_with_another_persons_key() {
     let mut c = rollout_change("cr");
     // Dan signs with his own key in Bob's name.

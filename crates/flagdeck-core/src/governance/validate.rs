@@ -29,7 +29,9 @@ pub struct Governance {
 }
 
 /// Reads `people/*.json`, `policy.json` and `changes/*.json` among `files` (others are ignored)
-/// and checks them against each other and against the project's environments, if given.
+/// and checks them against each other and against the project's environments, if given. Only
+/// people without errors are in [`Governance::people`], so a file that poses as someone else
+/// (`people/mallory.json` holding `"id": "bob"`) signs nothing.
 pub fn check_governance(files: &[SourceFile], project: Option<&ProjectFile>) -> Governance {
     let mut g = Governance::default();
     let mut changes = Vec::new();
@@ -37,10 +39,15 @@ pub fn check_governance(files: &[SourceFile], project: Option<&ProjectFile>) -> 
         let path = file.path.as_str();
         if path == POLICY_FILE {
             g.policy = decode(path, &file.bytes, &mut g.diagnostics);
-        } else if let Some(rest) = path.strip_prefix("people/") {
+        } else if path.starts_with("people/") {
             if let Some(person) = decode::<Person>(path, &file.bytes, &mut g.diagnostics) {
-                check_person_file(rest, &person, &mut g.diagnostics);
-                g.people.push(person);
+                let diags = check_person(path, &person);
+                // A person whose id is not their file name could pose as someone else: only
+                // people without errors may sign.
+                if !diags.iter().any(Diagnostic::is_error) {
+                    g.people.push(person);
+                }
+                g.diagnostics.extend(diags);
             }
         } else if let Some(rest) = path.strip_prefix("changes/")
             && let Some(change) = decode::<ChangeRequest>(path, &file.bytes, &mut g.diagnostics)
@@ -66,10 +73,6 @@ pub fn check_governance(files: &[SourceFile], project: Option<&ProjectFile>) -> 
 
 fn decode<T: DeserializeOwned>(path: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<T> {
     format::parse(path, bytes).map_err(|d| diags.push(d)).ok()
-}
-
-fn check_person_file(file_name: &str, person: &Person, diags: &mut Vec<Diagnostic>) {
-    diags.extend(check_person(&format!("people/{file_name}"), person));
 }
 
 /// Checks one person: a valid id equal to the file name, a valid public key.
