@@ -66,6 +66,20 @@ pub enum Code {
     TargetConflict,
     /// A `bucketBy` that names no string attribute.
     InvalidBucketBy,
+    /// Governance: a person id that is not in `people/`.
+    UnknownPerson,
+    /// Governance: a `group:<key>` that `policy.json` does not define.
+    UnknownGroup,
+    /// Governance: a `publicKey` that is not `ed25519:` and the base64 of a valid 32-byte key.
+    InvalidPublicKey,
+    /// Governance: an approval whose content hash or signature is not well formed.
+    InvalidApproval,
+    /// Governance: a change request's entity that is not a governed file, or changes nothing.
+    InvalidChangeEntity,
+    /// Governance: a rule's `require` that asks for no approval, names no one, or can never be met.
+    InvalidRequirement,
+    /// Governance: an emergency change without a reason.
+    MissingReason,
 }
 
 impl Code {
@@ -103,6 +117,13 @@ impl Code {
             Self::InvalidRamp => "invalid-ramp",
             Self::TargetConflict => "target-conflict",
             Self::InvalidBucketBy => "invalid-bucket-by",
+            Self::UnknownPerson => "unknown-person",
+            Self::UnknownGroup => "unknown-group",
+            Self::InvalidPublicKey => "invalid-public-key",
+            Self::InvalidApproval => "invalid-approval",
+            Self::InvalidChangeEntity => "invalid-change-entity",
+            Self::InvalidRequirement => "invalid-requirement",
+            Self::MissingReason => "missing-reason",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod example;
 pub mod flagd;
 pub mod format;
+pub mod governance;
 pub mod import;
 pub mod instant;
 pub mod keys;

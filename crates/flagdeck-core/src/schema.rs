@@ -7,6 +7,7 @@
 
 use schemars::{JsonSchema, Schema, schema_for};
 
+use crate::governance::{ChangeRequest, Person, Policy};
 use crate::model::{FlagFile, ProjectFile, SegmentFile};
 
 /// Every schema as `(file name, pretty JSON with a trailing newline)`, in a fixed order.
@@ -15,6 +16,9 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("flagdeck.schema.json", render(schema_for!(ProjectFile))),
         ("flag.schema.json", render(schema_for!(FlagFile))),
         ("segment.schema.json", render(schema_for!(SegmentFile))),
+        ("person.schema.json", render(schema_for!(Person))),
+        ("policy.schema.json", render(schema_for!(Policy))),
+        ("change.schema.json", render(schema_for!(ChangeRequest))),
     ]
 }
 
@@ -66,7 +70,7 @@ mod tests {
     #[test]
     fn schemas_describe_the_format() {
         let all = schemas();
-        assert_eq!(all.len(), 3);
+        assert_eq!(all.len(), 6);
         for (name, text) in &all {
             let schema: Value = serde_json::from_str(text).unwrap();
             assert!(text.ends_with("}\n"), "{name} ends with a newline");
@@ -116,6 +120,63 @@ mod tests {
                 .map(|e| format!("{e} at {}", e.instance_path()))
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", file.path);
+        }
+    }
+
+    /// Governance files the core writes validate against their schemas.
+    #[test]
+    fn governance_files_validate_against_the_schemas() {
+        use crate::governance::{Decision, EntityChange, Status, sign, signing_key};
+        let key = signing_key(&[7; 32]);
+        let person = Person {
+            id: "bob".into(),
+            name: "Bob".into(),
+            email: "bob@example.com".into(),
+            public_key: crate::governance::sign::public_key_text(&key.verifying_key()),
+        };
+        let policy: Policy = serde_json::from_value(serde_json::json!({
+            "groups": [{"key": "rm", "name": "RM", "members": ["bob"]}],
+            "rules": [{"name": "Prod", "when": {"environments": ["production"], "governance": false},
+                       "require": {"approvals": 1, "from": ["group:rm", "owner"]}}],
+            "emergency": {"allowed": true}
+        }))
+        .unwrap();
+        let mut change = ChangeRequest {
+            id: "cr-1".into(),
+            title: "T".into(),
+            description: None,
+            author: "alice".into(),
+            base: "abc".into(),
+            entities: vec![EntityChange {
+                path: "policy.json".into(),
+                before: None,
+                after: Some(serde_json::to_value(&policy).unwrap()),
+            }],
+            status: Status::Open,
+            emergency: None,
+            approvals: vec![],
+            comments: vec![],
+            published: None,
+        };
+        change.approvals.push(sign(
+            &key,
+            "bob",
+            &change,
+            Decision::Approve,
+            "2026-01-01T00:00:00Z",
+            None,
+        ));
+        for (name, value) in [
+            ("person.schema.json", serde_json::to_value(&person).unwrap()),
+            ("policy.schema.json", serde_json::to_value(&policy).unwrap()),
+            ("change.schema.json", serde_json::to_value(&change).unwrap()),
+        ] {
+            let schema = validator(name);
+            let errors: Vec<String> = schema.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            let mut extra = value.clone();
+            extra["extra"] = Value::Bool(true);
+            assert!(!schema.is_valid(&extra), "{name} refuses unknown fields");
         }
     }
 
