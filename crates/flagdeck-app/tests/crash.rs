@@ -231,7 +231,11 @@ fn locks(git_dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
-            if path.is_dir() {
+            // libgit2's indexer names a temporary pack index `pack_git2_<random>idx.lock`: a
+            // killed fetch or file:// push leaves it under objects/pack, where nothing ever waits
+            // on it (like Git's tmp_pack_* files, `git gc` removes it). Locks that block are
+            // elsewhere.
+            if path.is_dir() && !path.ends_with("objects") {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "lock") {
                 found.push(path);
