@@ -63,6 +63,7 @@ fn remote_description(remote: &Path, key: &str) -> String {
 
 /// The checkout, a second clone that pushes meanwhile, and their bare remote.
 struct World {
+    _daemon: GitDaemon,
     _tmp: tempfile::TempDir,
     remote: PathBuf,
     a: PathBuf,
@@ -78,7 +79,11 @@ impl World {
         let url = format!("file://{}", remote.display());
         let a = root.join("a");
         let b = root.join("b");
-        git(&root, &["clone", "-q", &url, "a"]);
+        // The checkout pushes to `git daemon`, a separate process as every real server is: over
+        // file:// libgit2 writes the remote's refs in the killed process itself and can leave
+        // `refs/heads/main.lock` there, which no server leaves.
+        let daemon = GitDaemon::serve(&root);
+        git(&root, &["clone", "-q", &daemon.url("remote.git"), "a"]);
         git(&a, &["config", "user.name", "Ada"]);
         git(&a, &["config", "user.email", "ada@example.com"]);
         let o = Command::new(env!("CARGO_BIN_EXE_flagdeck"))
@@ -93,6 +98,7 @@ impl World {
         git(&b, &["config", "user.name", "Bob"]);
         git(&b, &["config", "user.email", "bob@example.com"]);
         Self {
+            _daemon: daemon,
             _tmp: tmp,
             remote,
             a,
@@ -110,6 +116,57 @@ impl World {
         for key in EDITED {
             set_description(&self.a, key, &format!("{tag}-{key}"));
         }
+    }
+}
+
+/// `git daemon` serving the repositories under a folder, push enabled; stopped when dropped.
+struct GitDaemon {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl GitDaemon {
+    fn serve(base: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("git")
+            .args([
+                "daemon",
+                "--export-all",
+                "--enable=receive-pack",
+                "--reuseaddr",
+            ])
+            .arg("--listen=127.0.0.1")
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "git daemon did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        GitDaemon { child, port }
+    }
+
+    fn url(&self, repo: &str) -> String {
+        format!("git://127.0.0.1:{}/{repo}", self.port)
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -309,8 +366,20 @@ fn killing_flagdeck_sync_on_a_checkout_loses_nothing_and_the_next_sync_completes
 
         // A killed sync may leave locks in the checkout: the next sync clears them.
         stale_locks += usize::from(!fsck_and_locks(&w.a.join(".git")).is_empty());
-        let remote_locks = fsck_and_locks(&w.remote);
-        assert!(remote_locks.is_empty(), "{context}: {remote_locks:?}");
+        // The server's side of a push the killed client was making finishes on its own: its
+        // ref locks go within moments, and none is left behind.
+        let start = Instant::now();
+        loop {
+            let remote_locks = fsck_and_locks(&w.remote);
+            if remote_locks.is_empty() {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{context}: stale locks on the server: {remote_locks:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         if !run.killed
             && let (_, Some(commit)) = report(&run)
         {
