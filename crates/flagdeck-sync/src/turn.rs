@@ -104,3 +104,62 @@ fn clear_sync_locks(git_dir: &Path, branch: &str) -> std::io::Result<Vec<String>
     }
     Ok(removed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkout() -> (tempfile::TempDir, GitRepo) {
+        let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let repo = GitRepo::open(dir.path()).unwrap();
+        (dir, repo)
+    }
+
+    fn touch_locks(dir: &Path) -> Vec<std::path::PathBuf> {
+        let locks = [
+            ".git/index.lock",
+            ".git/refs/remotes/origin/main.lock",
+            ".git/shallow.lock",
+        ]
+        .map(|p| dir.join(p));
+        for lock in &locks {
+            std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+            std::fs::write(lock, b"").unwrap();
+        }
+        locks.to_vec()
+    }
+
+    #[test]
+    fn a_second_sync_waits_its_turn() {
+        let (_dir, repo) = checkout();
+        let turn = repo.take_sync_turn("main").unwrap();
+        assert!(matches!(
+            repo.take_sync_turn("main"),
+            Err(SyncError::Busy { .. })
+        ));
+        drop(turn);
+        assert!(repo.take_sync_turn("main").is_ok());
+    }
+
+    #[test]
+    fn locks_are_cleared_only_after_an_interrupted_sync() {
+        let (dir, repo) = checkout();
+        // No sync was interrupted: a lock may be a running Git command's, so it stays.
+        let locks = touch_locks(dir.path());
+        let turn = repo.take_sync_turn("main").unwrap();
+        assert!(turn.cleared.is_empty());
+        assert!(locks.iter().all(|l| l.exists()));
+        drop(turn);
+        // A sync that finished leaves no mark either.
+        let turn = repo.take_sync_turn("main").unwrap();
+        assert!(turn.cleared.is_empty());
+        drop(turn);
+        assert!(locks.iter().all(|l| l.exists()));
+        // A killed sync leaves its mark (its OS lock went with the process).
+        std::fs::write(dir.path().join(".git").join(TURN_FILE), RUNNING).unwrap();
+        let turn = repo.take_sync_turn("main").unwrap();
+        assert_eq!(turn.cleared.len(), 3, "{:?}", turn.cleared);
+        assert!(locks.iter().all(|l| !l.exists()));
+    }
+}
