@@ -40,6 +40,7 @@ pub fn run(options: SyncOptions, format: Format) -> CliResult {
         .git
         .take_sync_turn(&checkout.branch)
         .map_err(flagdeck_app::AppError::from)?;
+    flagdeck_app::project_dir::remove_stale_temporaries(&checkout.root);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let author = options
         .author
