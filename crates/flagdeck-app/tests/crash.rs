@@ -253,20 +253,22 @@ fn assert_repo_intact(git_dir: &Path) -> TestResult {
     Ok(())
 }
 
-/// The server's side of a push the killed client was making finishes (or gives up) on its own:
-/// its ref locks go within moments, and none is left behind.
+/// The server's side of a push the killed client was making finishes (or gives up) on its own
+/// within moments (`git fsck` meanwhile can see its half-received pack): then the remote passes
+/// `git fsck --strict` and holds no lock.
 fn assert_server_settles(git_dir: &Path) -> TestResult {
     let start = Instant::now();
     loop {
+        let checked = assert_fsck(git_dir);
         let left = locks(git_dir)?;
-        if left.is_empty() {
+        if checked.is_ok() && left.is_empty() {
             return Ok(());
         }
         assert!(
             start.elapsed() < Duration::from_secs(5),
-            "stale locks on the server: {left:?}"
+            "the remote is not sound: {checked:?} {left:?}"
         );
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
