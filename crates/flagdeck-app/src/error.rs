@@ -107,6 +107,7 @@ impl From<SyncError> for AppError {
             SyncError::CredentialsRejected { .. } => ErrorCode::CredentialsRejected,
             SyncError::Secret(_) => ErrorCode::Secrets,
             SyncError::RemoteNotTrusted { .. } => ErrorCode::RemoteNotTrusted,
+            SyncError::Busy { .. } => ErrorCode::Busy,
             SyncError::NotARepository { .. }
             | SyncError::InvalidBranch { .. }
             | SyncError::PathOutsideFormat { .. } => ErrorCode::InvalidInput,

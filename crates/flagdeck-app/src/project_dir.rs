@@ -179,7 +179,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), AppError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(temporary_name(&file_name, std::process::id()));
     let result = fs::File::create(&tmp)
         .and_then(|mut f| {
             f.write_all(contents)?;
@@ -191,6 +191,50 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), AppError> {
         return Err(io_error("write", path, &e));
     }
     Ok(())
+}
+
+/// The temporary name [`write_atomic`] gives `file_name` while writing it.
+fn temporary_name(file_name: &str, pid: u32) -> String {
+    format!(".{file_name}.tmp-{pid}")
+}
+
+/// Removes the temporary files that a process killed inside [`write_atomic`] left in the
+/// project's folders (`.<name>.tmp-<pid>`), when that process is gone; returns them. Only what
+/// [`write_atomic`] names is touched, never a file that process renamed into place.
+pub fn remove_stale_temporaries(root: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    for dir in std::iter::once(root.to_path_buf()).chain(ENTITY_DIRS.map(|d| root.join(d))) {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some((stem, pid)) = name.rsplit_once(".tmp-") else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            let ours = stem.starts_with('.') && temporary_name(&stem[1..], pid) == name;
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if ours && regular && !process_alive(pid) && fs::remove_file(entry.path()).is_ok() {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed
+}
+
+/// Whether process `pid` may still be writing: this process, or (where the OS tells) a live one.
+/// Where it cannot be known, a process is taken as alive, so nothing is removed.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    true
 }
 
 /// Reads one project file (`rel` relative to `root`) as [`read`] would: `Ok(None)` when it does
@@ -222,4 +266,30 @@ pub fn io_error(action: &str, path: &Path, err: &std::io::Error) -> AppError {
         ErrorCode::Io,
         format!("Could not {action} {}: {why}.", path.display()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_dead_writers_temporaries_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let flags = root.path().join("flags");
+        fs::create_dir_all(&flags).unwrap();
+        // Above Linux's largest pid (2^22): never a live process.
+        let dead = flags.join(temporary_name("a.json", 4_294_967));
+        let mine = flags.join(temporary_name("b.json", std::process::id()));
+        let other = flags.join(".c.json.tmp-notapid");
+        let project = flags.join("d.json");
+        for file in [&dead, &mine, &other, &project] {
+            fs::write(file, b"{").unwrap();
+        }
+        let removed = remove_stale_temporaries(root.path());
+        if cfg!(target_os = "linux") {
+            assert_eq!(removed, vec![dead.clone()]);
+            assert!(!dead.exists());
+        }
+        assert!(mine.exists() && other.exists() && project.exists());
+    }
 }

@@ -57,6 +57,10 @@ pub enum SyncError {
     )]
     WorkdirChanged { paths: Vec<String> },
 
+    /// Another sync is running in this checkout.
+    #[error("Another sync is running in {path}; wait for it to finish.")]
+    Busy { path: String },
+
     /// A stale lock file could not be removed.
     #[error("Could not clear the stale Git lock files in {path} ({detail}).")]
     Lock { path: String, detail: String },

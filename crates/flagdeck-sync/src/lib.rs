@@ -22,6 +22,7 @@ pub mod keyring_store;
 pub mod locks;
 pub mod repo;
 pub mod secret;
+pub mod turn;
 pub mod watch;
 
 pub use changes::FileChange;
@@ -33,4 +34,5 @@ pub use repo::{
     password_service, ssh_key_service, ssh_passphrase_service,
 };
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
+pub use turn::SyncTurn;
 pub use watch::{DEFAULT_DEBOUNCE, FolderWatcher, WatchBatch, WatchError};

@@ -189,9 +189,9 @@ impl LocalSide for FolderSide<'_> {
 /// Brings the working folder, the index and the branch to `target`, whose content is the
 /// plan's merged result (which holds every local edit).
 ///
-/// The checkout only updates files that still hold HEAD's bytes, so every project file that
-/// the checkout changes is first written with `target`'s bytes; the folder is read again
-/// before, so an edit made while syncing is never overwritten.
+/// Every project file that `target` changes is written whole (a temporary file, then a rename)
+/// with `target`'s bytes; the folder is read again before, so an edit made while syncing is never
+/// overwritten. Then the index and the branch follow (see [`adopt`]).
 fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
     if checkout.local_snapshot()? != *plan.local() {
         return Err(Stop::Failed(AppError::new(
@@ -218,19 +218,11 @@ fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Stop>
             std::fs::remove_file(&full).map_err(|e| io_error("delete", &full, &e))?;
         }
     }
-    match checkout.git.checkout_head_to_workdir(&checkout.branch) {
-        Ok(_) => Ok(()),
-        // Git's safe checkout refuses to replace a file it does not track (a flag added here),
-        // even when it already holds the wanted bytes; such files are adopted instead.
-        Err(SyncError::WorkdirChanged { paths })
-            if paths
-                .iter()
-                .all(|p| is_entity_path(p) && holds(checkout, p, wanted.get(p))) =>
-        {
-            Ok(adopt(checkout, target)?)
-        }
-        Err(e) => Err(e.into()),
-    }
+    // Not Git's checkout for the project files: libgit2 rewrites a file in place (truncate,
+    // then write), so a process killed meanwhile left a half-written flag file (the crash test
+    // `killing_flagdeck_sync_on_a_checkout_...` found it). They already hold `target`'s bytes,
+    // each written whole above; they are only recorded in the index.
+    Ok(adopt(checkout, target)?)
 }
 
 /// Whether the working folder's file holds exactly `bytes` (`None`: the file is absent).
@@ -240,7 +232,9 @@ fn holds(checkout: &Checkout, path: &str, bytes: Option<&Vec<u8>>) -> bool {
 
 /// Moves the branch, the index and the folder to `target` when the project files already hold
 /// its bytes: other files go through Git's safe checkout (which never overwrites an edit), the
-/// project files are only recorded in the index.
+/// project files are only recorded in the index. The index is written (a lock, then a rename)
+/// before the branch moves, so a crash between the two leaves `target`'s project files staged,
+/// equal to the folder, and the next sync finishes the move.
 fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
     let repo = &checkout.repo;
     let commit = repo.find_commit(target)?;
@@ -271,6 +265,20 @@ fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
             options.path(path);
         }
         repo.checkout_tree(commit.as_object(), Some(&mut options))?;
+    }
+    // An edit made since the files were written is not recorded as `target`'s content: the
+    // branch stays, the push is done, and the next sync settles.
+    for path in &entities {
+        let bytes = match new_tree.get_path(Path::new(path)) {
+            Ok(entry) => Some(repo.find_blob(entry.id())?.content().to_vec()),
+            Err(_) => None,
+        };
+        if !holds(checkout, path, bytes.as_ref()) {
+            return Err(AppError::new(
+                ErrorCode::Retry,
+                "A project file changed while syncing, so the working folder was left as it is; sync again to bring it up to date.",
+            ));
+        }
     }
     let mut index = repo.index()?;
     for path in &entities {

@@ -110,6 +110,9 @@ impl App {
             }
             WorkspaceKind::Folder => {
                 let checkout = Checkout::open(&PathBuf::from(&workspace.location))?;
+                // Also against `flagdeck sync` in the same checkout; clears a killed sync's locks.
+                let _turn = checkout.git.take_sync_turn(&checkout.branch)?;
+                crate::project_dir::remove_stale_temporaries(&checkout.root);
                 let resolver = |plan: SyncPlan| -> Result<SyncPlan, Stop> {
                     let stored = self.store().conflicts(workspace_id, false)?;
                     Ok(apply_stored_resolutions(plan, &stored)?)

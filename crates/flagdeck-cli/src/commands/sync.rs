@@ -35,6 +35,12 @@ pub struct SyncOptions {
 
 pub fn run(options: SyncOptions, format: Format) -> CliResult {
     let checkout = Checkout::open(&project_root(options.dir.clone()))?;
+    // One sync at a time in a checkout; a killed sync's lock files are cleared here.
+    let _turn = checkout
+        .git
+        .take_sync_turn(&checkout.branch)
+        .map_err(flagdeck_app::AppError::from)?;
+    flagdeck_app::project_dir::remove_stale_temporaries(&checkout.root);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let author = options
         .author
