@@ -50,8 +50,15 @@ enum Change {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Edit { who: usize, change: Change },
-    Sync { who: usize },
+    Edit {
+        who: usize,
+        change: Change,
+    },
+    /// `resolve`: answer the conflicts it reports at once (else they stay open for a while).
+    Sync {
+        who: usize,
+        resolve: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -83,7 +90,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         .prop_flat_map(|teammates| {
             let step = prop_oneof![
                 3 => (0..teammates, change()).prop_map(|(who, change)| Step::Edit { who, change }),
-                1 => (0..teammates).prop_map(|who| Step::Sync { who }),
+                1 => (0..teammates, any::<bool>())
+                    .prop_map(|(who, resolve)| Step::Sync { who, resolve }),
             ];
             (
                 Just(teammates),
@@ -200,10 +208,14 @@ fn plan(
     remote: &Project,
     answers: &[Answer],
 ) -> Result<Project, Vec<ModelConflict>> {
-    let answered = |flag: usize, field: Field, remote: &Value| {
+    // An answer holds while the remote keeps the value it answered and the teammate's side
+    // keeps the chosen one: an edit made after answering is newer than the answer.
+    let answered = |flag: usize, field: Field, local: &Value, remote: &Value| {
         answers
             .iter()
-            .find(|a| a.flag == flag && a.field == field && &a.remote == remote)
+            .find(|a| {
+                a.flag == flag && a.field == field && &a.remote == remote && &a.chosen == local
+            })
             .map(|a| a.chosen.clone())
     };
     let mut conflicts = Vec::new();
@@ -233,7 +245,7 @@ fn plan(
                         field_value(l, field),
                         field_value(r, field),
                     );
-                    match merge_value(&bv, &lv, &rv).or_else(|| answered(i, field, &rv)) {
+                    match merge_value(&bv, &lv, &rv).or_else(|| answered(i, field, &lv, &rv)) {
                         Some(v) => set_field(&mut merged, field, &v),
                         None => conflicts.push(ModelConflict {
                             flag: i,
@@ -248,9 +260,8 @@ fn plan(
                 flags.push(Some(merged));
             }
             // Deleted on one side, changed on the other.
-            _ => match answered(i, Field::Whole, &whole(r)) {
-                Some(chosen) if chosen == whole(l) => flags.push(l.clone()),
-                Some(_) => flags.push(r.clone()),
+            _ => match answered(i, Field::Whole, &whole(l), &whole(r)) {
+                Some(_) => flags.push(l.clone()),
                 None => {
                     conflicts.push(ModelConflict {
                         flag: i,
@@ -695,8 +706,7 @@ impl World {
     }
 
     /// Syncs everyone, resolving conflicts, until a round changes nothing.
-    fn settle(&mut self, choices: &[u8]) -> Fallible<()> {
-        let mut choices = choices.iter().copied().cycle();
+    fn settle(&mut self, choices: &mut impl Iterator<Item = u8>) -> Fallible<()> {
         for round in 0..6 {
             let mut quiet = true;
             for who in 0..self.team.len() {
@@ -704,7 +714,7 @@ impl World {
                 let conflicts = self.sync(who)?;
                 if !conflicts.is_empty() {
                     quiet = false;
-                    self.resolve_all(who, &conflicts, &mut choices)?;
+                    self.resolve_all(who, &conflicts, choices)?;
                     let again = self.sync(who)?;
                     if !again.is_empty() {
                         return Err(format!(
@@ -787,16 +797,20 @@ impl World {
 fn run(scenario: &Scenario) -> Fallible<()> {
     let root = tempfile::tempdir()?;
     let mut world = World::new(root.path(), scenario.teammates)?;
+    let mut choices = scenario.choices.iter().copied().cycle();
     let outcome = (|| -> Fallible<()> {
         for (index, step) in scenario.steps.iter().enumerate() {
             match step {
                 Step::Edit { who, change } => world.edit(*who, change, index)?,
-                Step::Sync { who } => {
-                    world.sync(*who)?;
+                Step::Sync { who, resolve } => {
+                    let conflicts = world.sync(*who)?;
+                    if *resolve && !conflicts.is_empty() {
+                        world.resolve_all(*who, &conflicts, &mut choices)?;
+                    }
                 }
             }
         }
-        world.settle(&scenario.choices)?;
+        world.settle(&mut choices)?;
         world.check_converged()
     })();
     if std::env::var_os("TEAMMATES_LOG").is_some() {
@@ -825,4 +839,32 @@ proptest! {
         let result = run(&scenario);
         prop_assert!(result.is_ok(), "{}", result.err().map(|e| e.to_string()).unwrap_or_default());
     }
+}
+
+/// Found while writing the property: a teammate answers a conflict, then edits the same field
+/// again before syncing. The newer edit must not be replaced by the older answer.
+#[test]
+fn an_edit_made_after_answering_a_conflict_is_not_overwritten_by_the_answer() -> TestResult {
+    let edit = |who, change| Step::Edit { who, change };
+    run(&Scenario {
+        teammates: 2,
+        steps: vec![
+            edit(0, Change::Name(0, 0)),
+            edit(1, Change::Name(0, 1)),
+            Step::Sync {
+                who: 0,
+                resolve: false,
+            },
+            Step::Sync {
+                who: 1,
+                resolve: true,
+            },
+            edit(1, Change::Name(0, 2)),
+            Step::Sync {
+                who: 1,
+                resolve: false,
+            },
+        ],
+        choices: vec![0],
+    })
 }
