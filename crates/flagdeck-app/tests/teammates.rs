@@ -301,23 +301,26 @@ fn read_flag(app: &App, ws: i64, index: usize) -> Fallible<Option<FlagModel>> {
         .find(|r| r["id"] == json!(rule))
         .map(|r| r["serve"].clone())
         .ok_or("the edited rule is missing")?;
-    let strings = |v: &Value, field: &str| -> BTreeSet<String> {
-        v.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t[field].as_str().or(t.as_str()).map(str::to_owned))
-            .collect()
-    };
+    let tags = json["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    let added_rules = rules
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .filter(|id| !ORIGINAL_RULES.contains(id))
+        .map(str::to_owned)
+        .collect();
     Ok(Some(FlagModel {
         name: json["name"].as_str().unwrap_or_default().to_owned(),
         description: json["description"].as_str().unwrap_or_default().to_owned(),
-        tags: strings(&json["tags"], ""),
+        tags,
         enabled: production["enabled"].as_bool().ok_or("no enabled")?,
         serve,
-        added_rules: strings(&production["rules"], "id")
-            .into_iter()
-            .filter(|id| !ORIGINAL_RULES.contains(&id.as_str()))
-            .collect(),
+        added_rules,
     }))
 }
 
@@ -743,8 +746,18 @@ impl World {
         .collect();
         let first = &self.team[0];
         let commit = first.app.app.workspace(first.ws)?.base_commit;
+        let lists = |t: &Teammate| -> Fallible<_> {
+            Ok((
+                t.app.app.list(t.ws, Kind::Flag)?,
+                t.app.app.list(t.ws, Kind::Segment)?,
+            ))
+        };
+        let first_lists = lists(first)?;
         for (who, t) in self.team.iter().enumerate() {
             let app = &t.app.app;
+            if lists(t)? != first_lists {
+                return Err(format!("teammate {who}'s lists differ from teammate 0's").into());
+            }
             if app.status(t.ws)?.drafts != 0 {
                 return Err(format!("teammate {who} still has drafts").into());
             }
