@@ -4,8 +4,9 @@
 //! The user resolves one: the choice is applied to their side (the draft, or the folder's
 //! file), and the conflict is marked resolved with the chosen value. The next sync finds the
 //! same conflict again when the choice differs from the remote's value, and applies the
-//! stored resolution, but only while the remote still holds the value the user saw: if someone
-//! changed it again, that is a new conflict.
+//! stored resolution, but only while the remote still holds the value the user saw and the
+//! user's side still holds the chosen one: if someone changed the remote again, or the user
+//! edited the value again after answering, that is a new conflict.
 
 use flagdeck_core::merge::{self, Resolution};
 use flagdeck_core::sync_plan::{EntityConflict, EntityId, SyncPlan};
@@ -102,6 +103,10 @@ pub(crate) fn new_conflicts(plan: &SyncPlan) -> Vec<NewConflict> {
 }
 
 /// Resolves each conflict of `plan` that the user already answered, for the same remote value.
+///
+/// Answering puts the chosen value into the user's side, so an answer still holds only while
+/// that side keeps it: a value the user edited after answering is newer than the answer, and
+/// applying the answer would silently drop that edit. Such a conflict is asked again.
 pub(crate) fn apply_stored_resolutions(
     mut plan: SyncPlan,
     stored: &[StoredConflict],
@@ -109,22 +114,19 @@ pub(crate) fn apply_stored_resolutions(
     let mut index = 0;
     while let Some(open) = plan.conflicts().get(index) {
         let (kind, key) = store_id(&open.entity);
-        let answered = stored.iter().find(|s| {
+        let still_holds = stored.iter().any(|s| {
             s.kind == kind
                 && s.key == key
                 && s.path == open.conflict.path
                 && s.remote == open.conflict.remote
-                && s.resolution.is_some()
+                && s.resolution.as_ref() == Some(&open.conflict.local)
         });
-        let choice = match answered.and_then(|s| s.resolution.clone()) {
-            Some(chosen) if chosen == open.conflict.local => Some(Resolution::Local),
-            Some(chosen) if chosen == open.conflict.remote => Some(Resolution::Remote),
-            Some(Some(value)) => Some(Resolution::Edited(value)),
-            Some(None) | None => None,
-        };
-        match choice {
-            Some(choice) => plan = plan.resolve(index, &choice).map_err(AppError::invalid)?,
-            None => index += 1,
+        if still_holds {
+            plan = plan
+                .resolve(index, &Resolution::Local)
+                .map_err(AppError::invalid)?;
+        } else {
+            index += 1;
         }
     }
     Ok(plan)

@@ -7,7 +7,7 @@
 //!
 //! Conflicts are kept in the cache until the user resolves them ([`App::resolve_conflict`]);
 //! a resolution is remembered with the remote value it answered, so the next sync applies it
-//! as long as the remote has not changed that value again.
+//! as long as the remote has not changed that value again and the user has not edited it since.
 
 mod conflicts;
 pub mod engine;
