@@ -28,6 +28,7 @@ pub mod model;
 pub mod sign;
 pub mod touched;
 pub mod validate;
+pub mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -42,3 +43,4 @@ pub use model::{
 pub use sign::{check_approval, sign, signing_key, verify_approval};
 pub use touched::{Touched, touched};
 pub use validate::{Governance, check_change, check_governance, check_person, check_policy};
+pub use verify::{DistCheck, Violation, verify_commit};
