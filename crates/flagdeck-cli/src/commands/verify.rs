@@ -97,7 +97,7 @@ fn report(range: &str, commits: usize, found: &[Found], format: Format) {
                 let commits_with: std::collections::BTreeSet<&str> =
                     found.iter().map(|f| f.commit.as_str()).collect();
                 println!(
-                    "{} in {} of {checked} in {range}.",
+                    "{} in {}; {checked} checked in {range}.",
                     count(found.len(), "violation"),
                     count(commits_with.len(), "commit"),
                 );
