@@ -269,6 +269,7 @@ fn what_changed(kind: EntityKind<'_>, old: &Content, new: &Content, scope: &Touc
     let verb = match (old, new) {
         (Content::Absent, _) => "created",
         (_, Content::Absent) => "deleted",
+        (_, Content::Unreadable) => return "changed into invalid JSON".to_owned(),
         _ => "changed",
     };
     if let EntityKind::Flag(_) = kind
