@@ -117,10 +117,16 @@ struct Repo {
 impl Repo {
     /// Alice, Bob, Carol and Dan, the policy, the project at 20 % in production and its `dist/`.
     fn new() -> Self {
+        Self::at(false)
+    }
+
+    /// With `nested`, the repository's top is one folder above the project.
+    fn at(nested: bool) -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("shop");
         std::fs::create_dir_all(&dir).unwrap();
-        git(&dir, &["init", "-q", "-b", "main"]);
+        let top = if nested { tmp.path() } else { dir.as_path() };
+        git(top, &["init", "-q", "-b", "main"]);
         git(&dir, &["config", "user.name", "Alice"]);
         git(&dir, &["config", "user.email", "alice@example.com"]);
         let mut repo = Self {
@@ -531,6 +537,53 @@ fn ungoverned_changes_need_no_request() {
     repo.commit("Switch the new checkout off in development");
     let o = repo.verify(&[]);
     assert_eq!(code(&o), 0, "{}", out(&o));
+}
+
+#[test]
+fn a_project_in_a_subfolder_of_the_repository_is_read_there() {
+    let repo = Repo::at(true);
+    honest(&repo);
+    let o = repo.verify(&[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    repo.write("people/mallory.json", &person("mallory"));
+    repo.commit("Add Mallory");
+    repo.refused(&["people/mallory.json: a person was added without a published change request"]);
+}
+
+#[test]
+fn a_merged_branch_is_judged_by_its_net_effect_on_the_first_parent() {
+    // The honest flow on a branch, merged with a merge commit: main's first-parent line sees one
+    // commit that publishes an approved request.
+    let repo = Repo::new();
+    git(&repo.dir, &["checkout", "-q", "-b", "feature"]);
+    honest(&repo);
+    git(&repo.dir, &["checkout", "-q", "main"]);
+    git(
+        &repo.dir,
+        &["merge", "-q", "--no-ff", "-m", "Merge feature", "feature"],
+    );
+    let o = repo.verify(&[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("Verified 1 commit "), "{}", out(&o));
+
+    // A hand edit merged the same way is reported at the merge commit.
+    git(&repo.dir, &["checkout", "-q", "-b", "sneaky"]);
+    repo.write(FLAG, &flag(100));
+    repo.build();
+    repo.commit("Roll out to everyone");
+    git(&repo.dir, &["checkout", "-q", "main"]);
+    git(
+        &repo.dir,
+        &["merge", "-q", "--no-ff", "-m", "Merge sneaky", "sneaky"],
+    );
+    let merge = git(&repo.dir, &["rev-parse", "HEAD"]);
+    let text = repo.refused(&[
+        "flags/new-checkout.json: production changed without a published change request",
+    ]);
+    assert!(
+        text.starts_with(&merge[..10]),
+        "the merge commit is named:\n{text}"
+    );
 }
 
 #[test]
