@@ -196,12 +196,10 @@ impl Base {
     }
 }
 
-/// `flagdeck.json`, `flags/<key>.json`, `segments/<key>.json`: what `dist/` is built from.
+/// `flagdeck.json`, `flags/`, `segments/`: what `dist/` is built from. By prefix, so that a file
+/// validation refuses (a bad key, a stray name) also asks for the build, which reports it.
 fn is_project_path(path: &str) -> bool {
-    matches!(
-        classify(path),
-        EntityKind::Project | EntityKind::Flag(_) | EntityKind::Segment(_)
-    )
+    path == PROJECT_FILE || path.starts_with("flags/") || path.starts_with("segments/")
 }
 
 /// Reports `path`'s change if it is governed and no change request published in this commit

@@ -461,3 +461,15 @@ fn a_root_commit_is_checked_against_nothing() {
     );
     assert!(!lines(&v).iter().any(|l| l.starts_with("dist/")), "{v:#?}");
 }
+
+#[test]
+fn a_flag_file_with_a_bad_name_asks_for_the_build_which_refuses_it() {
+    let base = Tree::base();
+    let commit = base.clone().with("flags/New_Checkout.json", &flag(100));
+    let v = verify(&base, &commit);
+    assert!(
+        lines(&v).iter().any(|l| l
+            .starts_with("flags/New_Checkout.json: does not validate, so dist/ cannot be built")),
+        "{v:#?}"
+    );
+}
