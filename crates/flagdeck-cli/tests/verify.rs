@@ -614,3 +614,35 @@ fn a_bad_range_is_a_usage_error() {
         out(&o)
     );
 }
+
+#[test]
+fn a_shallow_clone_says_to_fetch_the_history() {
+    let repo = Repo::new();
+    honest(&repo);
+    let shallow = repo._tmp.path().join("shallow");
+    let url = format!("file://{}", repo.dir.display());
+    git(
+        repo._tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let range = format!("{}..HEAD", repo.base);
+    let o = flagdeck(&["verify", shallow.to_str().unwrap(), "--range", &range]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(out(&o).contains("fetch-depth: 0"), "{}", out(&o));
+    // HEAD~1..HEAD names a commit the clone lacks too.
+    let o = flagdeck(&[
+        "verify",
+        shallow.to_str().unwrap(),
+        "--range",
+        "HEAD~1..HEAD",
+    ]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(out(&o).contains("fetch-depth: 0"), "{}", out(&o));
+}

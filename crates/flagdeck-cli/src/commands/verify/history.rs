@@ -79,7 +79,11 @@ impl History {
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
             .map(|c| c.id())
-            .map_err(|_| CliError::Usage(format!("'{rev}' is not a commit of this repository.")))
+            .map_err(|_| {
+                CliError::Usage(format!(
+                    "'{rev}' is not a commit of this repository{SHALLOW_HINT}."
+                ))
+            })
     }
 
     /// The format's files (governance and `dist/` included) of the project in `commit`, sorted
@@ -165,9 +169,18 @@ fn relative(top: &Path, dir: &Path) -> Result<String, CliError> {
     Ok(parts.join("/"))
 }
 
+/// Said wherever a commit may be missing: CI checkouts are often shallow.
+const SHALLOW_HINT: &str =
+    " (in a shallow clone, fetch the whole history: actions/checkout with fetch-depth: 0)";
+
 fn git_error(e: git2::Error) -> CliError {
+    let hint = if e.code() == ErrorCode::NotFound {
+        SHALLOW_HINT
+    } else {
+        ""
+    };
     CliError::Io(format!(
-        "Git could not read the repository: {}.",
-        e.message()
+        "Git could not read the repository: {}{hint}.",
+        e.message().trim_end_matches('.')
     ))
 }

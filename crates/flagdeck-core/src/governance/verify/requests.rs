@@ -23,7 +23,11 @@ pub(super) fn check_requests(
 ) -> Vec<ChangeRequest> {
     let mut publishing = Vec::new();
     let mut people_after: Option<BTreeSet<String>> = None;
-    for path in changed.iter().filter(|p| p.starts_with("changes/")) {
+    // Only `changes/<id>.json` are requests (a README there is nobody's business).
+    let requests = changed
+        .iter()
+        .filter(|p| p.starts_with("changes/") && p.ends_with(".json"));
+    for path in requests {
         let old = decode(path, before.get(path)).and_then(Result::ok);
         let new = match decode(path, after.get(path)) {
             None => {

@@ -473,3 +473,12 @@ fn a_flag_file_with_a_bad_name_asks_for_the_build_which_refuses_it() {
         "{v:#?}"
     );
 }
+
+#[test]
+fn only_json_files_in_changes_are_requests() {
+    let base = Tree::base();
+    let commit = base
+        .clone()
+        .with_text("changes/README.md", "How we review\n");
+    assert!(verify(&base, &commit).is_empty());
+}
