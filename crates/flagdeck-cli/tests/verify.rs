@@ -101,6 +101,12 @@ fn approve(by: &str, cr: &mut ChangeRequest) {
 fn published(mut cr: ChangeRequest) -> ChangeRequest {
     cr.status = governance::Status::Published;
     cr.published = serde_json::from_value(json!({"by": "alice", "at": AT})).unwrap();
+    signed_by_author(cr)
+}
+
+/// Where the author's signature over the final content (GOV §2, `authorSignature`) is added once
+/// flagdeck-core signs authorship; until then the request is as it is.
+fn signed_by_author(cr: ChangeRequest) -> ChangeRequest {
     cr
 }
 
@@ -108,7 +114,7 @@ fn published(mut cr: ChangeRequest) -> ChangeRequest {
 // A repository made with the git command.
 
 struct Repo {
-    _tmp: tempfile::TempDir,
+    tmp: tempfile::TempDir,
     dir: PathBuf,
     /// The commit with the project, people and policy: the start of every range.
     base: String,
@@ -130,7 +136,7 @@ impl Repo {
         git(&dir, &["config", "user.name", "Alice"]);
         git(&dir, &["config", "user.email", "alice@example.com"]);
         let mut repo = Self {
-            _tmp: tmp,
+            tmp: tmp,
             dir,
             base: String::new(),
         };
@@ -619,10 +625,10 @@ fn a_bad_range_is_a_usage_error() {
 fn a_shallow_clone_says_to_fetch_the_history() {
     let repo = Repo::new();
     honest(&repo);
-    let shallow = repo._tmp.path().join("shallow");
+    let shallow = repo.tmp.path().join("shallow");
     let url = format!("file://{}", repo.dir.display());
     git(
-        repo._tmp.path(),
+        repo.tmp.path(),
         &[
             "clone",
             "-q",

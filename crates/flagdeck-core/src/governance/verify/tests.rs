@@ -145,6 +145,12 @@ fn approve(by: &str, cr: &mut ChangeRequest) {
 fn published(mut cr: ChangeRequest) -> ChangeRequest {
     cr.status = Status::Published;
     cr.published = serde_json::from_value(json!({"by": "alice", "at": AT})).unwrap();
+    signed_by_author(cr)
+}
+
+/// Where the author's signature over the final content (GOV §2, `authorSignature`) is added once
+/// the governance module signs authorship; until then the request is as it is.
+fn signed_by_author(cr: ChangeRequest) -> ChangeRequest {
     cr
 }
 
