@@ -136,7 +136,7 @@ impl Repo {
         git(&dir, &["config", "user.name", "Alice"]);
         git(&dir, &["config", "user.email", "alice@example.com"]);
         let mut repo = Self {
-            tmp: tmp,
+            tmp,
             dir,
             base: String::new(),
         };
