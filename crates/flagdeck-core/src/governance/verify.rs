@@ -145,7 +145,7 @@ impl Content {
     fn is(&self, listed: Option<&Value>) -> bool {
         match (self, listed) {
             (Self::Absent, None) => true,
-            (Self::Json(v), Some(l)) => v == l,
+            (Self::Json(v), Some(l)) => same_json(v, l),
             _ => false,
         }
     }
@@ -159,6 +159,16 @@ impl Content {
             Self::Unreadable => Some(Value::Null),
         }
     }
+}
+
+/// Equal as the content hash sees them: the same RFC 8785 canonical JSON (so `50` and `50.0`
+/// make no difference).
+fn same_json(a: &Value, b: &Value) -> bool {
+    a == b
+        || matches!(
+            (serde_json_canonicalizer::to_vec(a), serde_json_canonicalizer::to_vec(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// What the commit is judged by: the policy, people and project of its parent.

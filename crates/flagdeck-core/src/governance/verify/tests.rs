@@ -488,3 +488,17 @@ fn only_json_files_in_changes_are_requests() {
         .with_text("changes/README.md", "How we review\n");
     assert!(verify(&base, &commit).is_empty());
 }
+
+#[test]
+fn a_file_matches_its_request_as_canonical_json() {
+    // The request says 50, the file says 50.0: the same canonical JSON.
+    let base = Tree::base();
+    let text = to_canonical_json(&flag(50)).replace("\"weight\": 50", "\"weight\": 50.0");
+    let commit = base
+        .clone()
+        .with_text(FLAG, &text)
+        .with_request(&published(approved_rollout()))
+        .built();
+    assert!(text.contains("50.0"));
+    assert_eq!(lines(&verify(&base, &commit)), Vec::<String>::new());
+}
