@@ -18,7 +18,8 @@
 //!
 //! Pure like the rest of the crate: no IO, no clock (instants are parameters), no randomness
 //! (the caller hands in the 32 secret bytes of a signing key, which live in the OS keyring).
-//! Identity, the keyring, publishing, `flagdeck verify` and the audit log live in the app and the
+//! [`verify`] judges one commit against its parent for `flagdeck verify`. Identity, the keyring,
+//! publishing, the Git walk of `flagdeck verify` and the audit log live in the app and the
 //! CLI.
 
 pub mod evaluate;
