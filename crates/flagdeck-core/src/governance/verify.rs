@@ -6,7 +6,7 @@
 //!   `people/` always, other files when a rule of P's `policy.json` matches what they touch —
 //!   must be accounted for by a change request that C publishes: `changes/<id>.json` turns to
 //!   `published` in C, lists the file with `before` = P's content and `after` = C's, and
-//!   [`evaluate`] under **P's** policy and people says it is publishable. So a commit can never
+//!   [`evaluate`](super::evaluate::evaluate) under **P's** policy and people says it is publishable. So a commit can never
 //!   be judged by a policy or a person it adds itself.
 //! - Otherwise a change request may change status among open, approved, rejected and withdrawn,
 //!   gain approvals and comments (never lose or alter them), and have what it changes edited
