@@ -85,6 +85,15 @@ enum Command {
         /// The checkout's folder (default: the current folder).
         dir: Option<PathBuf>,
     },
+    /// Check a range of commits: every governed change published through an approved change
+    /// request, and dist/ a fresh build (for CI; exit 1 on any violation).
+    Verify {
+        /// The project folder inside a Git repository (default: the current folder).
+        dir: Option<PathBuf>,
+        /// The commits to check: A..B (those reachable from B and not from A).
+        #[arg(long)]
+        range: String,
+    },
 }
 
 #[derive(Args)]
@@ -188,6 +197,7 @@ fn main() -> ExitCode {
             format,
         ),
         Command::Status { dir } => commands::status::run(dir, format),
+        Command::Verify { dir, range } => commands::verify::run(dir, &range, format),
     };
     match result {
         Ok(code) => code,

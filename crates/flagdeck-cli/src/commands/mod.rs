@@ -7,3 +7,4 @@ pub mod init;
 pub mod status;
 pub mod sync;
 pub mod validate;
+pub mod verify;

@@ -18,7 +18,8 @@
 //!
 //! Pure like the rest of the crate: no IO, no clock (instants are parameters), no randomness
 //! (the caller hands in the 32 secret bytes of a signing key, which live in the OS keyring).
-//! Identity, the keyring, publishing, `flagdeck verify` and the audit log live in the app and the
+//! [`verify`] judges one commit against its parent for `flagdeck verify`. Identity, the keyring,
+//! publishing, the Git walk of `flagdeck verify` and the audit log live in the app and the
 //! CLI.
 
 pub mod evaluate;
@@ -28,6 +29,7 @@ pub mod model;
 pub mod sign;
 pub mod touched;
 pub mod validate;
+pub mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -42,3 +44,4 @@ pub use model::{
 pub use sign::{check_approval, sign, signing_key, verify_approval};
 pub use touched::{Touched, touched};
 pub use validate::{Governance, check_change, check_governance, check_person, check_policy};
+pub use verify::{DistCheck, Violation, verify_commit};
