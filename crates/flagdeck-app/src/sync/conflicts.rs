@@ -7,7 +7,7 @@
 //! stored resolution, but only while the remote still holds the value the user saw: if someone
 //! changed it again, that is a new conflict.
 
-use flagdeck_core::merge::{self, Resolution};
+use flagdeck_core::merge::Resolution;
 use flagdeck_core::sync_plan::{EntityConflict, EntityId, SyncPlan};
 use flagdeck_store::{Conflict as StoredConflict, DraftContent, NewConflict, Source};
 use serde::{Deserialize, Serialize};
@@ -223,22 +223,16 @@ fn resolve_entity(
     live: &EntityConflict,
     choice: &ConflictChoice,
 ) -> AppResult<Option<Value>> {
-    let resolution = choice.resolution();
-    let apply = |result: Result<Option<Value>, String>| result.map_err(AppError::invalid);
-    match id {
-        EntityId::Project => apply(
-            merge::apply_resolution(plan.local().project.as_ref(), &live.conflict, &resolution)
-                .map(|r| r.and_then(|p| serde_json::to_value(p).ok())),
-        ),
-        EntityId::Flag(key) => apply(
-            merge::apply_resolution(plan.local().flags.get(key), &live.conflict, &resolution)
-                .map(|r| r.and_then(|f| serde_json::to_value(f).ok())),
-        ),
-        EntityId::Segment(key) => apply(
-            merge::apply_resolution(plan.local().segments.get(key), &live.conflict, &resolution)
-                .map(|r| r.and_then(|s| serde_json::to_value(s).ok())),
-        ),
+    let mut entity = flagdeck_core::sync_plan::Snapshot::default();
+    if let Some(local) = plan.local().value(id) {
+        entity
+            .insert_json(id, &local)
+            .map_err(|d| AppError::invalid(d.message))?;
     }
+    entity
+        .apply_resolution(id, &live.conflict, &choice.resolution())
+        .map_err(AppError::invalid)?;
+    Ok(entity.value(id))
 }
 
 impl From<Stop> for AppError {
