@@ -36,6 +36,10 @@ struct Team {
 /// Four apps with identities; a remote holding the example project, the policy and the people
 /// entries of Alice, Bob, Carol and Dan (who is in no group).
 fn team() -> Result<Team, Box<dyn std::error::Error>> {
+    team_with(&policy())
+}
+
+fn team_with(policy: &Value) -> Result<Team, Box<dyn std::error::Error>> {
     let root = tempfile::tempdir()?;
     let alice = app(&root.path().join("alice"), "Alice")?;
     let bob = app(&root.path().join("bob"), "Bob")?;
@@ -56,7 +60,7 @@ fn team() -> Result<Team, Box<dyn std::error::Error>> {
             to_canonical_json(&person),
         ));
     }
-    files.push(SourceFile::new("policy.json", to_canonical_json(&policy())));
+    files.push(SourceFile::new("policy.json", to_canonical_json(policy)));
     let url = seeded_remote(root.path(), &files)?;
     let ws = [
         alice.app.create_git_workspace("Shop", &url)?.id,
@@ -519,7 +523,13 @@ fn an_identity_keeps_its_private_key_only_in_the_keyring() -> TestResult {
 
 #[test]
 fn a_new_person_is_proposed_as_a_draft_that_waits_for_a_change_request() -> TestResult {
-    let t = team()?;
+    // A policy that governs governance: two release managers approve people and policy changes.
+    let mut strict = policy();
+    strict["rules"].as_array_mut().ok_or("rules")?.push(json!({
+        "name": "Governance", "when": {"governance": true},
+        "require": {"approvals": 2, "from": ["group:release-managers"]}
+    }));
+    let t = team_with(&strict)?;
     let root = tempfile::tempdir()?;
     let frank = app(root.path(), "Frank")?;
     let ws = frank.app.create_git_workspace("Shop", &t.url)?.id;
@@ -535,6 +545,35 @@ fn a_new_person_is_proposed_as_a_draft_that_waits_for_a_change_request() -> Test
         Some("frank")
     );
     assert!(view.diagnostics.is_empty(), "{:?}", view.diagnostics);
+
+    // A plain sync keeps it back; a change request (signed with the key it adds) travels.
+    sync(&frank.app, ws)?;
+    assert!(remote_file(&t.url, "people/frank.json").is_err());
+    let request = frank
+        .app
+        .create_change_request(ws, "Add Frank", None, &[entity.clone()])?;
+    assert!(
+        !request
+            .report
+            .reasons
+            .iter()
+            .any(|r| r.contains("signature") || r.contains("not a person")),
+        "{:?}",
+        request.report.reasons
+    );
+    assert!(
+        request
+            .report
+            .reasons
+            .iter()
+            .any(|r| r.contains("Governance: needs 2 more approvals")),
+        "{:?}",
+        request.report.reasons
+    );
+    assert_eq!(sync(&frank.app, ws)?, SyncResult::Pushed);
+    assert!(remote_file(&t.url, &format!("changes/{}.json", request.request.id)).is_ok());
+    assert!(remote_file(&t.url, "people/frank.json").is_err());
+    assert!(frank.app.entity(ws, &entity)?.has_draft);
     Ok(())
 }
 
@@ -568,4 +607,85 @@ fn capitalized(id: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+#[test]
+fn an_emergency_change_is_recorded_and_refused_where_the_policy_allows_none() -> TestResult {
+    let t = team()?;
+    let wa = t.ws[0];
+    edit_flag(&t.alice.app, wa, ROLLOUT_FLAG, |f| {
+        f["environments"]["production"]["enabled"] = json!(false);
+    })?;
+    assert_eq!(
+        t.alice
+            .app
+            .create_emergency_change_request(wa, "Kill it", "  ", &[EntityRef::flag(ROLLOUT_FLAG)])
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("reason")
+    );
+    let view = t.alice.app.create_emergency_change_request(
+        wa,
+        "Kill the new checkout",
+        "Payments fail for 3 % of orders",
+        &[EntityRef::flag(ROLLOUT_FLAG)],
+    )?;
+    assert!(!view.report.publishable);
+    assert!(
+        view.report
+            .reasons
+            .iter()
+            .any(|r| r.contains("the policy does not allow emergency changes")),
+        "{:?}",
+        view.report.reasons
+    );
+    let refused = t.alice.app.publish(wa, &view.request.id).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused);
+    let audit: Value = serde_json::from_str(&t.alice.app.export_audit(wa, AuditFormat::Json)?)?;
+    let emergency = audit
+        .as_array()
+        .ok_or("not an array")?
+        .iter()
+        .find(|e| e["action"] == json!("change.emergency"))
+        .ok_or("no change.emergency entry")?;
+    assert_eq!(
+        emergency["details"]["emergency"],
+        json!("Payments fail for 3 % of orders")
+    );
+    assert_eq!(emergency["actor"], json!("Alice"));
+    Ok(())
+}
+
+#[test]
+fn an_emergency_kill_switch_publishes_without_approval_where_the_policy_allows_it() -> TestResult {
+    let t = team()?;
+    let (wa, wb) = (t.ws[0], t.ws[1]);
+    // Bob proposes allowing emergencies; it is governance of nothing here, so it travels.
+    let mut p = policy();
+    p["emergency"] = json!({"allowed": true, "environments": ["production"]});
+    t.bob.app.save_entity(wb, &EntityRef::policy(), &p)?;
+    assert_eq!(sync(&t.bob.app, wb)?, SyncResult::Pushed);
+    sync(&t.alice.app, wa)?;
+
+    edit_flag(&t.alice.app, wa, ROLLOUT_FLAG, |f| {
+        f["environments"]["production"]["enabled"] = json!(false);
+    })?;
+    let view = t.alice.app.create_emergency_change_request(
+        wa,
+        "Kill the new checkout",
+        "Payments fail",
+        &[EntityRef::flag(ROLLOUT_FLAG)],
+    )?;
+    assert!(view.report.publishable, "{:?}", view.report);
+    assert!(view.report.emergency);
+    let published = t.alice.app.publish(wa, &view.request.id)?;
+    let flag = remote_json(&t.url, "flags/new-checkout.json")?;
+    assert_eq!(flag["environments"]["production"]["enabled"], json!(false));
+    assert!(
+        published
+            .files
+            .contains(&"dist/production.flagd.json".to_owned())
+    );
+    Ok(())
 }

@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use flagdeck_core::governance::{
-    ChangeRequest, Comment, Decision, EntityChange, Person, PolicyReport, Status, evaluate, sign,
-    sign_authorship, touched,
+    ChangeRequest, Comment, Decision, EmergencyReason, EntityChange, Person, PolicyReport, Status,
+    evaluate, sign, sign_authorship, touched,
 };
 use flagdeck_core::instant::format_rfc3339;
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
@@ -48,6 +48,38 @@ impl App {
         description: Option<&str>,
         entities: &[EntityRef],
     ) -> AppResult<ChangeView> {
+        self.new_change_request(workspace_id, title, description, entities, None)
+    }
+
+    /// Makes an emergency change request: publishable without approval only if the policy
+    /// allows emergencies where it changes things and the change only reduces exposure (kill
+    /// switch off, a schedule paused, a rollout lowered). The reason is mandatory.
+    pub fn create_emergency_change_request(
+        &self,
+        workspace_id: i64,
+        title: &str,
+        reason: &str,
+        entities: &[EntityRef],
+    ) -> AppResult<ChangeView> {
+        if reason.trim().is_empty() {
+            return Err(
+                AppError::invalid("An emergency change needs a reason.").with_field("reason")
+            );
+        }
+        let reason = EmergencyReason {
+            reason: reason.trim().to_owned(),
+        };
+        self.new_change_request(workspace_id, title, None, entities, Some(reason))
+    }
+
+    fn new_change_request(
+        &self,
+        workspace_id: i64,
+        title: &str,
+        description: Option<&str>,
+        entities: &[EntityRef],
+        emergency: Option<EmergencyReason>,
+    ) -> AppResult<ChangeView> {
         let (author, key) = self.signing_key()?;
         if title.trim().is_empty() {
             return Err(AppError::invalid("A change request needs a title.").with_field("title"));
@@ -69,7 +101,7 @@ impl App {
             base: base_commit,
             entities: changes,
             status: Status::Open,
-            emergency: None,
+            emergency,
             approvals: vec![],
             comments: vec![],
             published: None,
@@ -77,13 +109,18 @@ impl App {
         request.author_signature = Some(sign_authorship(&key, &request));
         self.save_change(workspace_id, &request)?;
         let paths: Vec<&str> = request.entities.iter().map(|e| e.path.as_str()).collect();
+        let details = json!({"change": id, "title": request.title, "entities": paths,
+               "contentHash": flagdeck_core::governance::content_hash(&request),
+               "emergency": request.emergency.as_ref().map(|e| e.reason.as_str())});
         self.record(
             workspace_id,
             "change.created",
-            json!({"change": id, "title": request.title, "entities": paths,
-                   "contentHash": flagdeck_core::governance::content_hash(&request)}),
+            details.clone(),
             Source::User,
         )?;
+        if request.emergency.is_some() {
+            self.record(workspace_id, "change.emergency", details, Source::User)?;
+        }
         self.change_request(workspace_id, &id)
     }
 
