@@ -549,9 +549,10 @@ fn a_new_person_is_proposed_as_a_draft_that_waits_for_a_change_request() -> Test
     // A plain sync keeps it back; a change request (signed with the key it adds) travels.
     sync(&frank.app, ws)?;
     assert!(remote_file(&t.url, "people/frank.json").is_err());
-    let request = frank
-        .app
-        .create_change_request(ws, "Add Frank", None, &[entity.clone()])?;
+    let request =
+        frank
+            .app
+            .create_change_request(ws, "Add Frank", None, std::slice::from_ref(&entity))?;
     assert!(
         !request
             .report
