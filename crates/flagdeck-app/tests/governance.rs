@@ -392,7 +392,7 @@ fn editing_after_approval_voids_the_approval() -> TestResult {
     let refused = t.alice.app.publish(wa, &id).unwrap_err();
     assert_eq!(refused.code, ErrorCode::Refused);
     assert!(
-        refused.message.contains("earlier version"),
+        refused.message.contains("earlier version") && refused.message.contains("Bob"),
         "{}",
         refused.message
     );
@@ -687,6 +687,41 @@ fn an_emergency_kill_switch_publishes_without_approval_where_the_policy_allows_i
         published
             .files
             .contains(&"dist/production.flagd.json".to_owned())
+    );
+    Ok(())
+}
+
+#[test]
+fn an_edit_made_after_the_request_stays_a_draft_when_the_approved_version_is_published()
+-> TestResult {
+    let t = team()?;
+    let (wa, wb) = (t.ws[0], t.ws[1]);
+    draft_rollout(&t, 30)?;
+    let id = t
+        .alice
+        .app
+        .create_change_request(wa, "Rollout", None, &[EntityRef::flag(ROLLOUT_FLAG)])?
+        .request
+        .id;
+    sync(&t.alice.app, wa)?;
+    sync(&t.bob.app, wb)?;
+    t.bob.app.approve(wb, &id, None)?;
+    sync(&t.bob.app, wb)?;
+    // Alice edits again without updating the request: what Bob approved is what goes out.
+    draft_rollout(&t, 60)?;
+    t.alice.app.publish(wa, &id)?;
+    let flag = remote_json(&t.url, "flags/new-checkout.json")?;
+    assert_eq!(
+        flag["environments"]["production"]["fallthrough"],
+        rollout(30)
+    );
+    let mine = t.alice.app.entity(wa, &EntityRef::flag(ROLLOUT_FLAG))?;
+    assert!(mine.has_draft);
+    assert_eq!(
+        mine.json
+            .as_ref()
+            .map(|j| &j["environments"]["production"]["fallthrough"]),
+        Some(&rollout(60))
     );
     Ok(())
 }

@@ -14,16 +14,15 @@ use flagdeck_core::format::SourceFile;
 use flagdeck_core::governance::{ChangeRequest, Published, Status};
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
 use flagdeck_core::validate;
-use flagdeck_store::{Source, SyncedDraft};
+use flagdeck_store::{DraftContent, Source, SyncedDraft};
 use flagdeck_sync::{Oid, PushOutcome};
 use serde::Serialize;
 use serde_json::json;
 
 use super::changes::judge;
 use crate::App;
-use crate::entity::store_id;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::snapshot::base_rows;
+use crate::snapshot::{apply_draft, base_rows, draft_id};
 use crate::sync::engine::MAX_ATTEMPTS;
 use crate::sync::store_side::StoreSide;
 use crate::sync::{SyncOptions, SyncResult};
@@ -197,12 +196,17 @@ impl App {
             .filter_map(|e| EntityId::of_path(&e.path))
             .collect();
         published_ids.push(EntityId::Change(id.to_owned()));
+        // The request's own draft goes; an entity's draft goes only if it holds what was
+        // published (an edit made after the request was made stays a draft).
         let synced: Vec<SyncedDraft> = drafts
             .iter()
             .filter(|d| {
-                published_ids
-                    .iter()
-                    .any(|e| store_id(e) == (d.kind, d.key.clone()))
+                let Some(entity) = draft_id(d) else {
+                    return false;
+                };
+                published_ids.contains(&entity)
+                    && (matches!(entity, EntityId::Change(_))
+                        || holds(&publication.snapshot, &entity, &d.content))
             })
             .map(|d| SyncedDraft {
                 kind: d.kind,
@@ -237,6 +241,12 @@ impl App {
             retries,
         })
     }
+}
+
+/// Whether a draft's content is the entity as `snapshot` has it (compared as the model).
+fn holds(snapshot: &Snapshot, entity: &EntityId, content: &DraftContent) -> bool {
+    let mut probe = Snapshot::default();
+    apply_draft(&mut probe, entity, content).is_ok() && probe.same_entity(snapshot, entity)
 }
 
 /// The commit the publication lands on: the base the sync just settled.
