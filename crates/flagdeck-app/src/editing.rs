@@ -266,7 +266,11 @@ impl App {
     /// Every problem of the workspace as it is now (base + drafts).
     pub fn validate(&self, workspace_id: i64) -> AppResult<Vec<Diagnostic>> {
         let (local, _, mut diagnostics) = self.local_snapshot(workspace_id)?;
-        diagnostics.extend(validate::check(&local.to_files()).diagnostics);
+        let files = local.to_files();
+        diagnostics.extend(validate::check(&files).diagnostics);
+        diagnostics.extend(
+            flagdeck_core::governance::check_governance(&files, local.project.as_ref()).diagnostics,
+        );
         Ok(diagnostics)
     }
 

@@ -315,6 +315,15 @@ fn the_author_cannot_approve_their_own_change_and_an_outsiders_approval_does_not
             .approvals
             .is_empty()
     );
+    let own_rejection = t.alice.app.reject(wa, &id, None).unwrap_err();
+    assert!(
+        own_rejection.message.contains("not among the people"),
+        "{}",
+        own_rejection.message
+    );
+    // The workspace's governance files check out.
+    let problems = t.alice.app.validate(wa)?;
+    assert!(problems.iter().all(|d| !d.is_error()), "{problems:?}");
 
     sync(&t.alice.app, wa)?;
     sync(&t.dan.app, wd)?;

@@ -441,6 +441,11 @@ fn not_counted(report: &PolicyReport, me: &str) -> Option<String> {
         .collect();
     why.extend(report.notes.iter().cloned());
     why.dedup();
+    if why.is_empty() {
+        why.push(
+            "You are not among the people whose decision this change request needs.".to_owned(),
+        );
+    }
     Some(format!(
         "Your decision would not count, so it was not recorded. {}",
         why.join(" ")
