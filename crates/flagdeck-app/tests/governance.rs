@@ -219,9 +219,10 @@ fn a_production_rollout_goes_from_draft_to_published_with_one_release_managers_a
     assert_eq!(remote_cr["status"], json!("published"));
     assert_eq!(remote_cr["published"]["by"], json!("alice"));
     assert!(remote_cr["published"].get("commit").is_none());
-    // dist/ is a fresh build of the published project.
+    // dist/ is a fresh build of the published project, for every environment.
     let dist = remote_file(&t.url, "dist/production.flagd.json")?;
     assert!(dist.contains("fractional"), "{dist}");
+    assert_dist_is_fresh(bare, &published.commit)?;
 
     // Alice's cache settled: the base is the publishing commit and the drafts are gone.
     assert_eq!(
@@ -732,5 +733,33 @@ fn an_edit_made_after_the_request_stays_a_draft_when_the_approved_version_is_pub
             .map(|j| &j["environments"]["production"]["fallthrough"]),
         Some(&rollout(60))
     );
+    Ok(())
+}
+
+/// Every `dist/<env>.flagd.json` of `commit` equals a fresh build of its project.
+fn assert_dist_is_fresh(bare: &str, commit: &str) -> TestResult {
+    let repo = flagdeck_sync::GitRepo::open_bare(std::path::Path::new(bare))?;
+    let files = repo.read_files(flagdeck_sync::Oid::from_str(commit)?)?;
+    let project: Vec<SourceFile> = files
+        .iter()
+        .filter(|f| {
+            f.path == "flagdeck.json"
+                || f.path.starts_with("flags/")
+                || f.path.starts_with("segments/")
+        })
+        .cloned()
+        .collect();
+    let checked = flagdeck_core::validate::check(&project);
+    let built = checked.project.ok_or("the published project is invalid")?;
+    assert!(!built.environments.is_empty());
+    for (env, e) in built.environments.iter().enumerate() {
+        let path = format!("dist/{}.flagd.json", e.key);
+        let on_remote = files
+            .iter()
+            .find(|f| f.path == path)
+            .ok_or_else(|| format!("{path} is missing"))?;
+        let fresh = flagdeck_core::compile::compile_text(&built, env);
+        assert_eq!(String::from_utf8_lossy(&on_remote.bytes), fresh, "{path}");
+    }
     Ok(())
 }
