@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::App;
 use crate::entity::{EntityRef, Kind, editor_kind};
 use crate::error::{AppError, AppResult};
-use crate::snapshot::{apply_draft, apply_drafts, entity_json};
+use crate::snapshot::{apply_drafts, entity_json};
 
 /// An entity in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -266,7 +266,11 @@ impl App {
     /// Every problem of the workspace as it is now (base + drafts).
     pub fn validate(&self, workspace_id: i64) -> AppResult<Vec<Diagnostic>> {
         let (local, _, mut diagnostics) = self.local_snapshot(workspace_id)?;
-        diagnostics.extend(validate::check(&local.to_files()).diagnostics);
+        let files = local.to_files();
+        diagnostics.extend(validate::check(&files).diagnostics);
+        diagnostics.extend(
+            flagdeck_core::governance::check_governance(&files, local.project.as_ref()).diagnostics,
+        );
         Ok(diagnostics)
     }
 
@@ -294,12 +298,16 @@ impl App {
     /// The problems of one entity: it is checked with the project and every segment (what it
     /// can refer to), not with the other 10,000 flags.
     fn entity_diagnostics(&self, workspace_id: i64, id: &EntityId) -> AppResult<Vec<Diagnostic>> {
+        if id.is_governance() {
+            return self.governance_diagnostics(workspace_id, id);
+        }
         let base = self.base_snapshot(workspace_id)?;
         let drafts = self.store().drafts(workspace_id)?;
         let context = Snapshot {
             project: base.project.clone(),
             flags: Default::default(),
             segments: base.segments.clone(),
+            ..Snapshot::default()
         };
         let relevant: Vec<_> = drafts
             .into_iter()
@@ -323,19 +331,44 @@ impl App {
     }
 }
 
+impl App {
+    /// The problems of a governance file, checked with the other governance files and the
+    /// project's environments, as they are now.
+    fn governance_diagnostics(
+        &self,
+        workspace_id: i64,
+        id: &EntityId,
+    ) -> AppResult<Vec<Diagnostic>> {
+        let (local, _, mut diagnostics) = self.local_snapshot(workspace_id)?;
+        let files: Vec<_> = local
+            .entities()
+            .filter(EntityId::is_governance)
+            .filter_map(|e| local.file(&e))
+            .collect();
+        diagnostics.extend(
+            flagdeck_core::governance::check_governance(&files, local.project.as_ref()).diagnostics,
+        );
+        let path = id.path();
+        diagnostics.retain(|d| d.file == path);
+        Ok(diagnostics)
+    }
+}
+
 /// A flag or segment's `key` field must name its own file.
 fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
-    if entity.kind == Kind::Project {
-        return Ok(());
-    }
-    match json.get("key").and_then(Value::as_str) {
+    let field = match entity.kind {
+        Kind::Project | Kind::Policy => return Ok(()),
+        Kind::Flag | Kind::Segment => "key",
+        Kind::Person | Kind::Change => "id",
+    };
+    match json.get(field).and_then(Value::as_str) {
         Some(key) if key == entity.key => Ok(()),
         Some(other) => Err(AppError::invalid(format!(
-            "The {} is saved as {:?} but its key field says {other:?}; rename it instead of editing the key.",
+            "The {} is saved as {:?} but its {field} field says {other:?}; rename it instead of editing the {field}.",
             kind_word(entity.kind),
             entity.key
         ))
-        .with_field("key")),
+        .with_field(field)),
         None => Ok(()), // validation reports the missing key, located
     }
 }
@@ -343,18 +376,7 @@ fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
 /// Whether `json` is the base's entity (as the model, so key order does not matter).
 fn same_as(base: &Snapshot, id: &EntityId, json: &Value) -> bool {
     let mut probe = Snapshot::default();
-    if apply_draft(&mut probe, id, &DraftContent::Json(json.clone())).is_err() {
-        return false;
-    }
-    match id {
-        EntityId::Project => probe.project.is_some() && probe.project == base.project,
-        EntityId::Flag(key) => {
-            probe.flags.contains_key(key) && probe.flags.get(key) == base.flags.get(key)
-        }
-        EntityId::Segment(key) => {
-            probe.segments.contains_key(key) && probe.segments.get(key) == base.segments.get(key)
-        }
-    }
+    probe.insert_json(id, json).is_ok() && probe.same_entity(base, id)
 }
 
 fn list_item(kind: Kind, row: EntityRow) -> EntityListItem {
@@ -380,5 +402,8 @@ pub(crate) fn kind_word(kind: Kind) -> &'static str {
         Kind::Project => "project",
         Kind::Flag => "flag",
         Kind::Segment => "segment",
+        Kind::Policy => "policy",
+        Kind::Person => "person",
+        Kind::Change => "change request",
     }
 }

@@ -15,6 +15,12 @@ pub enum Kind {
     Project,
     Flag,
     Segment,
+    /// `policy.json` (its key is always `policy`).
+    Policy,
+    /// `people/<id>.json`.
+    Person,
+    /// A change request, `changes/<id>.json`.
+    Change,
 }
 
 /// One entity: `{kind: "flag", key: "new-checkout"}`.
@@ -27,6 +33,8 @@ pub struct EntityRef {
 
 /// The key the project settings are stored under.
 pub(crate) const PROJECT_KEY: &str = "flagdeck";
+/// The key the policy is stored under.
+pub(crate) const POLICY_KEY: &str = "policy";
 
 impl EntityRef {
     pub fn flag(key: impl Into<String>) -> Self {
@@ -50,12 +58,39 @@ impl EntityRef {
         }
     }
 
+    pub fn policy() -> Self {
+        EntityRef {
+            kind: Kind::Policy,
+            key: POLICY_KEY.to_owned(),
+        }
+    }
+
+    pub fn person(id: impl Into<String>) -> Self {
+        EntityRef {
+            kind: Kind::Person,
+            key: id.into(),
+        }
+    }
+
+    pub fn change(id: impl Into<String>) -> Self {
+        EntityRef {
+            kind: Kind::Change,
+            key: id.into(),
+        }
+    }
+
     /// Refuses a key that could not be a file name of the format (`../../etc`, `A B`, ...).
     pub(crate) fn checked(&self) -> AppResult<EntityId> {
         match self.kind {
             Kind::Project if self.key == PROJECT_KEY => Ok(EntityId::Project),
             Kind::Project => Err(AppError::invalid(format!(
                 "The project settings are named {PROJECT_KEY:?}, not {:?}.",
+                self.key
+            ))
+            .with_field("key")),
+            Kind::Policy if self.key == POLICY_KEY => Ok(EntityId::Policy),
+            Kind::Policy => Err(AppError::invalid(format!(
+                "The policy is named {POLICY_KEY:?}, not {:?}.",
                 self.key
             ))
             .with_field("key")),
@@ -66,6 +101,8 @@ impl EntityRef {
             .with_field("key")),
             Kind::Flag => Ok(EntityId::Flag(self.key.clone())),
             Kind::Segment => Ok(EntityId::Segment(self.key.clone())),
+            Kind::Person => Ok(EntityId::Person(self.key.clone())),
+            Kind::Change => Ok(EntityId::Change(self.key.clone())),
         }
     }
 
@@ -78,6 +115,9 @@ impl EntityRef {
             EntityId::Project => EntityRef::project(),
             EntityId::Flag(key) => EntityRef::flag(key.clone()),
             EntityId::Segment(key) => EntityRef::segment(key.clone()),
+            EntityId::Policy => EntityRef::policy(),
+            EntityId::Person(id) => EntityRef::person(id.clone()),
+            EntityId::Change(id) => EntityRef::change(id.clone()),
         }
     }
 }
@@ -87,6 +127,9 @@ pub(crate) fn store_kind(kind: Kind) -> EntityKind {
         Kind::Project => EntityKind::Project,
         Kind::Flag => EntityKind::Flag,
         Kind::Segment => EntityKind::Segment,
+        Kind::Policy => EntityKind::Policy,
+        Kind::Person => EntityKind::Person,
+        Kind::Change => EntityKind::Change,
     }
 }
 
@@ -96,32 +139,23 @@ pub(crate) fn editor_kind(kind: EntityKind) -> Option<Kind> {
         EntityKind::Project => Some(Kind::Project),
         EntityKind::Flag => Some(Kind::Flag),
         EntityKind::Segment => Some(Kind::Segment),
-        _ => None,
+        EntityKind::Policy => Some(Kind::Policy),
+        EntityKind::Person => Some(Kind::Person),
+        EntityKind::Change => Some(Kind::Change),
+        EntityKind::Persona => None,
     }
 }
 
 /// The store's (kind, key) of a plan's entity.
 pub(crate) fn store_id(id: &EntityId) -> (EntityKind, String) {
-    match id {
-        EntityId::Project => (EntityKind::Project, PROJECT_KEY.to_owned()),
-        EntityId::Flag(key) => (EntityKind::Flag, key.clone()),
-        EntityId::Segment(key) => (EntityKind::Segment, key.clone()),
-    }
+    let entity = EntityRef::from_id(id);
+    (entity.store_kind(), entity.key)
 }
 
-/// A project file's entity, from its path (`flags/a.json` → flag `a`).
+/// A project file's entity, from its path (`flags/a.json` → flag `a`, `people/b.json` → person
+/// `b`).
 pub(crate) fn entity_of_path(path: &str) -> Option<EntityRef> {
-    if path == flagdeck_core::validate::PROJECT_FILE {
-        return Some(EntityRef::project());
-    }
-    let (dir, name) = path.split_once('/')?;
-    let key = name.strip_suffix(".json")?;
-    let entity = match dir {
-        "flags" => EntityRef::flag(key),
-        "segments" => EntityRef::segment(key),
-        _ => return None,
-    };
-    entity.checked().ok().map(|_| entity)
+    EntityId::of_path(path).map(|id| EntityRef::from_id(&id))
 }
 
 #[cfg(test)]
@@ -161,6 +195,15 @@ mod tests {
             Some(EntityRef::segment("b"))
         );
         assert_eq!(entity_of_path("flagdeck.json"), Some(EntityRef::project()));
+        assert_eq!(entity_of_path("policy.json"), Some(EntityRef::policy()));
+        assert_eq!(
+            entity_of_path("people/alice.json"),
+            Some(EntityRef::person("alice"))
+        );
+        assert_eq!(
+            entity_of_path("changes/cr-1.json"),
+            Some(EntityRef::change("cr-1"))
+        );
         assert_eq!(entity_of_path("dist/production.flagd.json"), None);
         assert_eq!(entity_of_path("flags/Bad Key.json"), None);
         assert_eq!(entity_of_path("flags/a.txt"), None);

@@ -39,6 +39,11 @@ pub enum ErrorCode {
     Secrets,
     /// The remote's certificate or ssh host key cannot be verified; nothing was sent.
     RemoteNotTrusted,
+    /// Signing needs the user's identity (a key pair), and there is none.
+    IdentityMissing,
+    /// A governance rule refuses the action (a policy not met, an approval that would not
+    /// count, a change request that needs approving again); the message says why.
+    Refused,
 }
 
 /// A failed command: code, sentence, and the field it is about.
@@ -67,6 +72,10 @@ impl AppError {
 
     pub fn not_found(message: impl Into<String>) -> Self {
         AppError::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        AppError::new(ErrorCode::Refused, message)
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {

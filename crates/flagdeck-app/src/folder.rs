@@ -8,7 +8,6 @@ use std::sync::{Arc, PoisonError};
 
 use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::format::{self, SourceFile};
-use flagdeck_core::model::{FlagFile, ProjectFile, SegmentFile};
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
 use flagdeck_store::{DraftContent, Source, WorkspaceKind};
 use flagdeck_sync::{DEFAULT_DEBOUNCE, FolderWatcher, WatchBatch};
@@ -174,34 +173,19 @@ fn read_entity(folder: &Path, id: &EntityId) -> Result<Option<Value>, Diagnostic
 /// Whether the file holds the base's entity (compared as the model, so formatting and
 /// omitted defaults do not count as changes).
 fn equals_base(base: &Snapshot, id: &EntityId, value: &Value) -> bool {
-    fn same<T: serde::de::DeserializeOwned + PartialEq>(value: &Value, base: Option<&T>) -> bool {
-        match (T::deserialize(value), base) {
-            (Ok(model), Some(base)) => &model == base,
-            _ => false,
-        }
-    }
-    match id {
-        EntityId::Project => same::<ProjectFile>(value, base.project.as_ref()),
-        EntityId::Flag(key) => same::<FlagFile>(value, base.flags.get(key)),
-        EntityId::Segment(key) => same::<SegmentFile>(value, base.segments.get(key)),
-    }
+    let mut probe = Snapshot::default();
+    probe.insert_json(id, value).is_ok() && probe.same_entity(base, id)
 }
 
 /// The file text of an entity: canonical when it decodes, else the JSON as the user left it,
 /// indented, so an invalid draft is still readable in an editor.
 pub(crate) fn file_text(id: &EntityId, value: &Value) -> String {
-    fn canonical<T: serde::de::DeserializeOwned + serde::Serialize>(
-        value: &Value,
-    ) -> Option<String> {
-        T::deserialize(value)
-            .ok()
-            .map(|m| format::to_canonical_json(&m))
-    }
-    let text = match id {
-        EntityId::Project => canonical::<ProjectFile>(value),
-        EntityId::Flag(_) => canonical::<FlagFile>(value),
-        EntityId::Segment(_) => canonical::<SegmentFile>(value),
-    };
+    let mut probe = Snapshot::default();
+    let text = probe
+        .insert_json(id, value)
+        .ok()
+        .and_then(|()| probe.file(id))
+        .and_then(|file| String::from_utf8(file.bytes).ok());
     text.unwrap_or_else(|| {
         let mut pretty = serde_json::to_string_pretty(value).unwrap_or_default();
         pretty.push('\n');

@@ -12,8 +12,8 @@ use flagdeck_core::validate::{self, Checked, Parsed};
 
 use crate::error::{AppError, ErrorCode};
 
-/// The folders of a project that hold one entity per file.
-const ENTITY_DIRS: [&str; 2] = ["flags", "segments"];
+/// The folders of a project that hold one entity per file (governance's included).
+const ENTITY_DIRS: [&str; 4] = ["flags", "segments", "people", "changes"];
 
 /// The project folder: the argument, or the current folder.
 pub fn project_root(dir: Option<PathBuf>) -> PathBuf {
@@ -36,6 +36,13 @@ fn list(root: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>), AppError> {
     let project = root.join(validate::PROJECT_FILE);
     if project.exists() {
         files.push((validate::PROJECT_FILE.to_owned(), project));
+    }
+    let policy = root.join(flagdeck_core::governance::touched::POLICY_FILE);
+    if policy.exists() {
+        files.push((
+            flagdeck_core::governance::touched::POLICY_FILE.to_owned(),
+            policy,
+        ));
     }
     for dir in ENTITY_DIRS {
         let Ok(entries) = fs::read_dir(root.join(dir)) else {

@@ -4,12 +4,8 @@
 use std::sync::Arc;
 
 use flagdeck_core::diag::Diagnostic;
-use flagdeck_core::format;
-use flagdeck_core::model::{FlagFile, ProjectFile, SegmentFile};
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
-use flagdeck_store::{BaseEntity, Draft, DraftContent, EntityKind, SyncedDraft};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use flagdeck_store::{BaseEntity, Draft, DraftContent, SyncedDraft};
 
 use crate::App;
 use crate::entity::{EntityRef, editor_kind, store_id};
@@ -92,40 +88,29 @@ impl App {
 fn decode_base(entities: &[BaseEntity]) -> AppResult<Snapshot> {
     let mut snapshot = Snapshot::default();
     for entity in entities {
-        let damaged = |error: serde_json::Error| {
+        let Some(kind) = editor_kind(entity.kind) else {
+            continue;
+        };
+        let Ok(id) = (EntityRef {
+            kind,
+            key: entity.key.clone(),
+        })
+        .checked() else {
+            continue;
+        };
+        snapshot.insert_json(&id, &entity.json).map_err(|d| {
             AppError::new(
                 ErrorCode::Storage,
                 format!(
-                    "The cached copy of {} {} cannot be read ({error}); remove the workspace and add it again.",
+                    "The cached copy of {} {} cannot be read ({}); remove the workspace and add it again.",
                     entity.kind.as_str(),
-                    entity.key
+                    entity.key,
+                    d.message
                 ),
             )
-        };
-        match entity.kind {
-            EntityKind::Project => {
-                snapshot.project = Some(decode_value(&entity.json).map_err(damaged)?)
-            }
-            EntityKind::Flag => {
-                snapshot.flags.insert(
-                    entity.key.clone(),
-                    decode_value(&entity.json).map_err(damaged)?,
-                );
-            }
-            EntityKind::Segment => {
-                snapshot.segments.insert(
-                    entity.key.clone(),
-                    decode_value(&entity.json).map_err(damaged)?,
-                );
-            }
-            _ => {}
-        }
+        })?;
     }
     Ok(snapshot)
-}
-
-fn decode_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
-    T::deserialize(value)
 }
 
 /// Base + drafts; drafts that do not decode are left out and reported.
@@ -133,19 +118,23 @@ pub(crate) fn apply_drafts(base: &Snapshot, drafts: &[Draft]) -> (Snapshot, Vec<
     let mut local = base.clone();
     let mut diagnostics = Vec::new();
     for draft in drafts {
-        let Some(kind) = editor_kind(draft.kind) else {
-            continue;
-        };
-        let entity = EntityRef {
-            kind,
-            key: draft.key.clone(),
-        };
-        let Ok(id) = entity.checked() else { continue };
+        let Some(id) = draft_id(draft) else { continue };
         if let Err(diagnostic) = apply_draft(&mut local, &id, &draft.content) {
             diagnostics.push(diagnostic);
         }
     }
     (local, diagnostics)
+}
+
+/// The plan's entity a draft is for; `None` for kinds that are not project files.
+pub(crate) fn draft_id(draft: &Draft) -> Option<EntityId> {
+    let kind = editor_kind(draft.kind)?;
+    EntityRef {
+        kind,
+        key: draft.key.clone(),
+    }
+    .checked()
+    .ok()
 }
 
 /// Puts one draft into a snapshot: decoded like the file it will become, so an error is
@@ -155,57 +144,18 @@ pub(crate) fn apply_draft(
     id: &EntityId,
     content: &DraftContent,
 ) -> Result<(), Diagnostic> {
-    let json = match content {
+    match content {
         DraftContent::Deleted => {
-            remove(snapshot, id);
-            return Ok(());
+            snapshot.remove(id);
+            Ok(())
         }
-        DraftContent::Json(json) => json,
-    };
-    let path = id.path();
-    let text = json.to_string();
-    match id {
-        EntityId::Project => {
-            snapshot.project = Some(format::parse::<ProjectFile>(&path, text.as_bytes())?)
-        }
-        EntityId::Flag(key) => {
-            snapshot.flags.insert(
-                key.clone(),
-                format::parse::<FlagFile>(&path, text.as_bytes())?,
-            );
-        }
-        EntityId::Segment(key) => {
-            snapshot.segments.insert(
-                key.clone(),
-                format::parse::<SegmentFile>(&path, text.as_bytes())?,
-            );
-        }
-    }
-    Ok(())
-}
-
-fn remove(snapshot: &mut Snapshot, id: &EntityId) {
-    match id {
-        EntityId::Project => snapshot.project = None,
-        EntityId::Flag(key) => {
-            snapshot.flags.remove(key);
-        }
-        EntityId::Segment(key) => {
-            snapshot.segments.remove(key);
-        }
+        DraftContent::Json(json) => snapshot.insert_json(id, json),
     }
 }
 
 /// One entity of a snapshot as JSON, `None` when absent.
 pub(crate) fn entity_json(snapshot: &Snapshot, id: &EntityId) -> Option<serde_json::Value> {
-    fn value<T: Serialize>(entity: Option<&T>) -> Option<serde_json::Value> {
-        entity.and_then(|e| serde_json::to_value(e).ok())
-    }
-    match id {
-        EntityId::Project => value(snapshot.project.as_ref()),
-        EntityId::Flag(key) => value(snapshot.flags.get(key)),
-        EntityId::Segment(key) => value(snapshot.segments.get(key)),
-    }
+    snapshot.value(id)
 }
 
 /// A snapshot as the cache's base rows.

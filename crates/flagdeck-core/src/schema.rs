@@ -146,6 +146,7 @@ mod tests {
             title: "T".into(),
             description: None,
             author: "alice".into(),
+            author_signature: None,
             base: "abc".into(),
             entities: vec![EntityChange {
                 path: "policy.json".into(),

@@ -371,7 +371,7 @@ impl GitRepo {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut files = Vec::new();
         self.collect_files(&tree, "", &mut files)?;
-        for dir in ["flags", "segments", "dist"] {
+        for dir in ["flags", "segments", "people", "changes", "dist"] {
             let Some(entry) = tree.get_name(dir) else {
                 continue;
             };
@@ -548,11 +548,12 @@ impl GitRepo {
     }
 }
 
-/// Whether `path` is a file of the project format (DESIGN §3): `flagdeck.json`,
-/// `flags/<name>.json`, `segments/<name>.json` or `dist/<name>`, one level deep, with a name that
-/// does not start with a dot and holds no backslash or NUL.
+/// Whether `path` is a file of the project format (DESIGN §3, §6): `flagdeck.json`,
+/// `policy.json`, `flags/<name>.json`, `segments/<name>.json`, `people/<name>.json`,
+/// `changes/<name>.json` or `dist/<name>`, one level deep, with a name that does not start with
+/// a dot and holds no backslash or NUL.
 pub fn is_format_path(path: &str) -> bool {
-    if path == "flagdeck.json" {
+    if path == "flagdeck.json" || path == "policy.json" {
         return true;
     }
     let Some((dir, name)) = path.split_once('/') else {
@@ -560,7 +561,9 @@ pub fn is_format_path(path: &str) -> bool {
     };
     let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
     match dir {
-        "flags" | "segments" => plain && name.len() > ".json".len() && name.ends_with(".json"),
+        "flags" | "segments" | "people" | "changes" => {
+            plain && name.len() > ".json".len() && name.ends_with(".json")
+        }
         "dist" => plain,
         _ => false,
     }
@@ -715,6 +718,9 @@ mod tests {
             "segments/beta-users.json",
             "dist/flagd.json",
             "dist/README",
+            "policy.json",
+            "people/alice.json",
+            "changes/cr-1.json",
         ] {
             assert!(is_format_path(path), "{path} is a project file");
         }

@@ -8,7 +8,7 @@
 //! user's side still holds the chosen one: if someone changed the remote again, or the user
 //! edited the value again after answering, that is a new conflict.
 
-use flagdeck_core::merge::{self, Resolution};
+use flagdeck_core::merge::Resolution;
 use flagdeck_core::sync_plan::{EntityConflict, EntityId, SyncPlan};
 use flagdeck_store::{Conflict as StoredConflict, DraftContent, NewConflict, Source};
 use serde::{Deserialize, Serialize};
@@ -225,22 +225,16 @@ fn resolve_entity(
     live: &EntityConflict,
     choice: &ConflictChoice,
 ) -> AppResult<Option<Value>> {
-    let resolution = choice.resolution();
-    let apply = |result: Result<Option<Value>, String>| result.map_err(AppError::invalid);
-    match id {
-        EntityId::Project => apply(
-            merge::apply_resolution(plan.local().project.as_ref(), &live.conflict, &resolution)
-                .map(|r| r.and_then(|p| serde_json::to_value(p).ok())),
-        ),
-        EntityId::Flag(key) => apply(
-            merge::apply_resolution(plan.local().flags.get(key), &live.conflict, &resolution)
-                .map(|r| r.and_then(|f| serde_json::to_value(f).ok())),
-        ),
-        EntityId::Segment(key) => apply(
-            merge::apply_resolution(plan.local().segments.get(key), &live.conflict, &resolution)
-                .map(|r| r.and_then(|s| serde_json::to_value(s).ok())),
-        ),
+    let mut entity = flagdeck_core::sync_plan::Snapshot::default();
+    if let Some(local) = plan.local().value(id) {
+        entity
+            .insert_json(id, &local)
+            .map_err(|d| AppError::invalid(d.message))?;
     }
+    entity
+        .apply_resolution(id, &live.conflict, &choice.resolution())
+        .map_err(AppError::invalid)?;
+    Ok(entity.value(id))
 }
 
 impl From<Stop> for AppError {

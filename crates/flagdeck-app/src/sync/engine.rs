@@ -222,23 +222,17 @@ fn remote_snapshot(
     let (update, diagnostics) = Snapshot::from_files(&written);
     refuse_on_errors(diagnostics, "the remote")?;
     let mut remote = base.clone();
-    remote.project = update.project.or(remote.project);
-    remote.flags.extend(update.flags);
-    remote.segments.extend(update.segments);
+    for id in update.entities() {
+        if let Some(value) = update.value(&id) {
+            // Decoded from a file just now, so it decodes again.
+            let _ = remote.insert_json(&id, &value);
+        }
+    }
     for change in &changes {
         if let FileChange::Deleted(path) = change
-            && let Some(entity) = crate::entity::entity_of_path(path)
-            && let Ok(id) = entity.checked()
+            && let Some(id) = sync_plan::EntityId::of_path(path)
         {
-            match id {
-                sync_plan::EntityId::Project => remote.project = None,
-                sync_plan::EntityId::Flag(key) => {
-                    remote.flags.remove(&key);
-                }
-                sync_plan::EntityId::Segment(key) => {
-                    remote.segments.remove(&key);
-                }
-            }
+            remote.remove(&id);
         }
     }
     Ok(remote)

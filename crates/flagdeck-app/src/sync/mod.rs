@@ -14,7 +14,7 @@ pub mod engine;
 pub mod folder_side;
 mod report;
 mod run;
-mod store_side;
+pub(crate) mod store_side;
 
 pub use conflicts::{ConflictChoice, ConflictView};
 pub use engine::{Author, SyncOptions};

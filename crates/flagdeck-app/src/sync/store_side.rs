@@ -14,14 +14,16 @@ use super::engine::{Author, LocalSide, Stop, refuse_on_errors};
 use crate::App;
 use crate::entity::{EntityRef, editor_kind};
 use crate::error::{AppError, ErrorCode};
-use crate::snapshot::{apply_draft, apply_drafts, base_rows, entity_json, synced};
+use crate::governance::held::is_governed;
+use crate::snapshot::{apply_draft, apply_drafts, base_rows, draft_id, entity_json, synced};
 
 pub(crate) struct StoreSide<'a> {
     pub app: &'a App,
     pub workspace: Workspace,
     pub git: GitRepo,
     pub branch: String,
-    /// The drafts as this sync read them: only these are dropped when it settles.
+    /// The drafts as this sync read them, governed ones left out: only these are dropped when
+    /// it settles.
     pub drafts: Vec<Draft>,
     pub base: std::sync::Arc<Snapshot>,
 }
@@ -60,7 +62,14 @@ impl<'a> StoreSide<'a> {
             .head_branch()
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
         let base = app.base_snapshot(workspace.id)?;
-        let drafts = app.store().drafts(workspace.id)?;
+        // Governed drafts wait for a change request (GOV §4): the sync neither reads nor
+        // drops them; they are rebased onto the new base like drafts saved during a sync.
+        let drafts = app
+            .store()
+            .drafts(workspace.id)?
+            .into_iter()
+            .filter(|draft| !held_back(&base, draft))
+            .collect();
         Ok(StoreSide {
             app,
             workspace,
@@ -70,6 +79,25 @@ impl<'a> StoreSide<'a> {
             base,
         })
     }
+}
+
+/// Whether a plain sync keeps `draft` back: its change touches a scope a rule of the base's
+/// policy governs. A draft that does not decode is not held: the sync reports it.
+fn held_back(base: &Snapshot, draft: &Draft) -> bool {
+    let Some(id) = draft_id(draft) else {
+        return false;
+    };
+    let after = match &draft.content {
+        DraftContent::Deleted => None,
+        DraftContent::Json(json) => {
+            let mut probe = Snapshot::default();
+            if probe.insert_json(&id, json).is_err() {
+                return false;
+            }
+            probe.value(&id)
+        }
+    };
+    is_governed(base, &id, after)
 }
 
 impl StoreSide<'_> {

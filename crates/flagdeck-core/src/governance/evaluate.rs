@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::exposure::reduces_exposure;
 use super::hash::content_hash;
 use super::model::{ChangeRequest, Decision, Person, Policy, PolicyRule, Scope};
-use super::sign::{ApprovalProblem, check_approval, describe};
+use super::sign::{ApprovalProblem, check_approval, check_authorship, describe};
 use super::touched::Touched;
 
 /// The verdict on one change request.
@@ -133,8 +133,20 @@ pub fn evaluate(
             change.author
         ));
     }
-    let publishable =
-        author_known && rejected.is_empty() && (emergency || rules.iter().all(|r| r.satisfied));
+    let signed_by_author = match author_key(&by_id, change) {
+        Some(key) => match check_authorship(&key, change) {
+            Ok(()) => true,
+            Err(why) => {
+                reasons.push(why);
+                false
+            }
+        },
+        None => false,
+    };
+    let publishable = author_known
+        && signed_by_author
+        && rejected.is_empty()
+        && (emergency || rules.iter().all(|r| r.satisfied));
     if publishable && !rules.is_empty() && !emergency {
         reasons.push("Every rule that applies has the approvals it needs.".to_owned());
     }
@@ -146,6 +158,23 @@ pub fn evaluate(
         reasons,
         notes,
     }
+}
+
+/// The key the author's signature must verify with: the author's person entry, or for a
+/// newcomer's request the public key of the `people/` entry it adds for them.
+fn author_key(by_id: &BTreeMap<&str, &Person>, change: &ChangeRequest) -> Option<String> {
+    if let Some(person) = by_id.get(change.author.as_str()) {
+        return Some(person.public_key.clone());
+    }
+    let own = format!("people/{}.json", change.author);
+    change
+        .entities
+        .iter()
+        .find(|e| e.before.is_none() && e.path == own)
+        .and_then(|e| e.after.as_ref())
+        .and_then(|after| after.get("publicKey"))
+        .and_then(|key| key.as_str())
+        .map(str::to_owned)
 }
 
 /// People by id. An id held by two entries is ambiguous: neither may sign.

@@ -41,7 +41,9 @@ pub use model::{
     Approval, ChangeRequest, Comment, Decision, EmergencyPolicy, EmergencyReason, EntityChange,
     Group, Person, Policy, PolicyRule, Published, Requirement, Scope, Status,
 };
-pub use sign::{check_approval, sign, signing_key, verify_approval};
+pub use sign::{
+    check_approval, check_authorship, sign, sign_authorship, signing_key, verify_approval,
+};
 pub use touched::{Touched, touched};
 pub use validate::{Governance, check_change, check_governance, check_person, check_policy};
 pub use verify::{DistCheck, Violation, verify_commit};

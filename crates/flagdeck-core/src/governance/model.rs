@@ -114,6 +114,11 @@ pub struct ChangeRequest {
     pub description: Option<String>,
     /// The person id of who made the request.
     pub author: String,
+    /// The author's ed25519 signature (`ed25519:<base64>`) over
+    /// `flagdeck change v1\n<id>\n<content hash>`: who wrote this version. Absent or not
+    /// verifying against the author's key, the request cannot be published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_signature: Option<String>,
     /// The commit the request was made on.
     pub base: String,
     pub entities: Vec<EntityChange>,

@@ -24,6 +24,43 @@ pub fn signing_payload(change_id: &str, decision: Decision, content_hash: &str) 
     .into_bytes()
 }
 
+/// The bytes an author signs: `flagdeck change v1\n<change id>\n<content hash>`.
+pub fn authorship_payload(change_id: &str, content_hash: &str) -> Vec<u8> {
+    format!("flagdeck change v1\n{change_id}\n{content_hash}").into_bytes()
+}
+
+/// The author's signature over the current version of `change`, as `ed25519:<base64>`: what
+/// goes into [`ChangeRequest::author_signature`]. Sign again after every edit (the hash moves).
+pub fn sign_authorship(key: &SigningKey, change: &ChangeRequest) -> String {
+    let signature = key.sign(&authorship_payload(&change.id, &content_hash(change)));
+    format!("{KEY_PREFIX}{}", STANDARD.encode(signature.to_bytes()))
+}
+
+/// Checks that `change.author_signature` is `public_key`'s (`ed25519:<base64>`) signature over
+/// the current version of `change`; the error is a sentence.
+pub fn check_authorship(public_key: &str, change: &ChangeRequest) -> Result<(), String> {
+    let Some(text) = &change.author_signature else {
+        return Err(format!(
+            "The change request is not signed by its author '{}'.",
+            change.author
+        ));
+    };
+    let key = parse_public_key(public_key)
+        .map_err(|why| format!("The author's key cannot check the request: {why}."))?;
+    let signature = parse_signature(text)
+        .map_err(|why| format!("The author's signature is not well formed: {why}."))?;
+    key.verify_strict(
+        &authorship_payload(&change.id, &content_hash(change)),
+        &signature,
+    )
+    .map_err(|_| {
+        format!(
+            "The author's signature does not match '{}''s key for this version of the change request.",
+            change.author
+        )
+    })
+}
+
 /// A signing key from the 32 secret bytes the caller keeps (in the OS keyring). Making those
 /// bytes is the caller's job (from the OS's randomness), so the core stays deterministic.
 pub fn signing_key(secret: &[u8; 32]) -> SigningKey {

@@ -47,6 +47,7 @@ fn seed_of(id: &str) -> u8 {
         "bob" => 2,
         "carol" => 3,
         "dan" => 4,
+        "eve" | "erin" => 5,
         _ => 9,
     }
 }
@@ -108,6 +109,7 @@ fn change(id: &str, entities: Vec<EntityChange>) -> ChangeRequest {
         title: "Roll out the new checkout".into(),
         description: None,
         author: "alice".into(),
+        author_signature: None,
         base: "0123abcd".into(),
         entities,
         status: Status::Open,
@@ -142,8 +144,16 @@ fn report(change: &ChangeRequest) -> PolicyReport {
     report_under(&policy(), &people(), change)
 }
 
+/// Evaluates `change` as its author signed it (every fixture's author signs what they send).
 fn report_under(policy: &Policy, people: &[Person], change: &ChangeRequest) -> PolicyReport {
-    evaluate(policy, people, change, &touched(change, &project()))
+    let signed = signed_by_author(change);
+    evaluate(policy, people, &signed, &touched(&signed, &project()))
+}
+
+fn signed_by_author(change: &ChangeRequest) -> ChangeRequest {
+    let mut signed = change.clone();
+    signed.author_signature = Some(sign_authorship(&key(seed_of(&change.author)), change));
+    signed
 }
 
 fn says(report: &PolicyReport, needle: &str) -> bool {
@@ -1113,7 +1123,7 @@ fn a_change_request_is_checked() {
 
 #[test]
 fn governance_files_are_read_together_and_a_broken_one_hides_nothing() {
-    let mut c = rollout_change("cr-1");
+    let mut c = signed_by_author(&rollout_change("cr-1"));
     c.approvals.push(approve("bob", &c));
     let mut files: Vec<SourceFile> = people()
         .iter()
@@ -1206,4 +1216,80 @@ proptest! {
         let expected = approvers.len() >= required as usize && rejecters == 0;
         prop_assert_eq!(r.publishable, expected, "{:#?}", r);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed authorship.
+
+fn evaluate_as_is(change: &ChangeRequest) -> PolicyReport {
+    evaluate(&policy(), &people(), change, &touched(change, &project()))
+}
+
+#[test]
+fn a_request_its_author_signed_is_publishable_once_approved() {
+    let mut c = signed_by_author(&rollout_change("cr-1"));
+    c.approvals.push(approve("bob", &c));
+    assert!(check_authorship(&people()[0].public_key, &c).is_ok());
+    assert!(evaluate_as_is(&c).publishable, "{:#?}", evaluate_as_is(&c));
+}
+
+#[test]
+fn a_request_without_its_authors_signature_is_refused_with_a_sentence() {
+    let mut c = rollout_change("cr-1");
+    c.approvals.push(approve("bob", &c));
+    let r = evaluate_as_is(&c);
+    assert!(!r.publishable);
+    assert!(says(&r, "not signed by its author 'alice'"), "{r:#?}");
+}
+
+#[test]
+fn an_authors_signature_by_another_key_or_on_another_version_is_refused() {
+    // Bob writes a request in Alice's name: his key, her name.
+    let mut forged = rollout_change("cr-1");
+    forged.author_signature = Some(sign_authorship(&key(2), &forged));
+    forged.approvals.push(approve("carol", &forged));
+    let r = evaluate_as_is(&forged);
+    assert!(!r.publishable);
+    assert!(says(&r, "does not match 'alice''s key"), "{r:#?}");
+    // Signed, then edited by someone else: the signature names the old hash.
+    let mut edited = signed_by_author(&rollout_change("cr-1"));
+    edited.title = "Something else".into();
+    edited.approvals.push(approve("bob", &edited));
+    let r = evaluate_as_is(&edited);
+    assert!(!r.publishable);
+    assert!(says(&r, "does not match"), "{r:#?}");
+    // Garbage is a sentence, not a panic.
+    let mut garbage = rollout_change("cr-1");
+    garbage.author_signature = Some("ed25519:!!".into());
+    assert!(says(&evaluate_as_is(&garbage), "not well formed"));
+}
+
+#[test]
+fn authorship_signs_the_id_so_it_cannot_move_to_another_request() {
+    let one = signed_by_author(&rollout_change("cr-1"));
+    let mut two = rollout_change("cr-2");
+    two.author_signature = one.author_signature.clone();
+    assert!(check_authorship(&people()[0].public_key, &two).is_err());
+}
+
+#[test]
+fn a_newcomers_request_is_checked_against_the_key_it_adds() {
+    let erin = person("erin", "Erin", 5);
+    let mut c = change(
+        "cr-join",
+        vec![entity(
+            "people/erin.json",
+            None,
+            Some(serde_json::to_value(&erin).unwrap()),
+        )],
+    );
+    c.author = "erin".into();
+    c.author_signature = Some(sign_authorship(&key(5), &c));
+    assert!(
+        !says(&evaluate_as_is(&c), "signature"),
+        "{:#?}",
+        evaluate_as_is(&c)
+    );
+    c.author_signature = Some(sign_authorship(&key(6), &c));
+    assert!(says(&evaluate_as_is(&c), "does not match 'erin''s key"));
 }

@@ -182,6 +182,9 @@ fn entry_label(entity: Entity, container: &str, key: &str, item: Option<&Value>)
         (Entity::Flag, "schedule") => Label::Thing(format!("the schedule step at {key}")),
         (Entity::Project, "environments") => Label::Thing(format!("environment '{key}'")),
         (Entity::Project, "attributes") => Label::Thing(format!("attribute '{key}'")),
+        (Entity::Policy, "groups") => Label::Thing(format!("group '{key}'")),
+        (Entity::Policy, "rules") => Label::Thing(format!("rule '{key}'")),
+        (Entity::Change, "approvals") => Label::Thing(format!("the decision of '{key}'")),
         _ => Label::Thing(format!("'{key}'")),
     }
 }
@@ -194,9 +197,11 @@ fn lookup<'a>(docs: &[&'a Value], location: &[Step]) -> Option<&'a Value> {
 fn entity_label(entity: Entity, docs: &[&Value]) -> String {
     let key = docs
         .iter()
-        .find_map(|d| d.get("key").and_then(Value::as_str));
+        .find_map(|d| d.get("key").or_else(|| d.get("id")).and_then(Value::as_str));
     match (entity, key) {
-        (Entity::Project, _) | (_, None) => format!("the {}", entity_noun(entity)),
+        (Entity::Project | Entity::Policy, _) | (_, None) => {
+            format!("the {}", entity_noun(entity))
+        }
         (_, Some(key)) => format!("{} '{key}'", entity_noun(entity)),
     }
 }
@@ -206,6 +211,9 @@ fn entity_noun(entity: Entity) -> &'static str {
         Entity::Flag => "flag",
         Entity::Segment => "segment",
         Entity::Project => "project",
+        Entity::Person => "person",
+        Entity::Policy => "policy",
+        Entity::Change => "change request",
     }
 }
 

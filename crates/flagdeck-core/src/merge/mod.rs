@@ -39,6 +39,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::governance::{ChangeRequest, Person, Policy};
 use crate::model::{FlagFile, ProjectFile, SegmentFile};
 
 pub use apply::{apply_resolution, resolve};
@@ -114,6 +115,9 @@ pub(crate) enum Entity {
     Flag,
     Segment,
     Project,
+    Person,
+    Policy,
+    Change,
 }
 
 /// Merges one flag file. `None`: the flag does not exist on that side.
@@ -141,6 +145,34 @@ pub fn merge_project(
     remote: Option<&ProjectFile>,
 ) -> Merged<ProjectFile> {
     merge_entity(Entity::Project, base, local, remote)
+}
+
+/// Merges `people/<id>.json`: field by field.
+pub fn merge_person(
+    base: Option<&Person>,
+    local: Option<&Person>,
+    remote: Option<&Person>,
+) -> Merged<Person> {
+    merge_entity(Entity::Person, base, local, remote)
+}
+
+/// Merges `policy.json`: groups by key (members as a set), rules by name (each rule whole).
+pub fn merge_policy(
+    base: Option<&Policy>,
+    local: Option<&Policy>,
+    remote: Option<&Policy>,
+) -> Merged<Policy> {
+    merge_entity(Entity::Policy, base, local, remote)
+}
+
+/// Merges `changes/<id>.json`: what it changes (`entities`) whole, approvals by who signed them
+/// (so two people approving on two clones both count), comments as a set.
+pub fn merge_change(
+    base: Option<&ChangeRequest>,
+    local: Option<&ChangeRequest>,
+    remote: Option<&ChangeRequest>,
+) -> Merged<ChangeRequest> {
+    merge_entity(Entity::Change, base, local, remote)
 }
 
 fn merge_entity<T: Serialize + DeserializeOwned + Clone>(

@@ -56,6 +56,25 @@ const PROJECT: &[(&str, Shape)] = &[
     ("attributes/*/values", Shape::Set),
 ];
 
+const PERSON: &[(&str, Shape)] = &[("", Shape::Record)];
+
+/// A rule is one decision (who must approve what), like a `serve`: merged whole.
+const POLICY: &[(&str, Shape)] = &[
+    ("", Shape::Record),
+    ("groups", Shape::Keyed("key")),
+    ("groups/*", Shape::Record),
+    ("groups/*/members", Shape::Set),
+    ("rules", Shape::Keyed("name")),
+];
+
+/// `entities` is what the approvals sign: merged whole. An approval is a signature over its
+/// fields: merged whole, keyed by its signer (each person has one current decision).
+const CHANGE: &[(&str, Shape)] = &[
+    ("", Shape::Record),
+    ("approvals", Shape::Keyed("by")),
+    ("comments", Shape::Set),
+];
+
 /// Lists and maps that the files leave out when empty: absent there means empty, so that
 /// removing the last tag on one side still merges with a tag added on the other.
 const OMITTED_WHEN_EMPTY: &[&str] = &[
@@ -68,6 +87,7 @@ const OMITTED_WHEN_EMPTY: &[&str] = &[
     "include",
     "exclude",
     "attributes",
+    "comments",
 ];
 
 /// A conflict as found, before it gets its pointer and sentence.
@@ -91,6 +111,9 @@ pub(crate) fn merge_document(
         Entity::Flag => FLAG,
         Entity::Segment => SEGMENT,
         Entity::Project => PROJECT,
+        Entity::Person => PERSON,
+        Entity::Policy => POLICY,
+        Entity::Change => CHANGE,
     };
     let mut merger = Merger {
         table,

@@ -31,18 +31,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::format::SourceFile;
+use crate::governance::touched::POLICY_FILE;
 use crate::merge::{self, Conflict, Merged, Resolution};
 use crate::validate::{self, Checked};
 
 pub use snapshot::Snapshot;
 
-/// One entity of a project: `flagdeck.json`, a flag or a segment (by the key in its file name).
+/// One entity of a project: `flagdeck.json`, a flag or a segment (by the key in its file name),
+/// and the governance files: `policy.json`, a person (`people/<id>.json`), a change request
+/// (`changes/<id>.json`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "key")]
 pub enum EntityId {
     Project,
     Flag(String),
     Segment(String),
+    Policy,
+    Person(String),
+    Change(String),
 }
 
 impl EntityId {
@@ -52,7 +58,38 @@ impl EntityId {
             Self::Project => validate::PROJECT_FILE.to_owned(),
             Self::Flag(key) => format!("flags/{key}.json"),
             Self::Segment(key) => format!("segments/{key}.json"),
+            Self::Policy => POLICY_FILE.to_owned(),
+            Self::Person(id) => format!("people/{id}.json"),
+            Self::Change(id) => format!("changes/{id}.json"),
         }
+    }
+
+    /// The entity of a project path (`flags/a.json` → flag `a`); `None` for paths that hold no
+    /// entity (`dist/`, a file name that is not a key, ...).
+    pub fn of_path(path: &str) -> Option<EntityId> {
+        match path {
+            validate::PROJECT_FILE => return Some(Self::Project),
+            POLICY_FILE => return Some(Self::Policy),
+            _ => {}
+        }
+        let (dir, name) = path.split_once('/')?;
+        let key = name.strip_suffix(".json")?;
+        if !crate::keys::is_entity_key(key) {
+            return None;
+        }
+        let key = key.to_owned();
+        match dir {
+            "flags" => Some(Self::Flag(key)),
+            "segments" => Some(Self::Segment(key)),
+            "people" => Some(Self::Person(key)),
+            "changes" => Some(Self::Change(key)),
+            _ => None,
+        }
+    }
+
+    /// `policy.json`, a person or a change request.
+    pub fn is_governance(&self) -> bool {
+        matches!(self, Self::Policy | Self::Person(_) | Self::Change(_))
     }
 }
 
@@ -143,10 +180,31 @@ pub fn plan(base: &Snapshot, local: &Snapshot, remote: &Snapshot) -> SyncPlan {
         merge::merge_segment,
         &mut conflicts,
     );
+    let policy = merge_one(
+        EntityId::Policy,
+        [&base.policy, &local.policy, &remote.policy].map(Option::as_ref),
+        merge::merge_policy,
+        &mut conflicts,
+    );
+    let people = merge_all(
+        [&base.people, &local.people, &remote.people],
+        EntityId::Person,
+        merge::merge_person,
+        &mut conflicts,
+    );
+    let changes = merge_all(
+        [&base.changes, &local.changes, &remote.changes],
+        EntityId::Change,
+        merge::merge_change,
+        &mut conflicts,
+    );
     let merged = Snapshot {
         project,
         flags,
         segments,
+        policy,
+        people,
+        changes,
     };
     SyncPlan::new(merged, conflicts, local.clone(), remote.clone())
 }

@@ -457,3 +457,248 @@ proptest! {
         prop_assert_eq!(&Snapshot::from_files(&pushed).0, first.merged());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Governance files travel like the rest.
+
+mod governance_files {
+    use super::*;
+    use crate::format::to_canonical_json;
+    use crate::governance::{
+        ChangeRequest, Comment, Decision, EntityChange, Person, Policy, Status, sign,
+        sign_authorship, signing_key,
+    };
+
+    fn person(id: &str, seed: u8) -> Person {
+        Person {
+            id: id.into(),
+            name: id.to_uppercase(),
+            email: format!("{id}@example.com"),
+            public_key: crate::governance::sign::public_key_text(
+                &signing_key(&[seed; 32]).verifying_key(),
+            ),
+        }
+    }
+
+    fn policy() -> Policy {
+        serde_json::from_value(json!({
+            "groups": [{"key": "rm", "name": "Release managers", "members": ["bob"]}],
+            "rules": [{"name": "Production", "when": {"environments": ["production"]},
+                       "require": {"approvals": 1, "from": ["group:rm"]}}]
+        }))
+        .unwrap()
+    }
+
+    fn request() -> ChangeRequest {
+        let mut c = ChangeRequest {
+            id: "cr-1".into(),
+            title: "Raise the rollout".into(),
+            description: None,
+            author: "alice".into(),
+            author_signature: None,
+            base: "abc".into(),
+            entities: vec![EntityChange {
+                path: "flags/new-checkout.json".into(),
+                before: Some(json!({"key": "new-checkout"})),
+                after: Some(json!({"key": "new-checkout", "name": "x"})),
+            }],
+            status: Status::Open,
+            emergency: None,
+            approvals: vec![],
+            comments: vec![],
+            published: None,
+        };
+        c.author_signature = Some(sign_authorship(&signing_key(&[1; 32]), &c));
+        c
+    }
+
+    fn with_governance() -> Snapshot {
+        let mut files = example_project();
+        files.push(SourceFile::new("policy.json", to_canonical_json(&policy())));
+        files.push(SourceFile::new(
+            "people/alice.json",
+            to_canonical_json(&person("alice", 1)),
+        ));
+        files.push(SourceFile::new(
+            "changes/cr-1.json",
+            to_canonical_json(&request()),
+        ));
+        files.push(SourceFile::new("dist/production.flagd.json", "{ not read"));
+        files.push(SourceFile::new(
+            "people/Not A Key.json",
+            "{ not read either",
+        ));
+        let (snapshot, diagnostics) = Snapshot::from_files(&files);
+        assert_eq!(diagnostics, vec![]);
+        snapshot
+    }
+
+    #[test]
+    fn from_files_reads_people_policy_and_changes_and_leaves_dist_out() {
+        let s = with_governance();
+        assert_eq!(s.policy, Some(policy()));
+        assert_eq!(s.people.keys().collect::<Vec<_>>(), ["alice"]);
+        assert_eq!(s.changes["cr-1"], request());
+        let written = paths(&s.to_files())
+            .into_iter()
+            .filter(|p| !p.starts_with("flags/") && !p.starts_with("segments/"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        assert_eq!(
+            written,
+            [
+                "flagdeck.json",
+                "policy.json",
+                "people/alice.json",
+                "changes/cr-1.json"
+            ]
+        );
+        // Round trip through files.
+        assert_eq!(Snapshot::from_files(&s.to_files()).0, s);
+    }
+
+    #[test]
+    fn a_broken_governance_file_is_a_located_error_not_a_deletion() {
+        let mut files = example_project();
+        files.push(SourceFile::new("changes/cr-1.json", "{\"id\": 3}"));
+        let (snapshot, diagnostics) = Snapshot::from_files(&files);
+        assert!(snapshot.changes.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].file, "changes/cr-1.json");
+        assert!(diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn two_approvals_made_on_two_clones_both_survive_the_merge() {
+        let base = with_governance();
+        let approve = |by: &str, seed: u8| {
+            let c = &base.changes["cr-1"];
+            sign(
+                &signing_key(&[seed; 32]),
+                by,
+                c,
+                Decision::Approve,
+                "2026-11-21T09:00:00Z",
+                None,
+            )
+        };
+        let local = {
+            let mut s = base.clone();
+            let c = s.changes.get_mut("cr-1").unwrap();
+            c.approvals.push(approve("bob", 2));
+            c.comments.push(Comment {
+                by: "bob".into(),
+                at: "2026-11-21T09:00:00Z".into(),
+                text: "Fine by me".into(),
+            });
+            s
+        };
+        let remote = {
+            let mut s = base.clone();
+            let c = s.changes.get_mut("cr-1").unwrap();
+            c.approvals.push(approve("carol", 3));
+            c.comments.push(Comment {
+                by: "carol".into(),
+                at: "2026-11-21T09:01:00Z".into(),
+                text: "Dashboards ready".into(),
+            });
+            s
+        };
+        let p = plan(&base, &local, &remote);
+        assert_eq!(p.conflicts(), &[]);
+        let merged = &p.merged().changes["cr-1"];
+        let by: Vec<&str> = merged.approvals.iter().map(|a| a.by.as_str()).collect();
+        assert_eq!(by, ["bob", "carol"]);
+        assert_eq!(merged.comments.len(), 2);
+        // Only the change request goes to the remote, described in words.
+        assert_eq!(paths(&p.files_to_write()), ["changes/cr-1.json"]);
+        assert_eq!(
+            p.commit_message(),
+            "Update change request cr-1 (approvals, comments)"
+        );
+    }
+
+    #[test]
+    fn one_persons_two_different_decisions_conflict_and_entities_merge_whole() {
+        let base = with_governance();
+        let decide = |decision| {
+            let mut s = base.clone();
+            let c = s.changes.get_mut("cr-1").unwrap();
+            let a = sign(
+                &signing_key(&[2; 32]),
+                "bob",
+                c,
+                decision,
+                "2026-11-21T09:00:00Z",
+                None,
+            );
+            c.approvals.push(a);
+            s
+        };
+        let p = plan(&base, &decide(Decision::Approve), &decide(Decision::Reject));
+        assert_eq!(p.conflicts().len(), 1);
+        assert_eq!(p.conflicts()[0].entity, EntityId::Change("cr-1".into()));
+        // Both sides edit what the request changes: one conflict on `entities`, never a mix.
+        let edit = |name: &str| {
+            let mut s = base.clone();
+            let c = s.changes.get_mut("cr-1").unwrap();
+            c.entities[0].after = Some(json!({"key": "new-checkout", "name": name}));
+            s
+        };
+        let p = plan(&base, &edit("a"), &edit("b"));
+        assert_eq!(p.conflicts().len(), 1);
+        assert_eq!(p.conflicts()[0].conflict.path, "/entities");
+    }
+
+    #[test]
+    fn policy_groups_merge_by_key_with_members_as_a_set_and_rules_by_name() {
+        let base = with_governance();
+        let local = {
+            let mut s = base.clone();
+            let p = s.policy.as_mut().unwrap();
+            p.groups[0].members.push("carol".into());
+            s
+        };
+        let remote = {
+            let mut s = base.clone();
+            let p = s.policy.as_mut().unwrap();
+            p.groups[0].members.push("dan".into());
+            let mut rule = p.rules[0].clone();
+            rule.name = "Staging".into();
+            p.rules.push(rule);
+            s.people.insert("dan".into(), person("dan", 4));
+            s
+        };
+        let p = plan(&base, &local, &remote);
+        assert_eq!(p.conflicts(), &[]);
+        let merged = p.merged().policy.as_ref().unwrap();
+        assert_eq!(merged.groups[0].members, ["bob", "carol", "dan"]);
+        assert_eq!(merged.rules.len(), 2);
+        assert!(p.merged().people.contains_key("dan"));
+        assert!(p.summary().contains("1 person"), "{}", p.summary());
+    }
+
+    #[test]
+    fn entity_ids_map_paths_both_ways() {
+        for id in [
+            EntityId::Project,
+            EntityId::Flag("a".into()),
+            EntityId::Segment("b".into()),
+            EntityId::Policy,
+            EntityId::Person("alice".into()),
+            EntityId::Change("cr-1".into()),
+        ] {
+            assert_eq!(EntityId::of_path(&id.path()), Some(id.clone()));
+        }
+        for path in [
+            "dist/production.flagd.json",
+            "changes/Bad.json",
+            "people/a.txt",
+            "x.json",
+        ] {
+            assert_eq!(EntityId::of_path(path), None, "{path}");
+        }
+        assert!(EntityId::Person("a".into()).is_governance());
+        assert!(!EntityId::Flag("a".into()).is_governance());
+    }
+}

@@ -71,6 +71,9 @@ fn item(effect: Effect, entity: &EntityId, remote: &Snapshot, merged: &Snapshot)
         EntityId::Project => "the project settings".to_owned(),
         EntityId::Flag(key) => key.clone(),
         EntityId::Segment(key) => format!("segment {key}"),
+        EntityId::Policy => "the policy".to_owned(),
+        EntityId::Person(id) => format!("person {id}"),
+        EntityId::Change(id) => format!("change request {id}"),
     };
     match effect {
         Effect::Add => format!("add {name}"),
@@ -168,6 +171,23 @@ fn count_entities(entities: &[&EntityId]) -> String {
     }
     if segments > 0 {
         parts.push(plural(segments, "segment"));
+    }
+    let people = entities
+        .iter()
+        .filter(|e| matches!(e, EntityId::Person(_)))
+        .count();
+    if people > 0 {
+        parts.push(plural(people, "person").replace("persons", "people"));
+    }
+    let changes = entities
+        .iter()
+        .filter(|e| matches!(e, EntityId::Change(_)))
+        .count();
+    if changes > 0 {
+        parts.push(plural(changes, "change request"));
+    }
+    if entities.contains(&&EntityId::Policy) {
+        parts.push("the policy".to_owned());
     }
     if entities.contains(&&EntityId::Project) {
         parts.push("the project settings".to_owned());
