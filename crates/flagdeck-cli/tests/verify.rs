@@ -104,9 +104,11 @@ fn published(mut cr: ChangeRequest) -> ChangeRequest {
     signed_by_author(cr)
 }
 
-/// Where the author's signature over the final content (GOV §2, `authorSignature`) is added once
-/// flagdeck-core signs authorship; until then the request is as it is.
-fn signed_by_author(cr: ChangeRequest) -> ChangeRequest {
+/// The author's signature over the final content (`authorSignature`): without it no request
+/// is publishable.
+fn signed_by_author(mut cr: ChangeRequest) -> ChangeRequest {
+    let key = signing_key(&[seed_of(&cr.author); 32]);
+    cr.author_signature = Some(governance::sign_authorship(&key, &cr));
     cr
 }
 

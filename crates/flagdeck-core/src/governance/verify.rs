@@ -313,5 +313,6 @@ fn single_change(path: &str, before: Option<Value>, after: Option<Value>) -> Cha
         approvals: Vec::new(),
         comments: Vec::new(),
         published: None,
+        author_signature: None,
     }
 }

@@ -6,7 +6,7 @@ use super::{DistCheck, Violation, verify_commit};
 use crate::compile::compile_text;
 use crate::format::{SourceFile, to_canonical_json};
 use crate::governance::model::{ChangeRequest, Decision, Status};
-use crate::governance::sign::{public_key_text, sign, signing_key};
+use crate::governance::sign::{public_key_text, sign, sign_authorship, signing_key};
 use crate::validate;
 
 const FLAG: &str = "flags/new-checkout.json";
@@ -148,9 +148,11 @@ fn published(mut cr: ChangeRequest) -> ChangeRequest {
     signed_by_author(cr)
 }
 
-/// Where the author's signature over the final content (GOV §2, `authorSignature`) is added once
-/// the governance module signs authorship; until then the request is as it is.
-fn signed_by_author(cr: ChangeRequest) -> ChangeRequest {
+/// The author's signature over the final content (`authorSignature`): without it no request
+/// is publishable.
+fn signed_by_author(mut cr: ChangeRequest) -> ChangeRequest {
+    let key = signing_key(&[seed_of(&cr.author); 32]);
+    cr.author_signature = Some(sign_authorship(&key, &cr));
     cr
 }
 
