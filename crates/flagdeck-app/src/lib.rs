@@ -13,6 +13,7 @@
 
 mod audit;
 mod clock;
+mod dist;
 mod editing;
 mod entity;
 mod error;

@@ -65,3 +65,11 @@ impl GitRepo {
         Ok(changes)
     }
 }
+
+impl GitRepo {
+    /// Whether `path` (a file or folder, `/`-separated) exists in `commit`'s tree.
+    pub fn has_path(&self, commit: Oid, path: &str) -> Result<bool, SyncError> {
+        let tree = self.repository().find_commit(commit)?.tree()?;
+        Ok(tree.get_path(Path::new(path)).is_ok())
+    }
+}

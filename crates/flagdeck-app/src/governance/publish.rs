@@ -9,11 +9,9 @@
 //! settles in one transaction: the base moves to the publishing commit and the request's drafts
 //! go. A rejected push (someone pushed first) starts again from the sync.
 
-use flagdeck_core::compile::compile_text;
 use flagdeck_core::format::SourceFile;
 use flagdeck_core::governance::{ChangeRequest, Published, Status};
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
-use flagdeck_core::validate;
 use flagdeck_store::{DraftContent, Source, SyncedDraft};
 use flagdeck_sync::{Oid, PushOutcome};
 use serde::Serialize;
@@ -168,7 +166,11 @@ impl App {
             .filter(|e| !deletes.contains(&e.path()))
             .filter_map(|e| snapshot.file(e))
             .collect();
-        writes.extend(dist_files(&snapshot)?);
+        writes.extend(crate::dist::dist_files(&snapshot)?);
+        deletes.extend(crate::dist::stale_dist(
+            self.base_snapshot(workspace_id)?.as_ref(),
+            &snapshot,
+        ));
         Ok(Publication {
             message: format!("Publish {id}: {}", request.title),
             snapshot,
@@ -286,39 +288,4 @@ fn still_applies(head: &Snapshot, request: &ChangeRequest) -> AppResult<()> {
         moved.join(", "),
         request.id
     )))
-}
-
-/// `dist/<env>.flagd.json` for every environment, freshly built; refused when the result is
-/// not a valid project (nothing invalid is ever published).
-fn dist_files(snapshot: &Snapshot) -> AppResult<Vec<SourceFile>> {
-    let project_files: Vec<SourceFile> = snapshot
-        .entities()
-        .filter(|e| !e.is_governance())
-        .filter_map(|e| snapshot.file(&e))
-        .collect();
-    let checked = validate::check(&project_files);
-    let Some(project) = checked.project else {
-        let first = checked
-            .errors()
-            .next()
-            .map(|d| format!(" First: {}: {}", d.file, d.message))
-            .unwrap_or_default();
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            format!(
-                "The project after this change request would be invalid, so nothing was published.{first}"
-            ),
-        ));
-    };
-    Ok(project
-        .environments
-        .iter()
-        .enumerate()
-        .map(|(env, e)| {
-            SourceFile::new(
-                format!("dist/{}.flagd.json", e.key),
-                compile_text(&project, env),
-            )
-        })
-        .collect())
 }

@@ -13,6 +13,7 @@ use flagdeck_core::sync_plan::{self, Snapshot, SyncPlan};
 use flagdeck_sync::{FileChange, GitRepo, Oid, PushOutcome};
 
 use super::report::{SyncReport, SyncResult};
+use crate::dist;
 use crate::error::{AppError, ErrorCode};
 
 /// How often a push rejected because someone pushed first is retried on top of their commit.
@@ -152,13 +153,16 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             return Ok(report);
         }
         let message = plan.commit_message();
-        let commit = git.commit_files(
-            remote_tip,
-            &plan.files_to_write(),
-            &plan.files_to_delete(),
-            &message,
-            &side.author()?,
-        )?;
+        let mut writes = plan.files_to_write();
+        let mut deletes = plan.files_to_delete();
+        // A repository that keeps dist/ gets it rebuilt in every commit, as verify requires.
+        if let (Some(tip), Some(project)) = (remote_tip, &checked.project)
+            && git.has_path(tip, "dist")?
+        {
+            writes.extend(dist::compiled(project));
+            deletes.extend(dist::stale_dist(plan.remote(), plan.merged()));
+        }
+        let commit = git.commit_files(remote_tip, &writes, &deletes, &message, &side.author()?)?;
         match git.push(branch, commit)? {
             PushOutcome::Pushed => {
                 side.settle(&plan, commit)?;
