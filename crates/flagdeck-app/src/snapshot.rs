@@ -220,6 +220,37 @@ pub(crate) fn base_rows(snapshot: &Snapshot) -> Vec<BaseEntity> {
         .collect()
 }
 
+/// How `new` differs from `old` as the cache's base rows: entities added or changed, and
+/// entities removed. Settling a one-flag sync then writes one row, not the whole base.
+pub(crate) fn base_changes(
+    old: &Snapshot,
+    new: &Snapshot,
+) -> (Vec<BaseEntity>, Vec<(EntityKind, String)>) {
+    let changed = new
+        .entities()
+        .filter(|id| !same_entity(old, new, id))
+        .filter_map(|id| {
+            let json = entity_json(new, &id)?;
+            let (kind, key) = store_id(&id);
+            Some(BaseEntity { kind, key, json })
+        })
+        .collect();
+    let removed = old
+        .entities()
+        .filter(|id| !new.contains(id))
+        .map(|id| store_id(&id))
+        .collect();
+    (changed, removed)
+}
+
+fn same_entity(a: &Snapshot, b: &Snapshot, id: &EntityId) -> bool {
+    match id {
+        EntityId::Project => a.project == b.project,
+        EntityId::Flag(key) => a.flags.get(key) == b.flags.get(key),
+        EntityId::Segment(key) => a.segments.get(key) == b.segments.get(key),
+    }
+}
+
 /// The drafts a sync read, to be dropped once published.
 pub(crate) fn synced(drafts: &[Draft]) -> Vec<SyncedDraft> {
     drafts

@@ -12,7 +12,7 @@ use super::conflicts::{apply_stored_resolutions, new_conflicts};
 use super::engine::{Author, LocalSide, Stop, refuse_on_errors};
 use crate::App;
 use crate::error::{AppError, ErrorCode};
-use crate::snapshot::{apply_drafts, base_rows, synced};
+use crate::snapshot::{apply_drafts, base_changes, synced};
 
 pub(crate) struct StoreSide<'a> {
     pub app: &'a App,
@@ -86,8 +86,8 @@ impl LocalSide for StoreSide<'_> {
         })
     }
 
-    fn base(&self, _commit: Option<Oid>) -> Result<Snapshot, Stop> {
-        Ok(self.base.as_ref().clone())
+    fn base(&self, _commit: Option<Oid>) -> Result<std::sync::Arc<Snapshot>, Stop> {
+        Ok(std::sync::Arc::clone(&self.base))
     }
 
     fn local(&self) -> Result<Snapshot, Stop> {
@@ -120,10 +120,13 @@ impl LocalSide for StoreSide<'_> {
     fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
         let merged = plan.merged();
         let commit = target.to_string();
-        let written = self.app.store().settle_sync(
+        // Only what changed since the base this sync started from is written.
+        let (changed, removed) = base_changes(&self.base, merged);
+        let written = self.app.store().settle_sync_changes(
             self.workspace.id,
             &commit,
-            &base_rows(merged),
+            &changed,
+            &removed,
             &synced(&self.drafts),
             Source::Sync,
         )?;
