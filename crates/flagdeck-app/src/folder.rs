@@ -58,7 +58,9 @@ impl App {
             None => all_entities(&folder, &base)?,
         };
         let mut refreshed = Refreshed::default();
-        let mut events = Vec::new();
+        // Read every file first, then write all drafts in one cache transaction.
+        let mut read = Vec::new();
+        let mut changes = Vec::new();
         for entity in entities {
             let Ok(id) = entity.checked() else { continue };
             let content = match read_entity(&folder, &id) {
@@ -72,36 +74,23 @@ impl App {
                 None => !base.contains(&id),
                 Some(value) => equals_base(&base, &id, value),
             };
-            let mut store = self.store();
-            let written = if same_as_base {
-                store
-                    .discard_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        source,
-                        self.now(),
-                    )?
-                    .events
+            let draft = if same_as_base {
+                None
             } else {
-                let draft = content.map_or(DraftContent::Deleted, DraftContent::Json);
-                store
-                    .save_draft(
-                        workspace_id,
-                        entity.store_kind(),
-                        &entity.key,
-                        &draft,
-                        source,
-                        self.now(),
-                    )?
-                    .events
+                Some(content.map_or(DraftContent::Deleted, DraftContent::Json))
             };
-            drop(store);
-            if !written.is_empty() {
-                refreshed.changed.push(entity);
-                events.extend(written);
-            }
+            changes.push((entity.store_kind(), entity.key.clone(), draft));
+            read.push(entity);
         }
+        let written = self
+            .store()
+            .change_drafts(workspace_id, &changes, source, self.now())?;
+        refreshed.changed = read
+            .into_iter()
+            .zip(&written.value)
+            .filter_map(|(entity, changed)| changed.then_some(entity))
+            .collect();
+        let events = written.events;
         self.forget_list(workspace_id);
         self.emit(&events);
         Ok(refreshed)
