@@ -57,7 +57,9 @@ impl App {
             None => all_entities(&folder, &base)?,
         };
         let mut refreshed = Refreshed::default();
-        let mut events = Vec::new();
+        // Read every file first, then write all drafts in one cache transaction.
+        let mut read = Vec::new();
+        let mut changes = Vec::new();
         for entity in entities {
             let Ok(id) = entity.checked() else { continue };
             let content = match read_entity(&folder, &id) {
@@ -71,17 +73,23 @@ impl App {
                 None => !base.contains(&id),
                 Some(value) => equals_base(&base, &id, value),
             };
-            let draft = match (same_as_base, content) {
-                (true, _) => None,
-                (false, Some(value)) => Some(DraftContent::Json(value)),
-                (false, None) => Some(DraftContent::Deleted),
+            let draft = if same_as_base {
+                None
+            } else {
+                Some(content.map_or(DraftContent::Deleted, DraftContent::Json))
             };
-            let written = self.write_draft(workspace_id, &entity, draft.as_ref(), source)?;
-            if !written.is_empty() {
-                refreshed.changed.push(entity);
-                events.extend(written);
-            }
+            changes.push((entity.store_kind(), entity.key.clone(), draft));
+            read.push(entity);
         }
+        let written = self
+            .store()
+            .change_drafts(workspace_id, &changes, source, self.now())?;
+        refreshed.changed = read
+            .into_iter()
+            .zip(&written.value)
+            .filter_map(|(entity, changed)| changed.then_some(entity))
+            .collect();
+        let events = written.events;
         self.forget_list(workspace_id);
         self.emit(&events);
         Ok(refreshed)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
-use flagdeck_store::{BaseEntity, Draft, DraftContent, SyncedDraft};
+use flagdeck_store::{BaseEntity, Draft, DraftContent, EntityKind, SyncedDraft};
 
 use crate::App;
 use crate::entity::{EntityRef, editor_kind, store_id};
@@ -168,6 +168,29 @@ pub(crate) fn base_rows(snapshot: &Snapshot) -> Vec<BaseEntity> {
             Some(BaseEntity { kind, key, json })
         })
         .collect()
+}
+
+/// How `new` differs from `old` as the cache's base rows: entities added or changed, and
+/// entities removed. Settling a one-flag sync then writes one row, not the whole base.
+pub(crate) fn base_changes(
+    old: &Snapshot,
+    new: &Snapshot,
+) -> (Vec<BaseEntity>, Vec<(EntityKind, String)>) {
+    let changed = new
+        .entities()
+        .filter(|id| !old.same_entity(new, id))
+        .filter_map(|id| {
+            let json = entity_json(new, &id)?;
+            let (kind, key) = store_id(&id);
+            Some(BaseEntity { kind, key, json })
+        })
+        .collect();
+    let removed = old
+        .entities()
+        .filter(|id| !new.contains(id))
+        .map(|id| store_id(&id))
+        .collect();
+    (changed, removed)
 }
 
 /// The drafts a sync read, to be dropped once published.

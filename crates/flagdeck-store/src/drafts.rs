@@ -222,6 +222,42 @@ impl Store {
         Ok(Written::new(!written.events.is_empty(), written.events))
     }
 
+    /// Saves (`Some`) or discards (`None`) the drafts of many entities in one transaction, each
+    /// exactly as [`Store::save_draft`] or [`Store::discard_draft`] would (one undo step each):
+    /// a re-import of 100 edited files is then one commit to disk, not 100. `value`: for each
+    /// change, in order, whether it changed anything.
+    pub fn change_drafts(
+        &mut self,
+        workspace_id: i64,
+        changes: &[(EntityKind, String, Option<DraftContent>)],
+        source: Source,
+        now: i64,
+    ) -> Result<Written<Vec<bool>>, StoreError> {
+        let tx = self.write_tx()?;
+        require_workspace(&tx, workspace_id)?;
+        let mut changed = Vec::with_capacity(changes.len());
+        let mut events = Vec::new();
+        for (kind, key, content) in changes {
+            let target = Target {
+                workspace_id,
+                kind: *kind,
+                key,
+            };
+            let after = content.as_ref().and_then(stored);
+            let before = read_stored(&tx, &target)?;
+            if before == after {
+                changed.push(false);
+                continue;
+            }
+            write_stored(&tx, &target, &after, source, now)?;
+            push_history(&tx, &target, &before, &after)?;
+            events.push(draft_event(&target, &before, &after, source));
+            changed.push(true);
+        }
+        tx.commit()?;
+        Ok(Written::new(changed, events))
+    }
+
     fn change_draft(
         &mut self,
         target: &Target<'_>,
@@ -415,6 +451,49 @@ mod tests {
 
     fn json_draft(value: Value) -> DraftContent {
         DraftContent::Json(value)
+    }
+
+    #[test]
+    fn change_drafts_saves_and_discards_in_one_go_with_an_undo_step_each() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store);
+        let _ = store
+            .save_draft(
+                ws,
+                EntityKind::Flag,
+                "gone",
+                &json_draft(json!(0)),
+                Source::User,
+                1,
+            )
+            .unwrap();
+        let changes = [
+            (EntityKind::Flag, "a".to_owned(), Some(json_draft(json!(1)))),
+            (
+                EntityKind::Flag,
+                "b".to_owned(),
+                Some(DraftContent::Deleted),
+            ),
+            (EntityKind::Flag, "gone".to_owned(), None),
+            (EntityKind::Flag, "never".to_owned(), None),
+        ];
+        let written = store
+            .change_drafts(ws, &changes, Source::Watcher, 2)
+            .unwrap();
+        assert_eq!(written.value, vec![true, true, true, false]);
+        assert_eq!(written.events.len(), 3);
+        assert_eq!(content(&store, ws, "a"), Some(json_draft(json!(1))));
+        assert_eq!(content(&store, ws, "b"), Some(DraftContent::Deleted));
+        assert_eq!(content(&store, ws, "gone"), None);
+        // The same batch again changes nothing.
+        let again = store
+            .change_drafts(ws, &changes, Source::Watcher, 3)
+            .unwrap();
+        assert_eq!(again.value, vec![false; 4]);
+        assert!(again.events.is_empty());
+        // One undo step per changed entity: undoing the discard brings `gone` back.
+        assert!(store.undo(ws, Source::User, 4).unwrap().value);
+        assert_eq!(content(&store, ws, "gone"), Some(json_draft(json!(0))));
     }
 
     /// The user saves `value` as the draft of flag `a`, the subject of most tests here.

@@ -5,11 +5,11 @@
 //! - [`Store::replace_open_conflicts`]: the sync stopped on conflicts, which replace the ones the
 //!   previous sync found.
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 use serde_json::Value;
 
 use crate::conflicts::{created_events, insert_conflicts};
-use crate::workspaces::{require_workspace, write_base};
+use crate::workspaces::{require_workspace, write_base, write_base_changes};
 use crate::{
     BaseEntity, Change, ChangeEvent, DraftContent, EntityKind, NewConflict, Source, Store,
     StoreError, Subject, Written, parse_json,
@@ -22,6 +22,16 @@ pub struct SyncedDraft {
     pub kind: EntityKind,
     pub key: String,
     pub content: DraftContent,
+}
+
+/// The base a settle writes: all of it, or only how it differs from the current one.
+#[derive(Clone, Copy)]
+enum NewBase<'a> {
+    Whole(&'a [BaseEntity]),
+    Changes {
+        changed: &'a [BaseEntity],
+        removed: &'a [(EntityKind, String)],
+    },
 }
 
 /// What [`Store::settle_sync`] did with the drafts.
@@ -45,20 +55,66 @@ impl Store {
         synced: &[SyncedDraft],
         source: Source,
     ) -> Result<Written<Settled>, StoreError> {
+        self.settle(
+            workspace_id,
+            commit,
+            NewBase::Whole(entities),
+            synced,
+            source,
+        )
+    }
+
+    /// [`Store::settle_sync`] given only how the new base differs from the current one:
+    /// `changed` entities (added or modified) and `removed` ones; every other row stays.
+    pub fn settle_sync_changes(
+        &mut self,
+        workspace_id: i64,
+        commit: &str,
+        changed: &[BaseEntity],
+        removed: &[(EntityKind, String)],
+        synced: &[SyncedDraft],
+        source: Source,
+    ) -> Result<Written<Settled>, StoreError> {
+        let new_base = NewBase::Changes { changed, removed };
+        self.settle(workspace_id, commit, new_base, synced, source)
+    }
+
+    fn settle(
+        &mut self,
+        workspace_id: i64,
+        commit: &str,
+        new_base: NewBase<'_>,
+        synced: &[SyncedDraft],
+        source: Source,
+    ) -> Result<Written<Settled>, StoreError> {
         let tx = self.write_tx()?;
         require_workspace(&tx, workspace_id)?;
-        write_base(&tx, workspace_id, commit, entities)?;
+        match new_base {
+            NewBase::Whole(entities) => write_base(&tx, workspace_id, commit, entities)?,
+            NewBase::Changes { changed, removed } => {
+                write_base_changes(&tx, workspace_id, commit, changed, removed)?
+            }
+        }
         let mut settled = Settled::default();
         for (kind, key, json) in current_drafts(&tx, workspace_id)? {
             let read_by_sync = synced
                 .iter()
                 .any(|d| d.kind == kind && d.key == key && same_content(&d.content, json.as_ref()));
-            let equals_base = entities
-                .iter()
-                .find(|e| e.kind == kind && e.key == key)
-                .map(|e| &e.json)
-                == json.as_ref();
-            if read_by_sync || equals_base {
+            let equals_base = || -> Result<bool, StoreError> {
+                Ok(match new_base {
+                    NewBase::Whole(entities) => {
+                        entities
+                            .iter()
+                            .find(|e| e.kind == kind && e.key == key)
+                            .map(|e| &e.json)
+                            == json.as_ref()
+                    }
+                    NewBase::Changes { .. } => {
+                        base_row(&tx, workspace_id, kind, &key)?.as_ref() == json.as_ref()
+                    }
+                })
+            };
+            if read_by_sync || equals_base()? {
                 drop_draft(&tx, workspace_id, kind, &key)?;
                 settled.dropped.push((kind, key));
             } else {
@@ -131,6 +187,24 @@ fn current_drafts(
         Ok((EntityKind::parse(&kind, "drafts")?, key, json))
     })
     .collect()
+}
+
+/// One row of the base as written in this transaction, `None` when the base lacks it.
+fn base_row(
+    tx: &Transaction<'_>,
+    workspace_id: i64,
+    kind: EntityKind,
+    key: &str,
+) -> Result<Option<Value>, StoreError> {
+    let json: Option<String> = tx
+        .query_row(
+            "SELECT json FROM base_entities WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3",
+            (workspace_id, kind.as_str(), key),
+            |row| row.get(0),
+        )
+        .optional()?;
+    json.map(|json| parse_json(&json, "base_entities", "json"))
+        .transpose()
 }
 
 fn same_content(content: &DraftContent, json: Option<&Value>) -> bool {
@@ -272,6 +346,57 @@ mod tests {
             vec![(EntityKind::Flag, "a".to_owned())]
         );
         assert_eq!(draft_keys(&store, ws), vec!["gone".to_owned()]);
+    }
+
+    #[test]
+    fn settling_with_changes_writes_only_those_rows_and_drops_drafts_like_a_whole_settle() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store, WorkspaceKind::Git);
+        let old = [
+            base("a", json!(1)),
+            base("b", json!(2)),
+            base("c", json!(3)),
+        ];
+        let _ = store.replace_base(ws, "c1", &old, Source::Sync).unwrap();
+        save(&mut store, ws, "a", &DraftContent::Json(json!(10)));
+        save(&mut store, ws, "b", &DraftContent::Json(json!(20)));
+        // c's draft equals nothing the sync read, but the new base drops c too.
+        save(&mut store, ws, "c", &DraftContent::Deleted);
+        let synced = [SyncedDraft {
+            kind: EntityKind::Flag,
+            key: "a".into(),
+            content: DraftContent::Json(json!(10)),
+        }];
+        let written = store
+            .settle_sync_changes(
+                ws,
+                "c2",
+                &[base("a", json!(10)), base("d", json!(4))],
+                &[(EntityKind::Flag, "c".to_owned())],
+                &synced,
+                Source::Sync,
+            )
+            .unwrap();
+        let rows: Vec<(String, Value)> = store
+            .base_entities(ws)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key, e.json))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("a".to_owned(), json!(10)),
+                ("b".to_owned(), json!(2)),
+                ("d".to_owned(), json!(4)),
+            ]
+        );
+        assert_eq!(draft_keys(&store, ws), vec!["b".to_owned()]);
+        assert_eq!(written.value.dropped.len(), 2);
+        assert_eq!(
+            store.workspace(ws).unwrap().unwrap().base_commit.as_deref(),
+            Some("c2")
+        );
     }
 
     #[test]

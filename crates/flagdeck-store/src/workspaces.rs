@@ -124,10 +124,28 @@ pub(crate) fn write_base(
         "DELETE FROM base_entities WHERE workspace_id = ?1",
         [workspace_id],
     )?;
+    write_base_changes(tx, workspace_id, commit, entities, &[])
+}
+
+/// Moves the base to `commit` by writing only what changed: `changed` rows are written (added
+/// or replaced), `removed` rows deleted, every other row kept. A 10,000-flag base changed by one
+/// flag is one row, not 10,000.
+pub(crate) fn write_base_changes(
+    tx: &rusqlite::Transaction<'_>,
+    workspace_id: i64,
+    commit: &str,
+    changed: &[BaseEntity],
+    removed: &[(EntityKind, String)],
+) -> Result<(), StoreError> {
+    let mut delete =
+        tx.prepare("DELETE FROM base_entities WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3")?;
+    for (kind, key) in removed {
+        delete.execute((workspace_id, kind.as_str(), key))?;
+    }
     let mut insert = tx.prepare(
         "INSERT OR REPLACE INTO base_entities (workspace_id, kind, key, json, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for entity in entities {
+    for entity in changed {
         let json = entity.json.to_string();
         let summary = crate::summary::summary_of(&entity.json);
         insert.execute((

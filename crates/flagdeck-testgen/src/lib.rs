@@ -3,6 +3,7 @@
 //! the compiled flagd files (DESIGN §5, §10).
 
 pub mod cases;
+pub mod large;
 pub mod pools;
 pub mod project;
 

@@ -8,6 +8,8 @@
 //! before the push, nothing happened; killed after it, the next sync finds its own commit on
 //! the remote, plans "nothing to push" and settles.
 
+use std::sync::Arc;
+
 use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::sync_plan::{self, Snapshot, SyncPlan};
 use flagdeck_sync::{FileChange, GitRepo, Oid, PushOutcome};
@@ -81,8 +83,8 @@ pub trait LocalSide {
     fn git(&self) -> &GitRepo;
     /// The commit the local side last synced with, given the remote head just fetched.
     fn base_commit(&self, remote_head: Option<Oid>) -> Result<Option<Oid>, Stop>;
-    /// The project at the base commit.
-    fn base(&self, commit: Option<Oid>) -> Result<Snapshot, Stop>;
+    /// The project at the base commit (shared: a git workspace keeps it decoded).
+    fn base(&self, commit: Option<Oid>) -> Result<Arc<Snapshot>, Stop>;
     /// The user's side now.
     fn local(&self) -> Result<Snapshot, Stop>;
     /// The commit to build on when the remote has no branch yet.
@@ -109,7 +111,8 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
         let base_commit = side.base_commit(fetched.remote_head)?;
         let base = side.base(base_commit)?;
         let remote = remote_snapshot(git, base_commit, &base, remote_tip)?;
-        let plan = side.apply_resolutions(sync_plan::plan(&base, &local, &remote))?;
+        // The remote snapshot is the plan's to keep; the local one serves every attempt.
+        let plan = side.apply_resolutions(sync_plan::plan_owned(&base, local.clone(), remote))?;
         let with = |result: SyncResult| {
             let mut report = SyncReport::from_plan(result, &plan);
             report.retries = attempt;
@@ -192,7 +195,7 @@ pub fn plan_offline(side: &dyn LocalSide) -> Result<SyncPlan, Stop> {
     let base_commit = side.base_commit(remote_head)?;
     let base = side.base(base_commit)?;
     let remote = remote_snapshot(git, base_commit, &base, remote_tip)?;
-    Ok(sync_plan::plan(&base, &side.local()?, &remote))
+    Ok(sync_plan::plan_owned(&base, side.local()?, remote))
 }
 
 /// The remote's project: the base plus what changed between the base commit and the remote

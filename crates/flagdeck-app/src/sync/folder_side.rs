@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flagdeck_core::format::SourceFile;
 use flagdeck_core::merge::Resolution;
@@ -131,8 +132,11 @@ impl LocalSide for FolderSide<'_> {
         Ok(self.checkout.base_commit(remote_head))
     }
 
-    fn base(&self, commit: Option<Oid>) -> Result<Snapshot, Stop> {
-        self.checkout.snapshot_of(commit, "the last synced commit")
+    fn base(&self, commit: Option<Oid>) -> Result<Arc<Snapshot>, Stop> {
+        Ok(Arc::new(
+            self.checkout
+                .snapshot_of(commit, "the last synced commit")?,
+        ))
     }
 
     fn local(&self) -> Result<Snapshot, Stop> {

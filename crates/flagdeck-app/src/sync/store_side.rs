@@ -15,7 +15,7 @@ use crate::App;
 use crate::entity::{EntityRef, editor_kind};
 use crate::error::{AppError, ErrorCode};
 use crate::governance::held::is_governed;
-use crate::snapshot::{apply_draft, apply_drafts, base_rows, draft_id, entity_json, synced};
+use crate::snapshot::{apply_draft, apply_drafts, base_changes, draft_id, entity_json, synced};
 
 pub(crate) struct StoreSide<'a> {
     pub app: &'a App,
@@ -187,8 +187,8 @@ impl LocalSide for StoreSide<'_> {
         })
     }
 
-    fn base(&self, _commit: Option<Oid>) -> Result<Snapshot, Stop> {
-        Ok(self.base.as_ref().clone())
+    fn base(&self, _commit: Option<Oid>) -> Result<std::sync::Arc<Snapshot>, Stop> {
+        Ok(std::sync::Arc::clone(&self.base))
     }
 
     fn local(&self) -> Result<Snapshot, Stop> {
@@ -221,10 +221,13 @@ impl LocalSide for StoreSide<'_> {
     fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
         let merged = plan.merged();
         let commit = target.to_string();
-        let written = self.app.store().settle_sync(
+        // Only what changed since the base this sync started from is written.
+        let (changed, removed) = base_changes(&self.base, merged);
+        let written = self.app.store().settle_sync_changes(
             self.workspace.id,
             &commit,
-            &base_rows(merged),
+            &changed,
+            &removed,
             &synced(&self.drafts),
             Source::Sync,
         )?;

@@ -161,6 +161,11 @@ pub struct SyncPlan {
 
 /// Merges every entity of the three snapshots (the union of their keys).
 pub fn plan(base: &Snapshot, local: &Snapshot, remote: &Snapshot) -> SyncPlan {
+    plan_owned(base, local.clone(), remote.clone())
+}
+
+/// [`plan`] taking the local and remote sides, which the plan keeps: no copy of either.
+pub fn plan_owned(base: &Snapshot, local: Snapshot, remote: Snapshot) -> SyncPlan {
     let mut conflicts = Vec::new();
     let project = merge_one(
         EntityId::Project,
@@ -206,7 +211,7 @@ pub fn plan(base: &Snapshot, local: &Snapshot, remote: &Snapshot) -> SyncPlan {
         people,
         changes,
     };
-    SyncPlan::new(merged, conflicts, local.clone(), remote.clone())
+    SyncPlan::new(merged, conflicts, local, remote)
 }
 
 type MergeFn<T> = fn(Option<&T>, Option<&T>, Option<&T>) -> Merged<T>;
@@ -348,8 +353,16 @@ impl SyncPlan {
 
     /// Validates the merged project: the merge keeps structure but not meaning (a rule added
     /// here may serve a variation deleted there), so check before committing.
+    ///
+    /// The decoded result is checked directly (writing 10,000 flags as text to parse them again
+    /// cost more than the rest of a sync); only when it has errors is it checked again from its
+    /// canonical text, so that the diagnostics shown carry lines and columns.
     pub fn check(&self) -> Checked {
-        validate::check(&self.merged.to_files())
+        let checked = validate::check_loaded(self.merged.to_loaded());
+        if checked.has_errors() {
+            return validate::check(&self.merged.to_files());
+        }
+        checked
     }
 
     /// The plan with conflict `index` (of [`SyncPlan::conflicts`]) resolved by `choice` and

@@ -76,6 +76,16 @@ impl Snapshot {
         self.entities().filter_map(|e| self.file(&e)).collect()
     }
 
+    /// The snapshot as validation's input, as if read from [`Snapshot::to_files`].
+    pub fn to_loaded(&self) -> validate::Loaded {
+        validate::Loaded {
+            project: self.project.clone(),
+            flags: with_paths(&self.flags, EntityId::Flag),
+            segments: with_paths(&self.segments, EntityId::Segment),
+            ..validate::Loaded::default()
+        }
+    }
+
     /// Every entity present, in [`EntityId`] order.
     pub fn entities(&self) -> impl Iterator<Item = EntityId> + '_ {
         let project = self.project.as_ref().map(|_| EntityId::Project);
@@ -220,6 +230,17 @@ impl Snapshot {
             EntityId::Change(id) => resolve_entry(&mut self.changes, id, conflict, choice),
         }
     }
+}
+
+/// `(path, entity)` pairs of one kind of entity.
+fn with_paths<T: Clone>(
+    entities: &BTreeMap<String, T>,
+    id: fn(String) -> EntityId,
+) -> Vec<(String, T)> {
+    entities
+        .iter()
+        .map(|(key, entity)| (id(key.clone()).path(), entity.clone()))
+        .collect()
 }
 
 fn resolve_entry<T: Serialize + DeserializeOwned>(

@@ -174,6 +174,14 @@ pub fn check_parsed(parsed: Vec<Parsed>, diagnostics: Vec<Diagnostic>) -> Checke
     finish(gather(parsed), diagnostics)
 }
 
+/// [`check`] for a project already decoded (no text, so its diagnostics carry no line or
+/// column); flags and segments are sorted by path here.
+pub fn check_loaded(mut loaded: Loaded) -> Checked {
+    loaded.flags.sort_by(|a, b| a.0.cmp(&b.0));
+    loaded.segments.sort_by(|a, b| a.0.cmp(&b.0));
+    finish(loaded, Vec::new())
+}
+
 fn finish(loaded: Loaded, mut diagnostics: Vec<Diagnostic>) -> Checked {
     let project = check_owned(loaded, &mut diagnostics);
     let project = if diagnostics.iter().any(Diagnostic::is_error) {
