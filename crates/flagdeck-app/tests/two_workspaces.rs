@@ -320,3 +320,48 @@ fn edit_flag_unchecked(
     app.save_entity(ws, &EntityRef::flag(key), &value)?;
     Ok(())
 }
+
+#[test]
+fn a_repository_that_keeps_dist_gets_it_rebuilt_by_every_sync_commit() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let project = example();
+    let checked = flagdeck_core::validate::check(&project);
+    let built = checked.project.ok_or("the example is valid")?;
+    let mut files = project.clone();
+    for (env, e) in built.environments.iter().enumerate() {
+        let text = flagdeck_core::compile::compile_text(&built, env);
+        files.push(flagdeck_core::format::SourceFile::new(
+            format!("dist/{}.flagd.json", e.key),
+            text,
+        ));
+    }
+    let url = seeded_remote(root.path(), &files)?;
+    let alice = app(&root.path().join("alice"), "Alice")?;
+    let ws = alice.app.create_git_workspace("Acme", &url)?.id;
+    let before = remote_file(&url, "dist/production.flagd.json")?;
+    edit_flag(&alice.app, ws, "new-checkout", |f| {
+        f["environments"]["production"]["enabled"] = json!(false);
+    })?;
+    assert_eq!(
+        alice.app.sync(ws, &SyncOptions::default())?.result,
+        SyncResult::Pushed
+    );
+    // The pushed commit's dist/ is a fresh build of the pushed project.
+    let pushed: Vec<flagdeck_core::format::SourceFile> = example()
+        .into_iter()
+        .map(|f| {
+            Ok(flagdeck_core::format::SourceFile::new(
+                f.path.clone(),
+                remote_file(&url, &f.path)?,
+            ))
+        })
+        .collect::<Result<_, Box<dyn std::error::Error>>>()?;
+    let fresh = flagdeck_core::validate::check(&pushed)
+        .project
+        .ok_or("pushed project is valid")?;
+    let env = fresh.env_id("production").ok_or("production")?;
+    let after = remote_file(&url, "dist/production.flagd.json")?;
+    assert_ne!(after, before);
+    assert_eq!(after, flagdeck_core::compile::compile_text(&fresh, env));
+    Ok(())
+}
