@@ -89,11 +89,10 @@ fn settle(checkout: &Checkout, parent: Oid, commit: Oid, published: &Snapshot) -
         }
         let full = checkout.root.join(&path);
         match bytes {
-            Some(bytes) => {
-                if std::fs::read(&full).ok().as_ref() != Some(bytes) {
-                    write_atomic(&full, bytes)?;
-                }
+            Some(bytes) if std::fs::read(&full).ok().as_ref() != Some(bytes) => {
+                write_atomic(&full, bytes)?;
             }
+            Some(_) => {}
             None if full.exists() => {
                 std::fs::remove_file(&full).map_err(|e| io_error("delete", &full, &e))?;
             }

@@ -128,10 +128,12 @@ pub struct FolderSide<'a> {
 #[derive(Default)]
 pub struct HeldBack(RefCell<Option<FolderRead>>);
 
-/// The working folder as a sync read it, and the entities it held back.
+/// The working folder as a sync read it, the entities it held back, and HEAD's project (read
+/// once: it is usually the base too).
 struct FolderRead {
     folder: Snapshot,
     held: Vec<EntityId>,
+    head: Option<(Oid, Arc<Snapshot>)>,
 }
 
 impl HeldBack {
@@ -149,6 +151,9 @@ impl HeldBack {
 pub fn hold_back(head: &Snapshot, folder: &Snapshot) -> (Snapshot, Vec<EntityId>) {
     let mut local = folder.clone();
     let mut held = Vec::new();
+    if head.policy.as_ref().is_none_or(|p| p.rules.is_empty()) {
+        return (local, held);
+    }
     let mut ids: Vec<EntityId> = folder.entities().chain(head.entities()).collect();
     ids.sort_by_key(EntityId::path);
     ids.dedup();
@@ -186,6 +191,12 @@ impl LocalSide for FolderSide<'_> {
     }
 
     fn base(&self, commit: Option<Oid>) -> Result<Arc<Snapshot>, Stop> {
+        if let Some(read) = self.held.0.borrow().as_ref()
+            && let Some((head, snapshot)) = &read.head
+            && commit == Some(*head)
+        {
+            return Ok(Arc::clone(snapshot));
+        }
         Ok(Arc::new(
             self.checkout
                 .snapshot_of(commit, "the last synced commit")?,
@@ -194,11 +205,17 @@ impl LocalSide for FolderSide<'_> {
 
     fn local(&self) -> Result<Snapshot, Stop> {
         let folder = self.checkout.local_snapshot()?;
-        let head = self
-            .checkout
-            .snapshot_of(self.checkout.head(), "the last synced commit")?;
+        let head_commit = self.checkout.head();
+        let head = Arc::new(
+            self.checkout
+                .snapshot_of(head_commit, "the last synced commit")?,
+        );
         let (local, held) = hold_back(&head, &folder);
-        *self.held.0.borrow_mut() = Some(FolderRead { folder, held });
+        *self.held.0.borrow_mut() = Some(FolderRead {
+            folder,
+            held,
+            head: head_commit.map(|c| (c, head)),
+        });
         Ok(local)
     }
 
@@ -448,6 +465,36 @@ fn current_branch(repo: &git2::Repository) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn governed_edits_are_held_back_and_the_rest_goes() {
+        let (mut head, _) = Snapshot::from_files(&flagdeck_core::example::example_project());
+        let flag = EntityId::Flag("new-checkout".into());
+        let mut folder = head.clone();
+        let mut edited = folder.value(&flag).unwrap_or_default();
+        edited["environments"]["production"]["enabled"] = serde_json::json!(false);
+        edited["description"] = serde_json::json!("words");
+        folder.insert_json(&flag, &edited).ok();
+        // No policy: nothing waits.
+        let (local, held) = hold_back(&head, &folder);
+        assert!(held.is_empty());
+        assert_eq!(local, folder);
+        head.policy = serde_json::from_value(serde_json::json!({"rules": [{"name": "P",
+            "when": {"environments": ["production"]},
+            "require": {"approvals": 1, "from": ["owner"]}}]}))
+        .ok();
+        let (local, held) = hold_back(&head, &folder);
+        assert_eq!(held, vec![flag.clone()]);
+        assert!(local.same_entity(&head, &flag));
+        // A description-only edit is not governed by a production rule.
+        let mut words = head.value(&flag).unwrap_or_default();
+        words["description"] = serde_json::json!("words");
+        let mut folder = head.clone();
+        folder.insert_json(&flag, &words).ok();
+        let (local, held) = hold_back(&head, &folder);
+        assert!(held.is_empty());
+        assert!(local.same_entity(&folder, &flag));
+    }
 
     #[test]
     fn only_entity_files_are_synced_as_entities() {
