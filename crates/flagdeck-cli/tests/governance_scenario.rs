@@ -311,6 +311,9 @@ fn three_people_take_a_production_rollout_from_a_file_edit_to_published_and_veri
         "an unpublished production edit was pushed"
     );
     assert_eq!(production(&alice.read(FLAG)?), rollout(30));
+    let status = alice.json(&["status", alice.dir()?])?;
+    assert_eq!(status["heldBack"], json!([FLAG]), "{status}");
+    assert_eq!(status["toPush"], json!([]), "{status}");
     // Alice can neither approve her own change nor publish it unapproved (exit 1, with why).
     let own = alice.run(&["change", "--dir", alice.dir()?, "approve", &rollout_id])?;
     assert_eq!(own.status.code(), Some(1));
