@@ -423,6 +423,35 @@ fn three_people_take_a_production_rollout_from_a_file_edit_to_published_and_veri
         "{text}"
     );
 
+    // A person added without a change request, and a policy weakened without one.
+    let text = tampered("intruder", &|dir| {
+        let mallory = json!({"id": "mallory", "name": "Mallory", "email": "m@example.com",
+            "publicKey": "ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="});
+        std::fs::write(
+            dir.join("people/mallory.json"),
+            serde_json::to_string_pretty(&mallory)?,
+        )?;
+        Ok(())
+    })?;
+    assert!(
+        text.contains("people/mallory.json: a person was added without a published change request"),
+        "{text}"
+    );
+    let text = tampered("weakened", &|dir| {
+        let path = dir.join("policy.json");
+        let mut policy: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+        policy["rules"]
+            .as_array_mut()
+            .ok_or("rules")?
+            .retain(|r| r["name"] != "Production");
+        std::fs::write(&path, serde_json::to_string_pretty(&policy)?)?;
+        Ok(())
+    })?;
+    assert!(
+        text.contains("policy.json: the policy was changed without a published change request"),
+        "{text}"
+    );
+
     // The honest publication redone with an approval by its author (validly signed by Alice's
     // key, read from the keyring) instead of Bob's.
     let (_, key) = flagdeck_app::App::open(flagdeck_app::AppConfig {

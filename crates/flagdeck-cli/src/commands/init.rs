@@ -83,7 +83,11 @@ pub fn run(
 fn founder_person(founder: &Founder) -> Result<flagdeck_core::governance::Person, CliError> {
     let app = super::session::open_app(&founder.data_dir)?;
     match app.person()? {
-        Some(person) if person.id == founder.id => Ok(person),
+        Some(person) if person.id == founder.id => {
+            // Its private key must still be in the keyring, or the founder could sign nothing.
+            app.signing_key()?;
+            Ok(person)
+        }
         Some(person) => Err(CliError::Usage(format!(
             "Your identity here is {}, not {}: pass --as {} (or another --data-dir).",
             person.id, founder.id, person.id
