@@ -7,7 +7,9 @@
 //! entity must still be on the remote as the request saw it (`before`); if not, the request
 //! must be made again on the new base and approved again. After a successful push the cache
 //! settles in one transaction: the base moves to the publishing commit and the request's drafts
-//! go. A rejected push (someone pushed first) starts again from the sync.
+//! go. A rejected push (someone pushed first) starts again from the sync. A folder workspace
+//! (a checkout) makes the same commit in its own repository and settles its working folder
+//! instead (`publish_folder`).
 
 use flagdeck_core::format::SourceFile;
 use flagdeck_core::governance::{ChangeRequest, Published, Status};
