@@ -326,6 +326,8 @@ fn three_people_take_a_production_rollout_from_a_file_edit_to_published_and_veri
     bob.sync()?;
     let shown = bob.change(&["show", &rollout_id])?;
     assert_eq!(shown["status"], json!("open"));
+    let commented = bob.change(&["comment", &rollout_id, "Watch the error rate"])?;
+    assert_eq!(commented["request"]["comments"][0]["by"], json!("bob"));
     let approved = bob.change(&["approve", &rollout_id, "--comment", "Looks good"])?;
     assert_eq!(approved["status"], json!("approved"), "{approved}");
     bob.sync()?;

@@ -1,4 +1,4 @@
-//! `flagdeck change list|show|create|approve|reject|withdraw|publish`: change requests of the
+//! `flagdeck change list|show|create|approve|reject|withdraw|comment|publish`: change requests of the
 //! checkout, each subcommand one call of `flagdeck_app::App` on the checkout's folder workspace.
 
 use std::path::Path;
@@ -47,6 +47,8 @@ pub enum ChangeAction {
     },
     /// Withdraw your own change request.
     Withdraw { id: String },
+    /// Add a comment (it travels with the request on the next sync).
+    Comment { id: String, text: String },
     /// Publish an approved change request: one commit on the remote head, pushed.
     Publish { id: String },
 }
@@ -90,6 +92,7 @@ pub fn run(action: ChangeAction, dir: &Path, data_dir: &Path, format: Format) ->
             print_view(&app.reject(ws, &id, comment.as_deref())?, format);
         }
         ChangeAction::Withdraw { id } => print_view(&app.withdraw(ws, &id)?, format),
+        ChangeAction::Comment { id, text } => print_view(&app.comment(ws, &id, &text)?, format),
         ChangeAction::Publish { id } => print_published(&app.publish(ws, &id)?, format),
     }
     Ok(ExitCode::SUCCESS)
