@@ -19,7 +19,8 @@ cargo test --workspace --locked
 step "the real OS keyring (gnome-keyring and keyutils in a throw-away D-Bus session)"
 ./scripts/with-keyring.sh bash -c 'cargo test --locked -q -p flagdeck-sync --test keyring &&
   cargo test --locked -q -p flagdeck-app --test keyring_http &&
-  cargo test --locked -q -p flagdeck-app --test keyring_identity'
+  cargo test --locked -q -p flagdeck-app --test keyring_identity &&
+  cargo test --locked -q -p flagdeck-cli --test governance_scenario'
 
 step "npm ci (differential test dependencies)"
 (cd tests/differential && npm ci --no-audit --no-fund --loglevel=error)

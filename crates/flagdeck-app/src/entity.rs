@@ -110,6 +110,11 @@ impl EntityRef {
         store_kind(self.kind)
     }
 
+    /// The entity a project path names (`flags/x.json`, `people/bob.json`, `policy.json`...).
+    pub fn of_path(path: &str) -> Option<Self> {
+        entity_of_path(path)
+    }
+
     pub(crate) fn from_id(id: &EntityId) -> Self {
         match id {
             EntityId::Project => EntityRef::project(),

@@ -11,6 +11,9 @@ pub enum CliError {
     Usage(String),
     /// A file could not be read or written: exit 2.
     Io(String),
+    /// A governance rule refuses the action (a policy not met, an approval that would not
+    /// count): the input has a problem, exit 1.
+    Refused(String),
 }
 
 impl CliError {
@@ -24,9 +27,10 @@ impl CliError {
     }
 
     pub fn report(&self, format: Format) -> ExitCode {
-        let (kind, message) = match self {
-            Self::Usage(m) => ("usage", m),
-            Self::Io(m) => ("io", m),
+        let (kind, message, code) = match self {
+            Self::Usage(m) => ("usage", m, 2),
+            Self::Io(m) => ("io", m, 2),
+            Self::Refused(m) => ("refused", m, 1),
         };
         match format {
             Format::Text => eprintln!("flagdeck: {message}"),
@@ -37,7 +41,7 @@ impl CliError {
                 );
             }
         }
-        ExitCode::from(2)
+        ExitCode::from(code)
     }
 }
 
@@ -46,7 +50,10 @@ impl From<flagdeck_app::AppError> for CliError {
     fn from(error: flagdeck_app::AppError) -> Self {
         use flagdeck_app::ErrorCode;
         match error.code {
-            ErrorCode::InvalidInput | ErrorCode::NotFound => Self::Usage(error.message),
+            ErrorCode::InvalidInput | ErrorCode::NotFound | ErrorCode::IdentityMissing => {
+                Self::Usage(error.message)
+            }
+            ErrorCode::Refused => Self::Refused(error.message),
             _ => Self::Io(error.message),
         }
     }

@@ -26,9 +26,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Feature flags as code: validate, build to flagd, evaluate."
 )]
 struct Cli {
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format (csv: flagdeck audit only).
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// The app's data folder (identity, cache), for person, change, audit and init --as
+    /// (default: $FLAGDECK_DATA_DIR, else $XDG_DATA_HOME/flagdeck or ~/.local/share/flagdeck).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +46,15 @@ enum Command {
         /// Fill the project with an example: environments, flags, segments, schedules.
         #[arg(long)]
         example: bool,
+        /// Govern the project from its first commit, with this person as its first admin.
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+        /// Your name, to create your identity with --as.
+        #[arg(long, requires = "as_id")]
+        name: Option<String>,
+        /// Your email, to create your identity with --as.
+        #[arg(long, requires = "as_id")]
+        email: Option<String>,
     },
     /// Report every problem in a project, each with its file and place.
     Validate {
@@ -94,6 +107,49 @@ enum Command {
         #[arg(long)]
         range: String,
     },
+    /// Your identity: a key pair whose private key lives in the OS keyring.
+    Person {
+        #[command(subcommand)]
+        action: PersonAction,
+    },
+    /// Change requests: create, decide, withdraw, publish.
+    Change {
+        /// The checkout's folder, holding flagdeck.json (default: the current folder).
+        #[arg(long, global = true, default_value = ".")]
+        dir: PathBuf,
+        #[command(subcommand)]
+        action: commands::change::ChangeAction,
+    },
+    /// The audit log of your actions in this checkout (--format json|csv to export it).
+    Audit {
+        /// The checkout's folder (default: the current folder).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PersonAction {
+    /// Create your identity; in a project folder, also draft people/<id>.json.
+    Init {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// The project folder to draft people/<id>.json in (default: the current folder).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// `--format`: text and json for every command, csv for the audit export.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Args)]
@@ -173,9 +229,32 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let format = cli.format;
+    let format = match (cli.format, &cli.command) {
+        (FormatArg::Json, _) => Format::Json,
+        (FormatArg::Text, _) | (FormatArg::Csv, Command::Audit { .. }) => Format::Text,
+        (FormatArg::Csv, _) => {
+            let err = error::CliError::Usage("--format csv is for flagdeck audit only.".into());
+            return err.report(Format::Text);
+        }
+    };
     let result = match cli.command {
-        Command::Init { dir, example } => commands::init::run(dir, example, format),
+        Command::Init {
+            dir,
+            example,
+            as_id,
+            name,
+            email,
+        } => as_id
+            .map(|id| {
+                commands::session::data_dir(cli.data_dir).map(|data_dir| commands::init::Founder {
+                    id,
+                    name,
+                    email,
+                    data_dir,
+                })
+            })
+            .transpose()
+            .and_then(|founder| commands::init::run(dir, example, founder, format)),
         Command::Validate { dir } => commands::validate::run(dir, format),
         Command::Build { dir, out, check } => commands::build::run(dir, out, check, format),
         Command::Eval(args) => commands::eval::run(args, format),
@@ -198,6 +277,35 @@ fn main() -> ExitCode {
         ),
         Command::Status { dir } => commands::status::run(dir, format),
         Command::Verify { dir, range } => commands::verify::run(dir, &range, format),
+        Command::Person {
+            action:
+                PersonAction::Init {
+                    id,
+                    name,
+                    email,
+                    dir,
+                },
+        } => commands::session::data_dir(cli.data_dir).and_then(|data_dir| {
+            let args = commands::person::PersonInit {
+                id: &id,
+                name: &name,
+                email: &email,
+                dir: &dir,
+                data_dir: &data_dir,
+            };
+            commands::person::init(&args, format)
+        }),
+        Command::Change { dir, action } => commands::session::data_dir(cli.data_dir)
+            .and_then(|data_dir| commands::change::run(action, &dir, &data_dir, format)),
+        Command::Audit { dir } => {
+            let export = match cli.format {
+                FormatArg::Json => Some(flagdeck_app::AuditFormat::Json),
+                FormatArg::Csv => Some(flagdeck_app::AuditFormat::Csv),
+                FormatArg::Text => None,
+            };
+            commands::session::data_dir(cli.data_dir)
+                .and_then(|data_dir| commands::audit::run(&dir, &data_dir, export))
+        }
     };
     match result {
         Ok(code) => code,

@@ -344,8 +344,12 @@ impl App {
             ))
         };
         let oid = Oid::from_str(commit).map_err(|_| unknown())?;
-        let git =
-            GitRepo::open_bare(std::path::Path::new(&workspace.location)).map_err(|_| unknown())?;
+        let location = std::path::Path::new(&workspace.location);
+        let git = match workspace.kind {
+            crate::WorkspaceKindName::Git => GitRepo::open_bare(location),
+            _ => GitRepo::open(location),
+        }
+        .map_err(|_| unknown())?;
         crate::sync::engine::snapshot_of_commit(&git, oid, "the change request's base")
             .map(Arc::new)
             .map_err(|stop| match stop {

@@ -6,9 +6,11 @@
 
 pub mod audit_export;
 pub mod changes;
+pub mod founding;
 pub(crate) mod held;
 pub mod identity;
 pub mod publish;
+mod publish_folder;
 
 pub use audit_export::AuditFormat;
 pub use changes::ChangeView;

@@ -7,12 +7,14 @@
 //! entity must still be on the remote as the request saw it (`before`); if not, the request
 //! must be made again on the new base and approved again. After a successful push the cache
 //! settles in one transaction: the base moves to the publishing commit and the request's drafts
-//! go. A rejected push (someone pushed first) starts again from the sync.
+//! go. A rejected push (someone pushed first) starts again from the sync. A folder workspace
+//! (a checkout) makes the same commit in its own repository and settles its working folder
+//! instead (`publish_folder`).
 
 use flagdeck_core::format::SourceFile;
 use flagdeck_core::governance::{ChangeRequest, Published, Status};
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
-use flagdeck_store::{DraftContent, Source, SyncedDraft};
+use flagdeck_store::{DraftContent, Source, SyncedDraft, WorkspaceKind};
 use flagdeck_sync::{Oid, PushOutcome};
 use serde::Serialize;
 use serde_json::json;
@@ -40,11 +42,11 @@ pub struct PublishReport {
 }
 
 /// The publishing commit's content, ready to commit.
-struct Publication {
-    snapshot: Snapshot,
-    writes: Vec<SourceFile>,
-    deletes: Vec<String>,
-    message: String,
+pub(super) struct Publication {
+    pub(super) snapshot: Snapshot,
+    pub(super) writes: Vec<SourceFile>,
+    pub(super) deletes: Vec<String>,
+    pub(super) message: String,
 }
 
 impl App {
@@ -69,6 +71,34 @@ impl App {
                 self.workspace_record(&store, workspace_id)?
             };
             let parent = publication_parent(&workspace.base_commit)?;
+            match workspace.kind {
+                WorkspaceKind::Git => {}
+                WorkspaceKind::Folder => {
+                    match self.publish_on_checkout(
+                        workspace_id,
+                        &workspace,
+                        parent,
+                        &publication,
+                    )? {
+                        Some(commit) => {
+                            return self.published(
+                                workspace_id,
+                                id,
+                                &me,
+                                commit,
+                                &publication,
+                                attempt,
+                            );
+                        }
+                        None => continue,
+                    }
+                }
+                WorkspaceKind::Local => {
+                    return Err(AppError::refused(
+                        "This is a local project with no remote, so there is nowhere to publish to.",
+                    ));
+                }
+            }
             let side = StoreSide::open(self, workspace)?;
             let commit = side.git.commit_files(
                 Some(parent),
@@ -227,6 +257,21 @@ impl App {
         self.remember_base(workspace_id, &commit_text, publication.snapshot.clone());
         self.forget_list(workspace_id);
         self.emit(&written.events);
+        self.published(workspace_id, id, me, commit, &publication, retries)
+    }
+
+    /// The audit entry and the report of a pushed publication.
+    pub(super) fn published(
+        &self,
+        workspace_id: i64,
+        id: &str,
+        me: &str,
+        commit: Oid,
+        publication: &Publication,
+        retries: usize,
+    ) -> AppResult<PublishReport> {
+        let request = publication.snapshot.changes.get(id);
+        let commit_text = commit.to_string();
         let mut files: Vec<String> = publication.writes.iter().map(|f| f.path.clone()).collect();
         files.extend(publication.deletes.iter().cloned());
         self.record(
@@ -238,7 +283,7 @@ impl App {
         )?;
         Ok(PublishReport {
             commit: commit_text,
-            message: publication.message,
+            message: publication.message.clone(),
             files,
             retries,
         })

@@ -5,13 +5,14 @@
 //! The working folder is only rewritten with content that already holds its own edits, and
 //! never while it changed during the sync.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use flagdeck_core::format::SourceFile;
 use flagdeck_core::merge::Resolution;
-use flagdeck_core::sync_plan::{Snapshot, SyncPlan};
+use flagdeck_core::sync_plan::{self, EntityId, Snapshot, SyncPlan};
 use flagdeck_sync::{Author, GitRepo, Oid, SyncError, is_format_path};
 
 use super::engine::{LocalSide, Stop, refuse_on_errors, snapshot_of_commit};
@@ -117,6 +118,63 @@ pub struct FolderSide<'a> {
     pub on_conflicts: Option<ConflictRecorder<'a>>,
     /// The seconds the author's time defaults to.
     pub now: i64,
+    /// What the sync read of the working folder and which edits it holds back (GOV §4).
+    pub held: HeldBack,
+}
+
+/// Governed edits a plain sync keeps in the working folder (GOV §4): an edit that a rule of
+/// HEAD's `policy.json` matches waits there for a change request; publishing is the only way it
+/// leaves. The sync sees such an entity as HEAD has it.
+#[derive(Default)]
+pub struct HeldBack(RefCell<Option<FolderRead>>);
+
+/// The working folder as a sync read it, the entities it held back, and HEAD's project (read
+/// once: it is usually the base too).
+struct FolderRead {
+    folder: Snapshot,
+    held: Vec<EntityId>,
+    head: Option<(Oid, Arc<Snapshot>)>,
+}
+
+impl HeldBack {
+    /// The entities the last read held back, in path order.
+    pub fn entities(&self) -> Vec<EntityId> {
+        self.0
+            .borrow()
+            .as_ref()
+            .map(|r| r.held.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The working folder with every governed edit (against `head`) undone, and those entities.
+pub fn hold_back(head: &Snapshot, folder: &Snapshot) -> (Snapshot, Vec<EntityId>) {
+    let mut local = folder.clone();
+    let mut held = Vec::new();
+    if head.policy.as_ref().is_none_or(|p| p.rules.is_empty()) {
+        return (local, held);
+    }
+    let mut ids: Vec<EntityId> = folder.entities().chain(head.entities()).collect();
+    ids.sort_by_key(EntityId::path);
+    ids.dedup();
+    for id in ids {
+        if folder.same_entity(head, &id)
+            || !crate::governance::held::is_governed(head, &id, folder.value(&id))
+        {
+            continue;
+        }
+        match head.value(&id) {
+            // Decoded from a commit just now, so it decodes again.
+            Some(value) => {
+                let _ = local.insert_json(&id, &value);
+            }
+            None => {
+                local.remove(&id);
+            }
+        }
+        held.push(id);
+    }
+    (local, held)
 }
 
 impl LocalSide for FolderSide<'_> {
@@ -133,6 +191,12 @@ impl LocalSide for FolderSide<'_> {
     }
 
     fn base(&self, commit: Option<Oid>) -> Result<Arc<Snapshot>, Stop> {
+        if let Some(read) = self.held.0.borrow().as_ref()
+            && let Some((head, snapshot)) = &read.head
+            && commit == Some(*head)
+        {
+            return Ok(Arc::clone(snapshot));
+        }
         Ok(Arc::new(
             self.checkout
                 .snapshot_of(commit, "the last synced commit")?,
@@ -140,7 +204,19 @@ impl LocalSide for FolderSide<'_> {
     }
 
     fn local(&self) -> Result<Snapshot, Stop> {
-        self.checkout.local_snapshot()
+        let folder = self.checkout.local_snapshot()?;
+        let head_commit = self.checkout.head();
+        let head = Arc::new(
+            self.checkout
+                .snapshot_of(head_commit, "the last synced commit")?,
+        );
+        let (local, held) = hold_back(&head, &folder);
+        *self.held.0.borrow_mut() = Some(FolderRead {
+            folder,
+            held,
+            head: head_commit.map(|c| (c, head)),
+        });
+        Ok(local)
     }
 
     fn fallback_tip(&self) -> Option<Oid> {
@@ -167,7 +243,12 @@ impl LocalSide for FolderSide<'_> {
     }
 
     fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
-        settle(self.checkout, plan, target)
+        let read = self.held.0.borrow();
+        let (folder, held) = match read.as_ref() {
+            Some(r) => (&r.folder, r.held.as_slice()),
+            None => (plan.local(), &[][..]),
+        };
+        settle(self.checkout, plan, folder, held, target)
     }
 
     fn author(&self) -> Result<Author, Stop> {
@@ -191,21 +272,33 @@ impl LocalSide for FolderSide<'_> {
 }
 
 /// Brings the working folder, the index and the branch to `target`, whose content is the
-/// plan's merged result (which holds every local edit).
+/// plan's merged result (which holds every local edit but the `held` ones).
 ///
 /// Every project file that `target` changes is written whole (a temporary file, then a rename)
-/// with `target`'s bytes; the folder is read again before, so an edit made while syncing is never
-/// overwritten. Then the index and the branch follow (see [`adopt`]).
-fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Stop> {
-    if checkout.local_snapshot()? != *plan.local() {
+/// with `target`'s bytes; the folder is read again before (it must still be `folder`, what the
+/// sync read), so an edit made while syncing is never overwritten. A held-back edit stays in its
+/// file; if the remote changed that entity too, the edit is merged onto the remote's version (the
+/// user's value wins a field both changed). Then the index and the branch follow (see [`adopt`]).
+fn settle(
+    checkout: &Checkout,
+    plan: &SyncPlan,
+    folder: &Snapshot,
+    held: &[EntityId],
+    target: Oid,
+) -> Result<(), Stop> {
+    if checkout.local_snapshot()? != *folder {
         return Err(Stop::Failed(AppError::new(
             ErrorCode::Retry,
             "A project file changed while syncing, so the working folder was left as it is; sync again to bring it up to date.",
         )));
     }
+    let held_paths: Vec<String> = held.iter().map(EntityId::path).collect();
     let head = checkout.files_of(checkout.head());
     let wanted = checkout.files_of(Some(target));
     for (path, bytes) in &wanted {
+        if held_paths.contains(path) {
+            continue;
+        }
         let full = checkout.root.join(path);
         if head.get(path) != Some(bytes) && std::fs::read(&full).ok().as_ref() != Some(bytes) {
             write_atomic(&full, bytes)?;
@@ -216,17 +309,51 @@ fn settle(checkout: &Checkout, plan: &SyncPlan, target: Oid) -> Result<(), Stop>
         .entities()
         .filter(|e| !plan.merged().contains(e))
         .map(|e| e.path());
-    for path in gone.filter(|p| !wanted.contains_key(p)) {
+    for path in gone.filter(|p| !wanted.contains_key(p) && !held_paths.contains(p)) {
         let full = checkout.root.join(&path);
         if full.exists() {
             std::fs::remove_file(&full).map_err(|e| io_error("delete", &full, &e))?;
+        }
+    }
+    for id in held {
+        let path = id.path();
+        if head.get(&path) != wanted.get(&path) {
+            keep_edit_on(checkout, id, plan.local(), folder, plan.merged())?;
         }
     }
     // Not Git's checkout for the project files: libgit2 rewrites a file in place (truncate,
     // then write), so a process killed meanwhile left a half-written flag file (the crash test
     // `killing_flagdeck_sync_on_a_checkout_...` found it). They already hold `target`'s bytes,
     // each written whole above; they are only recorded in the index.
-    Ok(adopt(checkout, target)?)
+    Ok(adopt(checkout, target, &held_paths)?)
+}
+
+/// Rewrites a held-back edit (made on `base`) on top of the remote's new version (`merged`):
+/// a three-way merge of the one entity, the user's value winning a field both changed.
+fn keep_edit_on(
+    checkout: &Checkout,
+    id: &EntityId,
+    base: &Snapshot,
+    folder: &Snapshot,
+    merged: &Snapshot,
+) -> Result<(), AppError> {
+    let only = |from: &Snapshot| {
+        let mut one = Snapshot::default();
+        if let Some(value) = from.value(id) {
+            // Each side was decoded from a file, so it decodes again.
+            let _ = one.insert_json(id, &value);
+        }
+        one
+    };
+    let rebased = sync_plan::plan(&only(base), &only(folder), &only(merged));
+    let full = checkout.root.join(id.path());
+    match rebased.merged().file(id) {
+        Some(file) => write_atomic(&full, &file.bytes),
+        None if full.exists() => {
+            std::fs::remove_file(&full).map_err(|e| io_error("delete", &full, &e))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Whether the working folder's file holds exactly `bytes` (`None`: the file is absent).
@@ -239,7 +366,10 @@ fn holds(checkout: &Checkout, path: &str, bytes: Option<&Vec<u8>>) -> bool {
 /// project files are only recorded in the index. The index is written (a lock, then a rename)
 /// before the branch moves, so a crash between the two leaves `target`'s project files staged,
 /// equal to the folder, and the next sync finishes the move.
-fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
+///
+/// `keep` lists project files that hold the user's own content (held-back edits): the index
+/// records `target`'s version of them, the folder keeps theirs.
+pub(crate) fn adopt(checkout: &Checkout, target: Oid, keep: &[String]) -> Result<(), AppError> {
     let repo = &checkout.repo;
     let commit = repo.find_commit(target)?;
     let new_tree = commit.tree()?;
@@ -272,7 +402,7 @@ fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
     }
     // An edit made since the files were written is not recorded as `target`'s content: the
     // branch stays, the push is done, and the next sync settles.
-    for path in &entities {
+    for path in entities.iter().filter(|p| !keep.contains(p)) {
         let bytes = match new_tree.get_path(Path::new(path)) {
             Ok(entry) => Some(repo.find_blob(entry.id())?.content().to_vec()),
             Err(_) => None,
@@ -286,10 +416,10 @@ fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
     }
     let mut index = repo.index()?;
     for path in &entities {
-        if new_tree.get_path(Path::new(path)).is_ok() {
-            index.add_path(Path::new(path))?;
-        } else {
-            index.remove_path(Path::new(path))?;
+        match new_tree.get_path(Path::new(path)) {
+            Ok(entry) if keep.contains(path) => index.add(&staged(path, &entry))?,
+            Ok(_) => index.add_path(Path::new(path))?,
+            Err(_) => index.remove_path(Path::new(path))?,
         }
     }
     index.write()?;
@@ -297,6 +427,25 @@ fn adopt(checkout: &Checkout, target: Oid) -> Result<(), AppError> {
     repo.reference(&branch, target, true, "flagdeck: sync")?;
     repo.set_head(&branch)?;
     Ok(())
+}
+
+/// An index entry for `target`'s blob at `path`, with no file stat (Git compares the content).
+fn staged(path: &str, entry: &git2::TreeEntry<'_>) -> git2::IndexEntry {
+    let zero = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: u32::try_from(entry.filemode()).unwrap_or(0o100_644),
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: entry.id(),
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
 }
 
 /// The checked-out branch (also in a new repository with no commit yet).
@@ -316,6 +465,36 @@ fn current_branch(repo: &git2::Repository) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn governed_edits_are_held_back_and_the_rest_goes() {
+        let (mut head, _) = Snapshot::from_files(&flagdeck_core::example::example_project());
+        let flag = EntityId::Flag("new-checkout".into());
+        let mut folder = head.clone();
+        let mut edited = folder.value(&flag).unwrap_or_default();
+        edited["environments"]["production"]["enabled"] = serde_json::json!(false);
+        edited["description"] = serde_json::json!("words");
+        folder.insert_json(&flag, &edited).ok();
+        // No policy: nothing waits.
+        let (local, held) = hold_back(&head, &folder);
+        assert!(held.is_empty());
+        assert_eq!(local, folder);
+        head.policy = serde_json::from_value(serde_json::json!({"rules": [{"name": "P",
+            "when": {"environments": ["production"]},
+            "require": {"approvals": 1, "from": ["owner"]}}]}))
+        .ok();
+        let (local, held) = hold_back(&head, &folder);
+        assert_eq!(held, vec![flag.clone()]);
+        assert!(local.same_entity(&head, &flag));
+        // A description-only edit is not governed by a production rule.
+        let mut words = head.value(&flag).unwrap_or_default();
+        words["description"] = serde_json::json!("words");
+        let mut folder = head.clone();
+        folder.insert_json(&flag, &words).ok();
+        let (local, held) = hold_back(&head, &folder);
+        assert!(held.is_empty());
+        assert!(local.same_entity(&folder, &flag));
+    }
 
     #[test]
     fn only_entity_files_are_synced_as_entities() {

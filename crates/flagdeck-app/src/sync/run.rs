@@ -134,6 +134,7 @@ impl App {
                     resolver: Some(&resolver),
                     on_conflicts: Some(&on_conflicts),
                     now: self.now(),
+                    held: Default::default(),
                 };
                 let result = f(&side);
                 self.follow_checkout(workspace_id, &checkout)?;
@@ -146,9 +147,39 @@ impl App {
         }
     }
 
+    /// The folder workspace of the checkout at `folder` (added once, found by its location
+    /// afterwards), brought up to date with it: HEAD is its base (a `git pull` or `flagdeck sync`
+    /// made outside the app moved it) and the folder's files are its drafts. For the CLI, which
+    /// runs one command per process on a checkout.
+    pub fn checkout_workspace(&self, folder: &std::path::Path) -> AppResult<crate::WorkspaceInfo> {
+        let folder = std::fs::canonicalize(folder)
+            .map_err(|e| crate::project_dir::io_error("open", folder, &e))?;
+        let location = folder.display().to_string();
+        let existing = self
+            .workspaces()?
+            .into_iter()
+            .find(|w| w.kind == crate::WorkspaceKindName::Folder && w.location == location);
+        let Some(workspace) = existing else {
+            let name = folder
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "project".to_owned());
+            return self.open_folder_workspace(&name, &folder);
+        };
+        match Checkout::open(&folder) {
+            Ok(checkout) => self.follow_checkout(workspace.id, &checkout)?,
+            // Not (or no longer) a checkout: its files are still the drafts.
+            Err(_) => {
+                self.refresh_folder(workspace.id, None, Source::Import)?;
+            }
+        }
+        self.workspace(workspace.id)
+    }
+
     /// After a folder workspace's sync: if HEAD moved, it is the new base; the cache then
     /// re-reads the folder.
-    fn follow_checkout(&self, workspace_id: i64, checkout: &Checkout) -> AppResult<()> {
+    pub(crate) fn follow_checkout(&self, workspace_id: i64, checkout: &Checkout) -> AppResult<()> {
         let head = checkout.head().map(|h| h.to_string());
         let base_commit = self.workspace(workspace_id)?.base_commit;
         if let Some(head) = head.filter(|h| Some(h) != base_commit.as_ref()) {

@@ -1,4 +1,6 @@
-//! `flagdeck init [DIR] [--example]`.
+//! `flagdeck init [DIR] [--example] [--as ID [--name NAME --email EMAIL]]`. With `--as`, the
+//! project is governed from its first commit: its creator's `people/` entry and a `policy.json`
+//! that makes them the first admin (`flagdeck_app::governance::founding`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +16,21 @@ use crate::output::Format;
 use crate::output::project_root;
 use flagdeck_app::project_dir::write_atomic;
 
-pub fn run(dir: Option<PathBuf>, with_example: bool, format: Format) -> CliResult {
+/// Who creates the project, when it is governed from the start.
+pub struct Founder {
+    pub id: String,
+    /// For a new identity.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub data_dir: PathBuf,
+}
+
+pub fn run(
+    dir: Option<PathBuf>,
+    with_example: bool,
+    founder: Option<Founder>,
+    format: Format,
+) -> CliResult {
     let root = project_root(dir);
     if root.join(validate::PROJECT_FILE).exists() {
         return Err(CliError::Usage(format!(
@@ -22,11 +38,18 @@ pub fn run(dir: Option<PathBuf>, with_example: bool, format: Format) -> CliResul
             root.display()
         )));
     }
-    let files = if with_example {
+    let mut files = if with_example {
         example::example_project()
     } else {
         empty_project(&root)
     };
+    if let Some(founder) = &founder {
+        let person = founder_person(founder)?;
+        files.extend(flagdeck_app::governance::founding::founding_files(
+            &person,
+            with_example,
+        ));
+    }
     for file in &files {
         write_atomic(&root.join(&file.path), &file.bytes)?;
     }
@@ -54,6 +77,29 @@ pub fn run(dir: Option<PathBuf>, with_example: bool, format: Format) -> CliResul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The founder's identity: the one this data folder has, or a new one (key in the OS keyring).
+fn founder_person(founder: &Founder) -> Result<flagdeck_core::governance::Person, CliError> {
+    let app = super::session::open_app(&founder.data_dir)?;
+    match app.person()? {
+        Some(person) if person.id == founder.id => {
+            // Its private key must still be in the keyring, or the founder could sign nothing.
+            app.signing_key()?;
+            Ok(person)
+        }
+        Some(person) => Err(CliError::Usage(format!(
+            "Your identity here is {}, not {}: pass --as {} (or another --data-dir).",
+            person.id, founder.id, person.id
+        ))),
+        None => match (&founder.name, &founder.email) {
+            (Some(name), Some(email)) => Ok(app.create_identity(&founder.id, name, email)?),
+            _ => Err(CliError::Usage(format!(
+                "You have no identity yet: pass --name and --email to create {} (its private key goes to the OS keyring), or run flagdeck person init first.",
+                founder.id
+            ))),
+        },
+    }
 }
 
 /// A project with the usual three environments and the one attribute every project has.

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use flagdeck_app::sync::engine::Stop;
 use flagdeck_app::sync::entity_name;
-use flagdeck_app::sync::folder_side::Checkout;
+use flagdeck_app::sync::folder_side::{Checkout, hold_back};
 
 use crate::error::CliResult;
 use crate::output::{Format, count, print_diagnostics, project_root};
@@ -47,6 +47,8 @@ struct Status {
     drafts: Vec<(String, Effect)>,
     /// The sync as of the last fetch: to push, to pull, conflicts.
     plan: SyncPlan,
+    /// Governed edits that sync keeps in the working folder until they are published.
+    held: Vec<String>,
     /// Commits HEAD has that the remote head lacks (made with `git commit`), and the reverse.
     ahead: usize,
     behind: usize,
@@ -62,6 +64,8 @@ fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Stop> {
         .iter()
         .filter_map(|c| Some((entity_name(&c.entity), c.outgoing?)))
         .collect();
+    // What sync would push: the working folder without the edits it holds back (GOV §4).
+    let (pushable, held) = hold_back(&head_snapshot, &local);
     let base = checkout.snapshot_of(checkout.base_commit(remote_head), "the last synced commit")?;
     let remote = checkout.snapshot_of(remote_head.or(head), "the remote")?;
     let (ahead, behind) = match (head, remote_head) {
@@ -75,7 +79,8 @@ fn status(checkout: &Checkout, format: Format) -> Result<ExitCode, Stop> {
         head: head.map(|o| o.to_string()),
         remote_head: remote_head.map(|o| o.to_string()),
         drafts,
-        plan: sync_plan::plan(&base, &local, &remote),
+        plan: sync_plan::plan(&base, &pushable, &remote),
+        held: held.iter().map(|e| e.path()).collect(),
         ahead,
         behind,
     };
@@ -126,6 +131,7 @@ fn print_json(branch: &str, s: &Status) {
             "conflicts": s.plan.conflicts(),
             "ahead": s.ahead,
             "behind": s.behind,
+            "heldBack": s.held,
         })
     );
 }
@@ -153,6 +159,12 @@ fn print_text(branch: &str, s: &Status) {
     }
     if s.ahead > 0 {
         println!("{} not yet pushed.", count(s.ahead, "local commit"));
+    }
+    if !s.held.is_empty() {
+        println!(
+            "Held back until published through a change request: {}.",
+            s.held.join(", ")
+        );
     }
     let to_push = outgoing(&s.plan);
     if to_push.is_empty() {

@@ -57,6 +57,7 @@ pub fn run(options: SyncOptions, format: Format) -> CliResult {
         resolver: None,
         on_conflicts: None,
         now,
+        held: Default::default(),
     };
     let report = match engine::run(
         &side,
@@ -68,7 +69,8 @@ pub fn run(options: SyncOptions, format: Format) -> CliResult {
         Err(Stop::Unreadable { side, diagnostics }) => SyncReport::unreadable(&side, diagnostics),
         Err(Stop::Failed(error)) => return Err(sync_error(error)),
     };
-    Ok(print_report(&report, &checkout.branch, format))
+    let held: Vec<String> = side.held.entities().iter().map(|e| e.path()).collect();
+    Ok(print_report(&report, &checkout.branch, &held, format))
 }
 
 /// Offline says that nothing was lost; other errors keep the app's sentence.
@@ -83,7 +85,7 @@ fn sync_error(error: flagdeck_app::AppError) -> CliError {
 }
 
 /// Prints the report; exit 1 for conflicts, an invalid result or unreadable files.
-fn print_report(report: &SyncReport, branch: &str, format: Format) -> ExitCode {
+fn print_report(report: &SyncReport, branch: &str, held: &[String], format: Format) -> ExitCode {
     if format == Format::Json {
         let mut out = json!({
             "result": report.result,
@@ -102,8 +104,15 @@ fn print_report(report: &SyncReport, branch: &str, format: Format) -> ExitCode {
         if report.result == SyncResult::Published {
             out["branch"] = json!(branch);
         }
+        out["heldBack"] = json!(held);
         println!("{out}");
         return exit_for(report);
+    }
+    if !held.is_empty() {
+        println!(
+            "Held back, waiting for a change request (the policy governs them): {}. See flagdeck change create.",
+            held.join(", ")
+        );
     }
     match report.result {
         SyncResult::Pushed => {
