@@ -187,6 +187,10 @@ impl App {
         let content = (!unchanged).then(|| DraftContent::Json(json.clone()));
         let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
         self.after_write(workspace_id, &written)?;
+        if !written.is_empty() {
+            let details = serde_json::json!({"entity": entity, "draft": !unchanged});
+            self.record(workspace_id, "entity.saved", details, Source::User)?;
+        }
         Ok(SaveOutcome {
             has_draft: !unchanged,
             diagnostics: self.entity_diagnostics(workspace_id, &id)?,
@@ -203,7 +207,12 @@ impl App {
         // Never synced: deleting it just drops its draft.
         let content = base.contains(&id).then_some(DraftContent::Deleted);
         let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
-        self.after_write(workspace_id, &written)
+        self.after_write(workspace_id, &written)?;
+        if !written.is_empty() {
+            let details = serde_json::json!({"entity": entity});
+            self.record(workspace_id, "entity.deleted", details, Source::User)?;
+        }
+        Ok(())
     }
 
     /// Saves (`Some`) or drops (`None`) the draft of one entity; returns the store's events.

@@ -174,7 +174,44 @@ pub fn check(root: &Path) -> Result<Checked, AppError> {
             "Some files could not be read because of an internal error.",
         ));
     }
-    Ok(validate::check_parsed(parsed, diags))
+    let mut checked = validate::check_parsed(parsed, diags);
+    checked
+        .diagnostics
+        .extend(governance_diagnostics(root, &paths));
+    Ok(checked)
+}
+
+/// The problems of `policy.json`, `people/` and `changes/`, checked like the rest of the project
+/// (against each other and the project's environments).
+fn governance_diagnostics(root: &Path, paths: &[Entry]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    for (rel, full) in paths {
+        if !is_governance_path(rel) {
+            continue;
+        }
+        match read_one(full, rel.clone()) {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if files.is_empty() {
+        return diagnostics;
+    }
+    let project = read_file(root, validate::PROJECT_FILE)
+        .ok()
+        .flatten()
+        .and_then(|f| format::parse::<flagdeck_core::model::ProjectFile>(&f.path, &f.bytes).ok());
+    let governance = flagdeck_core::governance::check_governance(&files, project.as_ref());
+    diagnostics.extend(governance.diagnostics);
+    diagnostics
+}
+
+fn is_governance_path(path: &str) -> bool {
+    path == flagdeck_core::governance::touched::POLICY_FILE
+        || path.starts_with("people/")
+        || path.starts_with("changes/")
 }
 
 /// Writes a file through a temporary sibling and a rename, so that a reader (flagd watching

@@ -251,6 +251,15 @@ fn nothing_invalid_is_published_though_an_invalid_draft_can_be_saved() -> TestRe
         error.pointer,
         "/environments/production/fallthrough/variation"
     );
+    let saved = alice.app.audit_log(ws, 1)?;
+    assert_eq!(saved[0].action, "entity.saved");
+    assert_eq!(
+        (
+            saved[0].actor.as_str(),
+            saved[0].details["entity"]["key"].as_str()
+        ),
+        ("Alice", Some("new-checkout"))
+    );
     let report = alice.app.sync(ws, &SyncOptions::default())?;
     assert_eq!(report.result, SyncResult::Invalid);
     assert!(!remote_file(&url, "flags/new-checkout.json")?.contains("onn"));

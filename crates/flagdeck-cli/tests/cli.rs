@@ -430,3 +430,42 @@ fn import_flagd_then_build_gives_the_same_answers() {
         "and so does the rebuilt file"
     );
 }
+
+#[test]
+fn governance_files_are_validated_like_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    std::fs::write(
+        Path::new(&dir).join("policy.json"),
+        r#"{"groups": [{"key": "rm", "name": "Release managers", "members": ["nobody"]}], "rules": []}"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(Path::new(&dir).join("people")).unwrap();
+    std::fs::write(
+        Path::new(&dir).join("people/eve.json"),
+        r#"{"id": "eve", "name": "Eve", "email": "eve@example.com", "publicKey": "ed25519:not-a-key"}"#,
+    )
+    .unwrap();
+    let o = flagdeck(&["validate", &dir, "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("policy.json".into(), "unknown-person".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("people/eve.json".into(), "invalid-public-key".into())),
+        "{found:?}"
+    );
+}
