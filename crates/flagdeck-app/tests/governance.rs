@@ -672,11 +672,22 @@ fn an_emergency_change_is_recorded_and_refused_where_the_policy_allows_none() ->
 fn an_emergency_kill_switch_publishes_without_approval_where_the_policy_allows_it() -> TestResult {
     let t = team()?;
     let (wa, wb) = (t.ws[0], t.ws[1]);
-    // Bob proposes allowing emergencies; it is governance of nothing here, so it travels.
+    // Bob allows emergencies. A policy change never travels by a plain sync; no rule here
+    // governs the policy, so his request is publishable at once.
     let mut p = policy();
     p["emergency"] = json!({"allowed": true, "environments": ["production"]});
     t.bob.app.save_entity(wb, &EntityRef::policy(), &p)?;
-    assert_eq!(sync(&t.bob.app, wb)?, SyncResult::Pushed);
+    assert_eq!(sync(&t.bob.app, wb)?, SyncResult::UpToDate);
+    assert!(
+        remote_json(&t.url, "policy.json")?
+            .get("emergency")
+            .is_none()
+    );
+    let allow =
+        t.bob
+            .app
+            .create_change_request(wb, "Allow emergencies", None, &[EntityRef::policy()])?;
+    t.bob.app.publish(wb, &allow.request.id)?;
     sync(&t.alice.app, wa)?;
 
     edit_flag(&t.alice.app, wa, ROLLOUT_FLAG, |f| {
@@ -761,5 +772,124 @@ fn assert_dist_is_fresh(bare: &str, commit: &str) -> TestResult {
         let fresh = flagdeck_core::compile::compile_text(&built, env);
         assert_eq!(String::from_utf8_lossy(&on_remote.bytes), fresh, "{path}");
     }
+    Ok(())
+}
+
+/// Bob or Dan writes `request` as it should travel (a hand-made file synced like any other).
+fn push_request_as(
+    who: &TestApp,
+    ws: i64,
+    request: &flagdeck_core::governance::ChangeRequest,
+) -> TestResult {
+    who.app.save_entity(
+        ws,
+        &EntityRef::change(request.id.clone()),
+        &serde_json::to_value(request)?,
+    )?;
+    assert_eq!(sync(&who.app, ws)?, SyncResult::Pushed);
+    Ok(())
+}
+
+#[test]
+fn forged_copied_and_doubled_approvals_and_a_self_weakening_policy_are_refused_at_publish()
+-> TestResult {
+    let two = json!({
+        "groups": [{"key": "release-managers", "name": "Release managers", "members": ["bob", "carol"]}],
+        "rules": [{"name": "Production", "when": {"environments": ["production"]},
+                   "require": {"approvals": 2, "from": ["group:release-managers"]}}]
+    });
+    let t = team_with(&two)?;
+    let (wa, wb, wd) = (t.ws[0], t.ws[1], t.ws[3]);
+    draft_rollout(&t, 30)?;
+    let first = t
+        .alice
+        .app
+        .create_change_request(wa, "Rollout", None, &[EntityRef::flag(ROLLOUT_FLAG)])?
+        .request
+        .id;
+    sync(&t.alice.app, wa)?;
+    sync(&t.bob.app, wb)?;
+    t.bob.app.approve(wb, &first, None)?;
+    sync(&t.bob.app, wb)?;
+    sync(&t.dan.app, wd)?;
+
+    // Bob's one approval, listed twice: still one person.
+    let mut doubled = t.dan.app.change_request(wd, &first)?.request;
+    let bobs = doubled.approvals[0].clone();
+    doubled.approvals.push(bobs.clone());
+    // And an approval "by carol" that Dan signed with his own key.
+    let (_, dan_key) = t.dan.app.signing_key()?;
+    doubled.approvals.push(sign(
+        &dan_key,
+        "carol",
+        &doubled,
+        Decision::Approve,
+        "2026-11-21T09:00:00Z",
+        None,
+    ));
+    push_request_as(&t.dan, wd, &doubled)?;
+    sync(&t.alice.app, wa)?;
+    let refused = t.alice.app.publish(wa, &first).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused);
+    assert!(
+        refused.message.contains("needs 1 more approval"),
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused.message.contains("Carol's approval does not count"),
+        "{}",
+        refused.message
+    );
+
+    // Bob's approval copied onto another request with the same rollout: void there.
+    let second = t
+        .alice
+        .app
+        .create_change_request(wa, "Rollout again", None, &[EntityRef::flag(ROLLOUT_FLAG)])?
+        .request
+        .id;
+    sync(&t.alice.app, wa)?;
+    sync(&t.dan.app, wd)?;
+    let mut copied = t.dan.app.change_request(wd, &second)?.request;
+    copied.approvals.push(bobs);
+    push_request_as(&t.dan, wd, &copied)?;
+    sync(&t.alice.app, wa)?;
+    let view = t.alice.app.change_request(wa, &second)?;
+    assert!(!view.report.publishable);
+    let refused = t.alice.app.publish(wa, &second).unwrap_err();
+    assert!(
+        refused.message.contains("Bob's approval does not count"),
+        "{}",
+        refused.message
+    );
+
+    // A request that lowers the policy to no approval, alongside the rollout: judged by the
+    // policy before it, so it still needs two release managers.
+    let weaker = json!({"groups": two["groups"], "rules": []});
+    t.alice.app.save_entity(wa, &EntityRef::policy(), &weaker)?;
+    let third = t
+        .alice
+        .app
+        .create_change_request(
+            wa,
+            "Fewer approvals",
+            None,
+            &[EntityRef::policy(), EntityRef::flag(ROLLOUT_FLAG)],
+        )?
+        .request
+        .id;
+    let refused = t.alice.app.publish(wa, &third).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused);
+    assert!(
+        refused.message.contains("needs 2 more approvals"),
+        "{}",
+        refused.message
+    );
+    assert!(
+        remote_json(&t.url, "policy.json")?["rules"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Which drafts a plain sync may push (GOV §4): a draft whose change would touch a governed
-//! scope (a rule of the base's policy matches it) waits for a change request; change requests
-//! themselves, and everything no rule covers, travel.
+//! scope (a rule of the base's policy matches it), and any change to `policy.json` or `people/`,
+//! waits for a change request; change requests themselves, and everything no rule covers, travel.
 
 use flagdeck_core::governance::evaluate::matches;
 use flagdeck_core::governance::{ChangeRequest, EntityChange, Status, touched};
@@ -10,8 +10,12 @@ use serde_json::Value;
 /// Whether changing `id` from its base content to `after` needs a change request under the
 /// base's policy. Change requests never do: they are how teammates collaborate.
 pub(crate) fn is_governed(base: &Snapshot, id: &EntityId, after: Option<Value>) -> bool {
-    if matches!(id, EntityId::Change(_)) {
-        return false;
+    match id {
+        EntityId::Change(_) => return false,
+        // Who may approve and what needs approval are governed whatever the policy says, as
+        // `flagdeck verify` requires: a plain sync must never weaken a policy or add a person.
+        EntityId::Policy | EntityId::Person(_) => return true,
+        _ => {}
     }
     let Some(policy) = &base.policy else {
         return false;
@@ -76,22 +80,28 @@ mod tests {
         assert!(!is_governed(&governed, &id, words));
         // Deleting a production flag is governed too.
         assert!(is_governed(&governed, &id, None));
-        // No policy: nothing is held; change requests never are.
+        // Governance files always wait, even with a policy that does not mention them.
+        assert!(is_governed(
+            &governed,
+            &EntityId::Policy,
+            Some(json!({"rules": []}))
+        ));
+        assert!(is_governed(
+            &base(None),
+            &EntityId::Person("eve".into()),
+            Some(json!({}))
+        ));
+        // No policy: nothing else is held; change requests never are.
         assert!(!is_governed(&base(None), &id, prod));
         assert!(!is_governed(
             &governed,
             &EntityId::Change("cr-1".into()),
             None
         ));
-        // Governance files are held only under a governance rule.
+        // A new person waits even when no rule mentions governance.
         let person = EntityId::Person("eve".into());
         let eve =
             Some(json!({"id": "eve", "name": "Eve", "email": "e@x", "publicKey": "ed25519:x"}));
-        assert!(!is_governed(&governed, &person, eve.clone()));
-        let strict = base(Some(
-            json!({"rules": [{"name": "G", "when": {"governance": true},
-                        "require": {"approvals": 1, "from": ["person:bob"]}}]}),
-        ));
-        assert!(is_governed(&strict, &person, eve));
+        assert!(is_governed(&governed, &person, eve));
     }
 }

@@ -483,6 +483,7 @@ mod tests {
             "when": {"environments": ["production"]},
             "require": {"approvals": 1, "from": ["owner"]}}]}))
         .ok();
+        folder.policy = head.policy.clone();
         let (local, held) = hold_back(&head, &folder);
         assert_eq!(held, vec![flag.clone()]);
         assert!(local.same_entity(&head, &flag));
