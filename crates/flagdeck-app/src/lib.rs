@@ -44,7 +44,9 @@ pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};
-pub use workspaces::{Identity, WorkspaceInfo, WorkspaceKindName};
+pub use workspaces::{
+    Identity, WorkspaceInfo, WorkspaceKindName, credentials_for_url, url_username,
+};
 
 /// What a host gives the app when it starts.
 pub struct AppConfig {

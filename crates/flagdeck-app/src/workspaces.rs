@@ -13,7 +13,8 @@ use flagdeck_core::sync_plan::Snapshot;
 use flagdeck_core::validate::PROJECT_FILE;
 use flagdeck_store::{NewWorkspace, Source, Store, Workspace, WorkspaceKind};
 use flagdeck_sync::{
-    Credentials, GitRepo, Secret, password_service, ssh_key_service, ssh_passphrase_service,
+    Credentials, GitRepo, Secret, SecretStore, password_service, ssh_key_service,
+    ssh_passphrase_service,
 };
 use serde::Serialize;
 
@@ -300,15 +301,21 @@ impl App {
 
     /// The credentials for `url`: what the secret store holds for the user name in the URL.
     pub(crate) fn credentials_for(&self, url: &str) -> AppResult<Credentials> {
-        let Some(username) = url_username(url) else {
-            return Ok(Credentials::None);
-        };
-        Ok(Credentials::for_url(self.secrets.as_ref(), url, &username)?)
+        credentials_for_url(self.secrets.as_ref(), url)
     }
 }
 
+/// The credentials for a remote: what `secrets` holds for the user name in its URL (none for a
+/// URL without one, so `file://` remotes never touch the keyring).
+pub fn credentials_for_url(secrets: &dyn SecretStore, url: &str) -> AppResult<Credentials> {
+    let Some(username) = url_username(url) else {
+        return Ok(Credentials::None);
+    };
+    Ok(Credentials::for_url(secrets, url, &username)?)
+}
+
 /// `https://alice@host/x` → `alice`; `git@host:org/x.git` (scp-like ssh) → `git`.
-fn url_username(url: &str) -> Option<String> {
+pub fn url_username(url: &str) -> Option<String> {
     let authority = match url.split_once("://") {
         Some((_, rest)) => rest.split('/').next()?,
         None => url.split(':').next()?,

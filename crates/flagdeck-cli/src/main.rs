@@ -93,6 +93,13 @@ enum Command {
         #[arg(long, value_enum)]
         keep: Option<commands::sync::Keep>,
     },
+    /// Store the password or token of a Git remote in the OS keyring (read from standard input,
+    /// never from the command line). Put the user name in the remote's URL:
+    /// https://alice@example.com/flags.git
+    Credentials {
+        /// The remote's URL, with the user name: https://USER@HOST/PATH
+        url: String,
+    },
     /// Show local drafts, changes to push and pull, and conflicts, as of the last fetch.
     Status {
         /// The checkout's folder (default: the current folder).
@@ -276,6 +283,7 @@ fn main() -> ExitCode {
             format,
         ),
         Command::Status { dir } => commands::status::run(dir, format),
+        Command::Credentials { url } => commands::credentials::run(&url, format),
         Command::Verify { dir, range } => commands::verify::run(dir, &range, format),
         Command::Person {
             action:

@@ -27,7 +27,8 @@ impl App {
         parent: Oid,
         publication: &Publication,
     ) -> AppResult<Option<Oid>> {
-        let checkout = Checkout::open(Path::new(&workspace.location))?;
+        let checkout = Checkout::open(Path::new(&workspace.location))?
+            .with_remote_credentials(self.secrets.as_ref())?;
         // Against `flagdeck sync` and Git in the same checkout while the commit is made.
         let turn = checkout.git.take_sync_turn(&checkout.branch)?;
         if checkout.head() != Some(parent) {

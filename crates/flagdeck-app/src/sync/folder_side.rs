@@ -54,6 +54,24 @@ impl Checkout {
         })
     }
 
+    /// The same checkout, answering its `origin` remote with what `secrets` holds for the user
+    /// name in the remote's URL (`https://alice@host/flags.git`).
+    pub fn with_remote_credentials(
+        mut self,
+        secrets: &dyn flagdeck_sync::SecretStore,
+    ) -> Result<Self, AppError> {
+        let url = self
+            .repo
+            .find_remote(flagdeck_sync::REMOTE)
+            .ok()
+            .and_then(|remote| remote.url().map(str::to_owned));
+        if let Some(url) = url {
+            let credentials = crate::workspaces::credentials_for_url(secrets, &url)?;
+            self.git = self.git.with_credentials(credentials);
+        }
+        Ok(self)
+    }
+
     /// The commit HEAD points to; `None` in a new repository with no commit yet.
     pub fn head(&self) -> Option<Oid> {
         self.git.head_commit()

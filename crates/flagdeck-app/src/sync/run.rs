@@ -109,7 +109,8 @@ impl App {
                 Ok(f(&side)?)
             }
             WorkspaceKind::Folder => {
-                let checkout = Checkout::open(&PathBuf::from(&workspace.location))?;
+                let checkout = Checkout::open(&PathBuf::from(&workspace.location))?
+                    .with_remote_credentials(self.secrets.as_ref())?;
                 // Also against `flagdeck sync` in the same checkout; clears a killed sync's locks.
                 let _turn = checkout.git.take_sync_turn(&checkout.branch)?;
                 crate::project_dir::remove_stale_temporaries(&checkout.root);

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod build;
 pub mod change;
+pub mod credentials;
 pub mod eval;
 pub mod import;
 pub mod init;

@@ -34,7 +34,9 @@ pub struct SyncOptions {
 }
 
 pub fn run(options: SyncOptions, format: Format) -> CliResult {
-    let checkout = Checkout::open(&project_root(options.dir.clone()))?;
+    // The remote's password or token, if its URL names a user, comes from the OS keyring.
+    let checkout = Checkout::open(&project_root(options.dir.clone()))?
+        .with_remote_credentials(&flagdeck_sync::KeyringSecretStore::platform_default())?;
     // One sync at a time in a checkout; a killed sync's lock files are cleared here.
     let _turn = checkout
         .git
