@@ -258,7 +258,13 @@ impl LocalSide for StoreSide<'_> {
             return Ok(None);
         }
         let steps = history.between(Some(from), to)?;
-        Ok(Some(history.verify(&steps, to)?))
+        let mut found = history.verify(&steps, to)?;
+        // A repository that keeps no dist/ leaves building to CI: only one that keeps it has to
+        // keep it fresh (as the sync's own commits do).
+        if !self.git.has_path(to, "dist")? {
+            found.retain(|v| !v.file.starts_with("dist/"));
+        }
+        Ok(Some(found))
     }
 }
 
