@@ -25,11 +25,15 @@ pub struct StatusView {
     pub last_sync_summary: Option<Value>,
     pub can_undo: bool,
     pub can_redo: bool,
+    /// Commits the syncs took from the remote that bypassed governance, as of the last sync:
+    /// publishing is refused until a change request fixes them.
+    pub governance_violations: usize,
 }
 
 impl App {
     /// Drafts, pending pushes, conflicts and the last sync of a workspace.
     pub fn status(&self, workspace_id: i64) -> AppResult<StatusView> {
+        let governance_violations = self.last_governance_violations(workspace_id)?.len();
         let store = self.store();
         self.workspace_record(&store, workspace_id)?;
         let drafts = store.drafts(workspace_id)?.len();
@@ -51,6 +55,7 @@ impl App {
             last_sync_summary: last.and_then(|run| run.summary),
             can_undo: undo > 0,
             can_redo: redo > 0,
+            governance_violations,
         })
     }
 }

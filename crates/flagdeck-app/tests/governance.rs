@@ -893,3 +893,143 @@ fn forged_copied_and_doubled_approvals_and_a_self_weakening_policy_are_refused_a
     );
     Ok(())
 }
+
+/// Dan goes around the app: clones the remote with the git CLI, lets `edit` change the
+/// checkout, commits and pushes. Returns the pushed commit.
+fn push_by_hand(
+    t: &Team,
+    edit: impl FnOnce(&std::path::Path) -> TestResult,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let root = t._root.path();
+    let checkout = root.join("dan-by-hand");
+    if checkout.exists() {
+        std::fs::remove_dir_all(&checkout)?;
+    }
+    let bare = t.url.trim_start_matches("file://");
+    git(root, &["clone", "-q", bare, "dan-by-hand"])?;
+    edit(&checkout)?;
+    git(&checkout, &["commit", "-qam", "Quick fix"])?;
+    git(&checkout, &["push", "-q", "origin", "HEAD:main"])?;
+    Ok(git(&checkout, &["rev-parse", "HEAD"])?.trim().to_owned())
+}
+
+#[test]
+fn a_production_rollout_pushed_with_plain_git_is_named_by_the_sync_and_blocks_publishing()
+-> TestResult {
+    let t = team()?;
+    let (wa, wb) = (t.ws[0], t.ws[1]);
+    // An honest request: Alice asks, Bob approves.
+    draft_rollout(&t, 30)?;
+    let id = t
+        .alice
+        .app
+        .create_change_request(
+            wa,
+            "Roll out to 30 %",
+            None,
+            &[EntityRef::flag(ROLLOUT_FLAG)],
+        )?
+        .request
+        .id;
+    assert_eq!(sync(&t.alice.app, wa)?, SyncResult::Pushed);
+    sync(&t.bob.app, wb)?;
+    assert!(t.bob.app.approve(wb, &id, None)?.report.publishable);
+    assert_eq!(sync(&t.bob.app, wb)?, SyncResult::Pushed);
+    let bare = std::path::Path::new(t.url.trim_start_matches("file://"));
+    let approved = git(bare, &["rev-parse", "main"])?.trim().to_owned();
+
+    // Dan hand-edits the production rollout and pushes it with git: no change request.
+    let dans = push_by_hand(&t, |dir| {
+        let path = dir.join("flags/new-checkout.json");
+        let mut flag: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+        flag["environments"]["production"]["fallthrough"] = rollout(100);
+        std::fs::write(&path, to_canonical_json(&flag))?;
+        Ok(())
+    })?;
+
+    // Alice's sync takes it (nobody is locked out) and names it.
+    let report = t.alice.app.sync(wa, &SyncOptions::default())?;
+    assert_eq!(report.result, SyncResult::Pulled);
+    assert_eq!(
+        report.governance_violations.len(),
+        1,
+        "{:?}",
+        report.governance_violations
+    );
+    let found = &report.governance_violations[0];
+    assert_eq!(found.file, "flags/new-checkout.json");
+    assert!(dans.starts_with(&found.commit), "{} {}", found.commit, dans);
+    let as_json = serde_json::to_value(&report)?;
+    assert_eq!(
+        as_json["governanceViolations"][0]["file"],
+        json!("flags/new-checkout.json")
+    );
+    assert_eq!(t.alice.app.status(wa)?.governance_violations, 1);
+    let audit = t.alice.app.audit_log(wa, 50)?;
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "sync.violations")
+        .ok_or("no sync.violations audit entry")?;
+    assert_eq!(
+        entry.details["violations"][0]["file"],
+        json!("flags/new-checkout.json")
+    );
+    // The same, asked of the history directly.
+    let ranged = t.alice.app.verify_range(wa, Some(&approved), &dans)?;
+    assert!(
+        ranged.iter().any(|v| v.file == "flags/new-checkout.json"),
+        "{ranged:?}"
+    );
+    // The app's own commits (Alice's request, Bob's approval) are honest: only dist/, which
+    // this repository does not keep, is named.
+    let seed = git(bare, &["rev-list", "--max-parents=0", "main"])?
+        .trim()
+        .to_owned();
+    let honest = t.alice.app.verify_range(wa, Some(&seed), &approved)?;
+    assert!(
+        honest.iter().all(|v| v.file.starts_with("dist/")),
+        "{honest:?}"
+    );
+
+    // Her honest, approved request is not published on top of it; a sync with nothing new
+    // keeps saying so.
+    let refused = t.alice.app.publish(wa, &id).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused);
+    assert!(
+        refused.message.contains("bypassed governance")
+            && refused.message.contains("flags/new-checkout.json"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(git(bare, &["rev-parse", "main"])?.trim(), dans);
+    assert_eq!(t.alice.app.status(wa)?.governance_violations, 1);
+    Ok(())
+}
+
+#[test]
+fn a_hand_edited_dist_file_pushed_with_plain_git_is_named_by_the_sync() -> TestResult {
+    let t = team()?;
+    let wa = t.ws[0];
+    assert_eq!(sync(&t.alice.app, wa)?, SyncResult::UpToDate);
+    assert_eq!(t.alice.app.status(wa)?.governance_violations, 0);
+    push_by_hand(&t, |dir| {
+        std::fs::create_dir_all(dir.join("dist"))?;
+        std::fs::write(
+            dir.join("dist/production.flagd.json"),
+            r#"{"flags": {"new-checkout": {"value": true}}}"#,
+        )?;
+        git(dir, &["add", "dist"])?;
+        Ok(())
+    })?;
+    let report = t.alice.app.sync(wa, &SyncOptions::default())?;
+    assert!(
+        report
+            .governance_violations
+            .iter()
+            .any(|v| v.file == "dist/production.flagd.json"),
+        "{:?}",
+        report.governance_violations
+    );
+    assert!(t.alice.app.status(wa)?.governance_violations > 0);
+    Ok(())
+}

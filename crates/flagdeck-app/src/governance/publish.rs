@@ -65,6 +65,11 @@ impl App {
                 }
                 _ => {}
             }
+            if let Some(first) = synced.governance_violations.first() {
+                return Err(AppError::refused(format!(
+                    "The remote holds changes that bypassed governance: {first}; fix them with a change request before publishing."
+                )));
+            }
             let publication = self.publication(workspace_id, id, &me)?;
             let workspace = {
                 let store = self.store();

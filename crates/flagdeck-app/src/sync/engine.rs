@@ -17,6 +17,7 @@ use flagdeck_sync::{FileChange, GitRepo, Oid, PushOutcome};
 use super::report::{SyncReport, SyncResult};
 use crate::dist;
 use crate::error::{AppError, ErrorCode};
+use crate::governance::FoundViolation;
 
 /// How often a push rejected because someone pushed first is retried on top of their commit.
 pub const MAX_ATTEMPTS: usize = 5;
@@ -98,6 +99,11 @@ pub trait LocalSide {
     fn settle(&self, plan: &SyncPlan, target: Oid) -> Result<(), Stop>;
     /// Who commits.
     fn author(&self) -> Result<Author, Stop>;
+    /// The governance violations (GOV §3) of the commits the sync takes from the remote, from
+    /// the base commit `from` to the remote head `to`; `None` when this side does not check.
+    fn verify_incoming(&self, _from: Oid, _to: Oid) -> Result<Option<Vec<FoundViolation>>, Stop> {
+        Ok(None)
+    }
 }
 
 /// Runs one sync of `side`.
@@ -125,6 +131,20 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             side.record_conflicts(&plan)?;
             return Ok(with(SyncResult::Conflicts));
         }
+        // The commits taken from the remote are verified, and taken even when they bypassed
+        // governance (like an invalid remote, they must not lock the team out): the report
+        // names them, and publishing on top of them is refused.
+        let incoming = match (base_commit, fetched.remote_head) {
+            (Some(from), Some(to)) if from != to => side.verify_incoming(from, to)?,
+            _ => None,
+        };
+        let taking = |mut report: SyncReport| {
+            if let Some(found) = &incoming {
+                report.governance_violations = found.clone();
+                report.verified_incoming = true;
+            }
+            report
+        };
         // Taking the remote as it is never needs a check (an invalid remote must not lock
         // everyone out of pulling); publishing does.
         if !plan.has_local_changes() {
@@ -147,7 +167,7 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             } else {
                 SyncResult::UpToDate
             };
-            return Ok(with(result));
+            return Ok(taking(with(result)));
         }
         let checked = plan.check();
         if checked.has_errors() {
@@ -169,7 +189,7 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
         match git.push(branch, commit)? {
             PushOutcome::Pushed => {
                 side.settle(&plan, commit)?;
-                let mut report = with(SyncResult::Pushed);
+                let mut report = taking(with(SyncResult::Pushed));
                 report.commit = Some(commit.to_string());
                 report.message = Some(message);
                 return Ok(report);

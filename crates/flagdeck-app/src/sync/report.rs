@@ -4,6 +4,8 @@ use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::sync_plan::{EntityConflict, EntityId, PlannedChange, SyncPlan};
 use serde::Serialize;
 
+use crate::governance::FoundViolation;
+
 /// How a sync ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,6 +50,15 @@ pub struct SyncReport {
     pub side: Option<String>,
     /// Pushes rejected because someone pushed first, each followed by a new plan.
     pub retries: usize,
+    /// Commits taken from the remote that bypassed governance (GOV §3): pushed with plain Git
+    /// around the change requests. The sync still took them (an invalid remote must not lock
+    /// the team out), but publishing on top of them is refused until a change request fixes
+    /// them. Kept from sync to sync until new commits arrive.
+    pub governance_violations: Vec<FoundViolation>,
+    /// Whether this sync verified commits it took from the remote (else the violations are
+    /// the previous sync's).
+    #[serde(skip)]
+    pub(crate) verified_incoming: bool,
 }
 
 impl SyncReport {
@@ -62,6 +73,8 @@ impl SyncReport {
             diagnostics: Vec::new(),
             side: None,
             retries: 0,
+            governance_violations: Vec::new(),
+            verified_incoming: false,
         }
     }
 
@@ -78,6 +91,8 @@ impl SyncReport {
             diagnostics,
             side: Some(side.to_owned()),
             retries: 0,
+            governance_violations: Vec::new(),
+            verified_incoming: false,
         }
     }
 

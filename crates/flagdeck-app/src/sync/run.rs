@@ -14,6 +14,13 @@ use super::report::{SyncReport, SyncResult};
 use super::store_side::StoreSide;
 use crate::App;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::governance::FoundViolation;
+
+/// The sync run summary's key for the violations the workspace's base holds.
+const GOVERNANCE_VIOLATIONS: &str = "governanceViolations";
+
+/// How many recent sync runs are searched for the last successful one (failed runs between).
+const RUNS_LOOKED_AT: u32 = 50;
 
 /// This process's turn to sync a workspace; given back when dropped.
 struct Turn<'a> {
@@ -38,6 +45,7 @@ impl App {
     /// nothing changed, every read and edit still works.
     pub fn sync(&self, workspace_id: i64, options: &SyncOptions) -> AppResult<SyncReport> {
         let _turn = self.take_turn(workspace_id)?;
+        let previous_violations = self.last_governance_violations(workspace_id)?;
         let run = self
             .store()
             .start_sync_run(workspace_id, Source::Sync, self.now())?;
@@ -49,10 +57,18 @@ impl App {
             }
             Err(stop) => Err(stop),
         });
+        let result = result.map(|mut report| {
+            // No commit came in: what the base holds was verified by an earlier sync.
+            if !report.verified_incoming {
+                report.governance_violations = previous_violations;
+            }
+            report
+        });
         let (outcome, summary) = match &result {
             Ok(report) => (
                 SyncOutcome::Succeeded,
-                json!({"result": report.result, "summary": report.summary, "commit": report.commit}),
+                json!({"result": report.result, "summary": report.summary, "commit": report.commit,
+                       GOVERNANCE_VIOLATIONS: report.governance_violations}),
             ),
             Err(error) => (
                 SyncOutcome::Failed,
@@ -70,12 +86,33 @@ impl App {
                 let details = json!({"commit": report.commit, "summary": report.summary, "message": report.message});
                 self.record(workspace_id, action, details, Source::Sync)?;
             }
+            if report.verified_incoming && !report.governance_violations.is_empty() {
+                let details = json!({"violations": report.governance_violations});
+                self.record(workspace_id, "sync.violations", details, Source::Sync)?;
+            }
         }
         let finished =
             self.store()
                 .finish_sync_run(run.value, outcome, &summary, Source::Sync, self.now())?;
         self.emit(&finished.events);
         result
+    }
+
+    /// The governance violations the latest successful sync left the workspace with (none
+    /// before the first).
+    pub(crate) fn last_governance_violations(
+        &self,
+        workspace_id: i64,
+    ) -> AppResult<Vec<FoundViolation>> {
+        let runs = self.store().sync_runs(workspace_id, RUNS_LOOKED_AT)?;
+        let last = runs
+            .into_iter()
+            .filter_map(|run| run.summary)
+            .find_map(|summary| summary.get(GOVERNANCE_VIOLATIONS).cloned());
+        // A summary this version did not write reads as none.
+        Ok(last
+            .and_then(|found| serde_json::from_value(found).ok())
+            .unwrap_or_default())
     }
 
     fn take_turn(&self, workspace_id: i64) -> AppResult<Turn<'_>> {

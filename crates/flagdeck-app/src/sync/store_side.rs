@@ -15,6 +15,7 @@ use crate::App;
 use crate::entity::{EntityRef, editor_kind};
 use crate::error::{AppError, ErrorCode};
 use crate::governance::held::is_governed;
+use crate::governance::verify::{FoundViolation, History};
 use crate::snapshot::{apply_draft, apply_drafts, base_changes, draft_id, entity_json, synced};
 
 pub(crate) struct StoreSide<'a> {
@@ -26,6 +27,8 @@ pub(crate) struct StoreSide<'a> {
     /// it settles.
     pub drafts: Vec<Draft>,
     pub base: std::sync::Arc<Snapshot>,
+    /// The clone's folder.
+    pub location: PathBuf,
 }
 
 /// The branch synced when the clone's HEAD names none.
@@ -77,6 +80,7 @@ impl<'a> StoreSide<'a> {
             branch,
             drafts,
             base,
+            location,
         })
     }
 }
@@ -241,6 +245,26 @@ impl LocalSide for StoreSide<'_> {
 
     fn author(&self) -> Result<Author, Stop> {
         Ok(self.app.author())
+    }
+
+    /// Only a project that uses governance (its base has a `policy.json`) is checked. A base
+    /// commit the clone lacks (the remote was rewritten) leaves nothing to compare against.
+    fn verify_incoming(&self, from: Oid, to: Oid) -> Result<Option<Vec<FoundViolation>>, Stop> {
+        if self.base.policy.is_none() {
+            return Ok(None);
+        }
+        let history = History::open(&self.location)?;
+        if !history.has_commit(from) {
+            return Ok(None);
+        }
+        let steps = history.between(Some(from), to)?;
+        let mut found = history.verify(&steps, to)?;
+        // A repository that keeps no dist/ leaves building to CI: only one that keeps it has to
+        // keep it fresh (as the sync's own commits do).
+        if !self.git.has_path(to, "dist")? {
+            found.retain(|v| !v.file.starts_with("dist/"));
+        }
+        Ok(Some(found))
     }
 }
 
