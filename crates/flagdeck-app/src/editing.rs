@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::App;
 use crate::entity::{EntityRef, Kind, editor_kind};
 use crate::error::{AppError, AppResult};
-use crate::snapshot::{apply_drafts, entity_json};
+use crate::snapshot::{apply_drafts, entity_json, matches_base};
 
 /// An entity in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -183,7 +183,7 @@ impl App {
         let id = entity.checked()?;
         check_key_field(entity, json)?;
         let base = self.base_snapshot(workspace_id)?;
-        let unchanged = same_as(&base, &id, json);
+        let unchanged = matches_base(&base, &id, json);
         let content = (!unchanged).then(|| DraftContent::Json(json.clone()));
         let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
         self.after_write(workspace_id, &written)?;
@@ -380,12 +380,6 @@ fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
         .with_field(field)),
         None => Ok(()), // validation reports the missing key, located
     }
-}
-
-/// Whether `json` is the base's entity (as the model, so key order does not matter).
-fn same_as(base: &Snapshot, id: &EntityId, json: &Value) -> bool {
-    let mut probe = Snapshot::default();
-    probe.insert_json(id, json).is_ok() && probe.same_entity(base, id)
 }
 
 fn list_item(kind: Kind, row: EntityRow) -> EntityListItem {

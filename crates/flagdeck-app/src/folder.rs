@@ -18,7 +18,7 @@ use crate::entity::{EntityRef, entity_of_path};
 use crate::error::AppResult;
 use crate::events::AppEvent;
 use crate::project_dir;
-use crate::snapshot::entity_json;
+use crate::snapshot::{entity_json, matches_base};
 
 /// What a refresh found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,7 +71,7 @@ impl App {
             };
             let same_as_base = match &content {
                 None => !base.contains(&id),
-                Some(value) => equals_base(&base, &id, value),
+                Some(value) => matches_base(&base, &id, value),
             };
             let draft = if same_as_base {
                 None
@@ -176,13 +176,6 @@ fn read_entity(folder: &Path, id: &EntityId) -> Result<Option<Value>, Diagnostic
         return Ok(None);
     };
     format::parse::<Value>(&path, &bytes).map(Some)
-}
-
-/// Whether the file holds the base's entity (compared as the model, so formatting and
-/// omitted defaults do not count as changes).
-fn equals_base(base: &Snapshot, id: &EntityId, value: &Value) -> bool {
-    let mut probe = Snapshot::default();
-    probe.insert_json(id, value).is_ok() && probe.same_entity(base, id)
 }
 
 /// The file text of an entity: canonical when it decodes, else the JSON as the user left it,

@@ -86,14 +86,15 @@ pub fn read(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), AppError>
 /// One file's bytes; `None` for what is not read (a symbolic link is a warning, a folder is
 /// handed on by name so that validation says it does not belong).
 fn read_one(full: &Path, rel: String) -> Result<Option<SourceFile>, Diagnostic> {
-    let meta = fs::symlink_metadata(full).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Diagnostic::error(
             Code::Unreadable,
             &rel,
             "",
             format!("The file could not be read: {e}."),
         )
-    })?;
+    };
+    let meta = fs::symlink_metadata(full).map_err(unreadable)?;
     if meta.file_type().is_symlink() {
         return Err(Diagnostic::warning(
             Code::UnexpectedFile,
@@ -113,14 +114,7 @@ fn read_one(full: &Path, rel: String) -> Result<Option<SourceFile>, Diagnostic> 
     );
     fs::File::open(full)
         .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| {
-            Diagnostic::error(
-                Code::Unreadable,
-                &rel,
-                "",
-                format!("The file could not be read: {e}."),
-            )
-        })?;
+        .map_err(unreadable)?;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(format::too_large(&rel));
     }

@@ -29,33 +29,21 @@ impl App {
             (workspace.base_commit, store.base_entities(workspace_id)?)
         };
         let snapshot = Arc::new(decode_base(&entities)?);
-        let mut bases = self
-            .bases
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        bases.insert(
-            workspace_id,
-            CachedBase {
-                commit,
-                snapshot: Arc::clone(&snapshot),
-            },
-        );
+        self.cache_base(workspace_id, commit, Arc::clone(&snapshot));
         Ok(snapshot)
     }
 
     /// Remembers a base that the app has just written, so the next read skips decoding it.
     pub(crate) fn remember_base(&self, workspace_id: i64, commit: &str, snapshot: Snapshot) {
+        self.cache_base(workspace_id, Some(commit.to_owned()), Arc::new(snapshot));
+    }
+
+    fn cache_base(&self, workspace_id: i64, commit: Option<String>, snapshot: Arc<Snapshot>) {
         let mut bases = self
             .bases
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        bases.insert(
-            workspace_id,
-            CachedBase {
-                commit: Some(commit.to_owned()),
-                snapshot: Arc::new(snapshot),
-            },
-        );
+        bases.insert(workspace_id, CachedBase { commit, snapshot });
     }
 
     fn cached_base(&self, workspace_id: i64, commit: &Option<String>) -> Option<Arc<Snapshot>> {
@@ -156,6 +144,13 @@ pub(crate) fn apply_draft(
 /// One entity of a snapshot as JSON, `None` when absent.
 pub(crate) fn entity_json(snapshot: &Snapshot, id: &EntityId) -> Option<serde_json::Value> {
     snapshot.value(id)
+}
+
+/// Whether `json` is the base's entity, compared as the model: key order, formatting and
+/// omitted defaults are not changes.
+pub(crate) fn matches_base(base: &Snapshot, id: &EntityId, json: &serde_json::Value) -> bool {
+    let mut probe = Snapshot::default();
+    probe.insert_json(id, json).is_ok() && probe.same_entity(base, id)
 }
 
 /// A snapshot as the cache's base rows.

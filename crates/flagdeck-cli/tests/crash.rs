@@ -14,29 +14,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod common;
+use common::git;
+
 /// Kill points.
 const KILLS: usize = 60;
 /// The flags the checkout edits, and the one another clone changes meanwhile.
 const EDITED: [&str; 3] = ["new-checkout", "search-algorithm", "onboarding-tour"];
 const REMOTE_FLAG: &str = "legacy-export";
-
-/// Runs git in `dir`, isolated from the machine's own Git configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?} in {}: {}",
-        dir.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn flag_path(key: &str) -> String {
     format!("flags/{key}.json")

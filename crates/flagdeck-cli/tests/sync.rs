@@ -2,47 +2,14 @@
 //! clones of it, set up with the `git` command, synced by the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+mod common;
+use common::{code, flagdeck, git, out};
+
 const FLAG: &str = "flags/banner-color.json";
-
-fn flagdeck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flagdeck"))
-        .args(args)
-        .output()
-        .expect("the flagdeck binary runs")
-}
-
-/// Runs git in `dir`, isolated from the machine's own Git configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
 
 /// A bare remote holding the example project, and two clones of it (A and B), each with its
 /// own Git identity.

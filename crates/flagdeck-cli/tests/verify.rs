@@ -3,12 +3,15 @@
 //! keys, published in one commit with a fresh `dist/`) passes; each tampered history of issue 4's
 //! attack list fails with its reason.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
 use flagdeck_core::governance::sign::public_key_text;
 use flagdeck_core::governance::{self, ChangeRequest, Decision, signing_key};
 use serde_json::{Value, json};
+
+mod common;
+use common::{code, flagdeck, git, out};
 
 const FLAG: &str = "flags/new-checkout.json";
 const AT: &str = "2026-11-21T09:00:00Z";
@@ -213,42 +216,6 @@ impl Repo {
         }
         text
     }
-}
-
-fn flagdeck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flagdeck"))
-        .args(args)
-        .output()
-        .expect("the flagdeck binary runs")
-}
-
-/// Runs git in `dir`, isolated from the machine's own Git configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// The honest history: opened, approved by Bob then Carol (each in their own commit), published.

@@ -5,11 +5,11 @@
 //! - [`Store::replace_open_conflicts`]: the sync stopped on conflicts, which replace the ones the
 //!   previous sync found.
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde_json::Value;
 
 use crate::conflicts::{created_events, insert_conflicts};
-use crate::workspaces::{require_workspace, write_base, write_base_changes};
+use crate::workspaces::{read_base_entity, require_workspace, write_base, write_base_changes};
 use crate::{
     BaseEntity, Change, ChangeEvent, DraftContent, EntityKind, NewConflict, Source, Store,
     StoreError, Subject, Written, parse_json,
@@ -110,7 +110,7 @@ impl Store {
                             == json.as_ref()
                     }
                     NewBase::Changes { .. } => {
-                        base_row(&tx, workspace_id, kind, &key)?.as_ref() == json.as_ref()
+                        read_base_entity(&tx, workspace_id, kind, &key)?.as_ref() == json.as_ref()
                     }
                 })
             };
@@ -187,24 +187,6 @@ fn current_drafts(
         Ok((EntityKind::parse(&kind, "drafts")?, key, json))
     })
     .collect()
-}
-
-/// One row of the base as written in this transaction, `None` when the base lacks it.
-fn base_row(
-    tx: &Transaction<'_>,
-    workspace_id: i64,
-    kind: EntityKind,
-    key: &str,
-) -> Result<Option<Value>, StoreError> {
-    let json: Option<String> = tx
-        .query_row(
-            "SELECT json FROM base_entities WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3",
-            (workspace_id, kind.as_str(), key),
-            |row| row.get(0),
-        )
-        .optional()?;
-    json.map(|json| parse_json(&json, "base_entities", "json"))
-        .transpose()
 }
 
 fn same_content(content: &DraftContent, json: Option<&Value>) -> bool {

@@ -113,6 +113,24 @@ fn load_workspace(conn: &Connection, id: i64) -> Result<Option<Workspace>, Store
     .transpose()
 }
 
+/// One row of the base, `None` when the base lacks it (also inside a transaction).
+pub(crate) fn read_base_entity(
+    conn: &Connection,
+    workspace_id: i64,
+    kind: EntityKind,
+    key: &str,
+) -> Result<Option<Value>, StoreError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT json FROM base_entities WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3",
+            (workspace_id, kind.as_str(), key),
+            |row| row.get(0),
+        )
+        .optional()?;
+    json.map(|json| parse_json(&json, "base_entities", "json"))
+        .transpose()
+}
+
 /// Replaces the base snapshot inside the caller's transaction.
 pub(crate) fn write_base(
     tx: &rusqlite::Transaction<'_>,
@@ -280,16 +298,7 @@ impl Store {
         kind: EntityKind,
         key: &str,
     ) -> Result<Option<Value>, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM base_entities WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3",
-                (workspace_id, kind.as_str(), key),
-                |row| row.get(0),
-            )
-            .optional()?;
-        json.map(|json| parse_json(&json, "base_entities", "json"))
-            .transpose()
+        read_base_entity(&self.conn, workspace_id, kind, key)
     }
 }
 

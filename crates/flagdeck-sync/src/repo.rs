@@ -230,19 +230,7 @@ impl GitRepo {
     /// Clones `url` into `dir` (which must not exist or be empty) and checks out the remote's
     /// default branch, if it has one.
     pub fn clone(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
-        let auth = AuthAttempt::default();
-        let mut options = FetchOptions::new();
-        options
-            .remote_callbacks(callbacks(credentials, &auth))
-            .download_tags(AutotagOption::None);
-        let repo = RepoBuilder::new()
-            .fetch_options(options)
-            .clone(url, dir)
-            .map_err(|err| network_error(url, &auth, err))?;
-        Ok(Self {
-            repo,
-            credentials: credentials.clone(),
-        })
+        Self::clone_as(url, dir, credentials, false)
     }
 
     /// Clones `url` into `dir` as a bare repository: the app's own copy of a workspace's remote,
@@ -250,19 +238,31 @@ impl GitRepo {
     /// can leave at most a stale lock file (see [`GitRepo::clear_stale_locks`]), never a
     /// half-written working folder.
     pub fn clone_bare(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
+        let cloned = Self::clone_as(url, dir, credentials, true)?;
+        // A bare clone maps the remote's branches onto local ones; a sync reads the remote's
+        // side from the remote-tracking refs instead, like a normal clone.
+        cloned
+            .repo
+            .remote_add_fetch(REMOTE, "+refs/heads/*:refs/remotes/origin/*")?;
+        Ok(cloned)
+    }
+
+    fn clone_as(
+        url: &str,
+        dir: &Path,
+        credentials: &Credentials,
+        bare: bool,
+    ) -> Result<Self, SyncError> {
         let auth = AuthAttempt::default();
         let mut options = FetchOptions::new();
         options
             .remote_callbacks(callbacks(credentials, &auth))
             .download_tags(AutotagOption::None);
         let repo = RepoBuilder::new()
-            .bare(true)
+            .bare(bare)
             .fetch_options(options)
             .clone(url, dir)
             .map_err(|err| network_error(url, &auth, err))?;
-        // A bare clone maps the remote's branches onto local ones; a sync reads the remote's
-        // side from the remote-tracking refs instead, like a normal clone.
-        repo.remote_add_fetch(REMOTE, "+refs/heads/*:refs/remotes/origin/*")?;
         Ok(Self {
             repo,
             credentials: credentials.clone(),
