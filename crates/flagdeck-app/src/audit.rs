@@ -9,7 +9,7 @@ use crate::App;
 use crate::error::AppResult;
 
 /// One audit entry for the UI.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditView {
     pub id: i64,
@@ -18,6 +18,7 @@ pub struct AuditView {
     pub actor: String,
     /// e.g. `sync.pushed`, `sync.pulled`, `conflict.resolved`.
     pub action: String,
+    #[ts(type = r#""user" | "sync" | "import" | "watcher""#)]
     pub source: &'static str,
     pub details: Value,
 }

@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::snapshot::{apply_drafts, entity_json, matches_base};
 
 /// An entity in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityListItem {
     pub kind: Kind,
@@ -31,11 +31,12 @@ pub struct EntityListItem {
     pub tags: Vec<String>,
     pub owner: Option<String>,
     /// `unchanged`, `added`, `modified` or `deleted` (against the last sync).
+    #[ts(type = r#""unchanged" | "added" | "modified" | "deleted""#)]
     pub state: &'static str,
 }
 
 /// One entity as the editor shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityView {
     pub entity: EntityRef,
@@ -49,7 +50,7 @@ pub struct EntityView {
 }
 
 /// What a save did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveOutcome {
     /// `false` when the content equals the last synced one, so the draft was dropped instead.

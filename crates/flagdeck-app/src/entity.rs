@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, AppResult};
 
 /// The kinds of entity the editor edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Kind {
     /// `flagdeck.json` (its key is always `flagdeck`).
@@ -24,7 +26,7 @@ pub enum Kind {
 }
 
 /// One entity: `{kind: "flag", key: "new-checkout"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityRef {
     pub kind: Kind,

@@ -8,7 +8,7 @@ use flagdeck_sync::{SecretError, SyncError};
 use serde::Serialize;
 
 /// What kind of failure, for the UI to react to (retry later, ask for a password, ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
     /// The workspace, entity or conflict does not exist.
@@ -47,7 +47,7 @@ pub enum ErrorCode {
 }
 
 /// A failed command: code, sentence, and the field it is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppError {
     pub code: ErrorCode,

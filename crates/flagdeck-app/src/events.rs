@@ -8,21 +8,29 @@ use flagdeck_store::{Change, ChangeEvent, EntityKind, Source, Subject};
 use serde::Serialize;
 
 /// One change, serialisable for the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppEvent {
     pub workspace_id: i64,
-    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `persona`.
+    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `persona`,
+    /// `watchError`.
+    #[ts(
+        type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "persona" | "watchError""#
+    )]
     pub subject: &'static str,
     /// The entity kind for drafts and conflicts.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, as = "Option<crate::Kind>")]
     pub entity_kind: Option<&'static str>,
     /// The entity key (drafts, conflicts, personas) or the new base commit.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub key: Option<String>,
     /// `created`, `updated` or `deleted`.
+    #[ts(type = r#""created" | "updated" | "deleted""#)]
     pub change: &'static str,
     /// `user`, `sync`, `import` or `watcher`.
+    #[ts(type = r#""user" | "sync" | "import" | "watcher""#)]
     pub source: &'static str,
 }
 

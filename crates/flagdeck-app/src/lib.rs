@@ -11,6 +11,7 @@
 //! Every method takes `&self`: the store sits behind a mutex held only for the length of one
 //! cache operation, never across network IO, so the UI keeps reading while a sync pushes.
 
+pub mod api;
 mod audit;
 mod clock;
 mod dist;
@@ -21,6 +22,7 @@ mod events;
 mod folder;
 pub mod governance;
 pub mod project_dir;
+mod project_info;
 mod snapshot;
 mod status;
 pub mod sync;
@@ -42,6 +44,7 @@ pub use events::{AppEvent, EventSink, no_events};
 pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
+pub use project_info::{AttributeInfo, EnvironmentInfo, ProjectInfo};
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};
 pub use workspaces::{

@@ -8,7 +8,7 @@ use crate::App;
 use crate::error::AppResult;
 
 /// A workspace's state for the status bar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
     /// Entities with a draft.
@@ -20,6 +20,7 @@ pub struct StatusView {
     /// Whether the next sync has something to push.
     pub pending_push: bool,
     /// The latest sync run: `running`, `succeeded`, `failed` or `interrupted`.
+    #[ts(type = r#""running" | "succeeded" | "failed" | "interrupted" | null"#)]
     pub last_sync: Option<&'static str>,
     /// What it did or why it failed.
     pub last_sync_summary: Option<Value>,

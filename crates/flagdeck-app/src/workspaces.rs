@@ -31,7 +31,7 @@ pub struct Identity {
 }
 
 /// The kind of a workspace, as the UI names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum WorkspaceKindName {
     Git,
@@ -40,7 +40,7 @@ pub enum WorkspaceKindName {
 }
 
 /// A workspace as the UI lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceInfo {
     pub id: i64,

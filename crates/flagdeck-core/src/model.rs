@@ -19,6 +19,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// `flagdeck.json`: the project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Flagdeck project (flagdeck.json)")]
 pub struct ProjectFile {
@@ -34,6 +35,7 @@ pub struct ProjectFile {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnvironmentDef {
     pub key: String,
@@ -43,6 +45,7 @@ pub struct EnvironmentDef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AttributeDef {
     pub key: String,
@@ -56,6 +59,7 @@ pub struct AttributeDef {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum AttributeType {
     String,
@@ -133,6 +137,7 @@ impl AttributeType {
 
 /// `flags/<key>.json`: one flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Flagdeck flag (flags/<key>.json)")]
 pub struct FlagFile {
@@ -154,6 +159,7 @@ pub struct FlagFile {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum FlagType {
     Boolean,
@@ -184,6 +190,7 @@ impl FlagType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Variation {
     pub key: String,
@@ -195,6 +202,7 @@ pub struct Variation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FlagEnvironment {
     /// The kill switch: `false` serves `offVariation` to everyone.
@@ -212,6 +220,7 @@ pub struct FlagEnvironment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Target {
     pub variation: String,
@@ -219,6 +228,7 @@ pub struct Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Rule {
     pub id: String,
@@ -235,6 +245,7 @@ pub struct Rule {
 /// What to serve: exactly one of `variation`, `rollout`, `ramp` or `jsonLogic` (checked by
 /// validation).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Serve {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +275,7 @@ impl Serve {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct WeightedVariation {
     pub variation: String,
@@ -272,6 +284,7 @@ pub struct WeightedVariation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Ramp {
     /// RFC 3339, equal to the step's `at`.
@@ -285,6 +298,7 @@ pub struct Ramp {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ScheduleStep {
     /// RFC 3339 in UTC, whole seconds. The step applies from this instant on (`t >= at`).
@@ -299,6 +313,7 @@ pub struct ScheduleStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuleOverride {
     pub serve: Serve,
@@ -308,6 +323,7 @@ pub struct RuleOverride {
 /// (`segment`), or a group (`all`, `any`, `not`). Exactly one shape per object (checked by
 /// validation, so that a mixed-up condition is a located sentence, not a decoder error).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Condition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,6 +356,7 @@ impl Condition {
 
 /// `segments/<key>.json`: one segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Flagdeck segment (segments/<key>.json)")]
 pub struct SegmentFile {

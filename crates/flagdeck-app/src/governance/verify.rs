@@ -18,7 +18,7 @@ const ROOT_FILES: [&str; 2] = ["flagdeck.json", "policy.json"];
 const FOLDERS: [&str; 5] = ["flags", "segments", "people", "changes", "dist"];
 
 /// A violation of the governance rules, with the commit it is in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FoundViolation {
     /// The commit's first 10 hex digits, as `flagdeck status` shows commits.

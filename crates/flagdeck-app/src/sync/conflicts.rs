@@ -21,7 +21,7 @@ use crate::entity::{EntityRef, editor_kind, store_id};
 use crate::error::{AppError, AppResult};
 
 /// A conflict as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictView {
     pub id: i64,
@@ -40,7 +40,7 @@ pub struct ConflictView {
 }
 
 /// What the user chose for a conflict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "choice", content = "value")]
 pub enum ConflictChoice {
     /// Keep this side's value.

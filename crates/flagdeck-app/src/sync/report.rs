@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::governance::FoundViolation;
 
 /// How a sync ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum SyncResult {
     /// Dry run: the plan only; nothing changed (the fetch updated the remote-tracking ref).
@@ -29,7 +29,7 @@ pub enum SyncResult {
 }
 
 /// A sync's outcome with everything the UI shows about it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     pub result: SyncResult,

@@ -55,6 +55,7 @@ pub struct Merged<T> {
 /// Both sides changed one place differently. Serializable, so that the cache can keep it until
 /// the user resolves it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     /// JSON pointer into the merged result (for an entry the result lacks: where it would go).
@@ -72,6 +73,7 @@ pub struct Conflict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum ConflictKind {
     /// The values at `location` differ.
@@ -85,6 +87,7 @@ pub enum ConflictKind {
 
 /// One step from a document's root to a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Step {
     /// A field of an object.
@@ -101,6 +104,7 @@ pub enum Step {
 
 /// How the user resolves a conflict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Resolution {
     Local,

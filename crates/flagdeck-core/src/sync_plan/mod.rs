@@ -41,6 +41,7 @@ pub use snapshot::Snapshot;
 /// and the governance files: `policy.json`, a person (`people/<id>.json`), a change request
 /// (`changes/<id>.json`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind", content = "key")]
 pub enum EntityId {
     Project,
@@ -95,6 +96,7 @@ impl EntityId {
 
 /// What happens to one entity's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Effect {
     Add,
@@ -104,6 +106,7 @@ pub enum Effect {
 
 /// Where a planned change comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Origin {
     /// Only remote changed it: the working tree takes it, nothing to push.
@@ -117,6 +120,7 @@ pub enum Origin {
 
 /// One entity that the sync changes somewhere, or that has conflicts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedChange {
     pub entity: EntityId,
@@ -142,6 +146,7 @@ impl PlannedChange {
 
 /// A conflict of the merge, with the entity it is in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EntityConflict {
     pub entity: EntityId,
