@@ -4,4 +4,4 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * A failed command: code, sentence, and the field it is about.
  */
-export type AppError = { code: ErrorCode, message: string, field: string | null, };
+export type AppError = { code: ErrorCode, message: string, field?: string, };
