@@ -1,0 +1,31 @@
+// Where the user is. Kept in the URL's hash (`#/flags/new-checkout`) so reloads and the back
+// button work in both hosts; the fragment never reaches a server.
+export type Route =
+  | { screen: 'workspaces' }
+  | { screen: 'flags' }
+  | { screen: 'flag'; key: string; env?: string }
+  | { screen: 'segments' }
+  | { screen: 'segment'; key: string };
+
+export function routeToHash(route: Route): string {
+  switch (route.screen) {
+    case 'workspaces':
+    case 'flags':
+    case 'segments':
+      return `#/${route.screen}`;
+    case 'flag':
+      return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
+    case 'segment':
+      return `#/segments/${encodeURIComponent(route.key)}`;
+  }
+}
+
+export function hashToRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, key, env] = parts;
+  if (first === 'flags' && key) return env ? { screen: 'flag', key, env } : { screen: 'flag', key };
+  if (first === 'segments' && key) return { screen: 'segment', key };
+  if (first === 'segments') return { screen: 'segments' };
+  if (first === 'workspaces') return { screen: 'workspaces' };
+  return { screen: 'flags' };
+}
