@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit/property/integration tests, schema drift,
-# the differential test against @openfeature/flagd-core, and the README's quick start.
+# The whole test suite: the UI's checks and unit tests, formatting, lints, unit/property/
+# integration tests, schema and bindings drift, the differential test against
+# @openfeature/flagd-core, the UI in Chromium against `flagdeck serve`, the real desktop window
+# under Xvfb, and the README's quick start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 step() { printf '\n== %s\n' "$*"; }
+
+# The UI is built first: the desktop shell embeds ui/dist at compile time, and so does
+# `flagdeck serve`.
+step "ui: npm ci, svelte-check + tsc, eslint, vitest, build"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm run lint &&
+  npm test && npm run build)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -42,6 +50,14 @@ step "differential test: native vs @openfeature/flagd-core vs the Rust flagd eva
 
 step "the benchmark-size project: 10,000 flags, native vs the Rust flagd evaluator"
 ./tests/large/run.sh
+
+step "ui end to end: Playwright with Chromium against flagdeck serve"
+cargo build --locked -q -p flagdeck-cli
+(cd ui && FLAGDECK_BIN="$root/target/debug/flagdeck" npm run e2e)
+
+step "desktop: the real window under Xvfb, driven by tauri-driver"
+cargo build --locked -q -p flagdeck-desktop
+./scripts/test-desktop.sh
 
 step "quick start (README)"
 tmp=$(mktemp -d)
