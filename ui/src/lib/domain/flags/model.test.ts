@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagFile } from '../../bindings/FlagFile';
 import { freshKey, killedSentence, newEnvironment, newVariation, revivedSentence, variationUses } from './model';
-import { errorsByPointer, pointer } from './pointer';
+import { errorsByPointer, pointer, pointerParts, pointerWords } from './pointer';
 
 const checkout = (): FlagFile => ({
   key: 'new-checkout', name: 'New checkout', type: 'boolean',
@@ -63,5 +63,19 @@ describe('pointers', () => {
       { ...base, pointer: '/name', message: 'Two.' },
     ]);
     expect(map.get('/name')).toBe('One. Two.');
+  });
+});
+
+describe('pointerWords', () => {
+  it('says where a problem is in words', () => {
+    const flag = checkout();
+    const name = (k: string) => (k === 'production' ? 'Production' : k);
+    expect(pointerWords(flag, '/environments/production/rules/0/serve/rollout', name)).toBe("Production › rule 'EU customers' › serve");
+    expect(pointerWords(flag, '/environments/production/rules/0/when/any/1', name)).toBe("Production › rule 'EU customers' › condition");
+    expect(pointerWords(flag, '/environments/production/fallthrough', name)).toBe('Production › everyone else');
+    expect(pointerWords(flag, '/variations/1/value')).toBe("Variation 'Off' › value");
+    expect(pointerWords(flag, '/name')).toBe('Name');
+    expect(pointerWords(flag, '')).toBe('The whole flag');
+    expect(pointerParts('/a~1b/c~0d')).toEqual(['a/b', 'c~d']);
   });
 });
