@@ -9,6 +9,9 @@ import { flags, project, segments } from './example';
 
 const params = new URLSearchParams(window.location.search);
 if (params.get('theme') === 'dark') document.documentElement.dataset.theme = 'dark';
+// ?broken: the production default serves a variation that does not exist, to show field errors.
+const production = flags[0]?.environments?.production;
+if (params.has('broken') && production) production.fallthrough = { variation: 'onn' };
 
 const app: AppState = new AppState(
   fakeBackend(flags, (key) => {

@@ -26,13 +26,20 @@ try {
   for (const theme of ['light', 'dark']) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
-    const open = async (hash) => {
-      await page.goto(`http://127.0.0.1:5181/dev/flag-editor.html?theme=${theme}${hash}`);
+    const open = async (hash, extra = '') => {
+      await page.goto(`http://127.0.0.1:5181/dev/flag-editor.html?theme=${theme}${extra}${hash}`);
       await page.getByTestId('flag-editor').locator('h1').waitFor();
     };
     await open('#/flags/new-checkout');
     await page.screenshot({ path: `${out}/flag-editor-${theme}.png` });
     await page.screenshot({ path: `${out}/flag-editor-${theme}-full.png`, fullPage: true });
+
+    await open('#/flags/new-checkout/production', '&broken');
+    await page.screenshot({ path: `${out}/flag-editor-${theme}-problems.png` });
+    const fieldError = page.locator('[data-testid="field-error"][data-field="/environments/production/fallthrough"]');
+    check((await fieldError.textContent()).includes("'onn'"), 'a diagnostic shows next to its field by pointer');
+    await fieldError.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${out}/flag-editor-${theme}-field-error.png` });
 
     await open('#/flags/new-checkout/production');
     await page.getByTestId('kill-switch').scrollIntoViewIfNeeded();
@@ -92,8 +99,8 @@ try {
 
       // Refuse removing a variation in use, and say where.
       await page.getByRole('button', { name: 'Remove variation On' }).click();
-      const refusal = await page.getByRole('alert').first().textContent();
-      check(refusal.includes('in use') && refusal.includes('Production'), 'removing a used variation is refused with where');
+      const minimum = await page.getByTestId('variation').first().getByRole('alert').textContent();
+      check(minimum.includes('at least two'), 'a yes/no flag keeps two variations');
 
       // Condition builder: a number attribute offers lt/gt, not starts_with.
       await page.getByTestId('rule').nth(0).getByTestId('condition-attribute').first().selectOption('age');
@@ -109,6 +116,19 @@ try {
     await page.screenshot({ path: `${out}/flag-editor-${theme}-colours-rollout.png` });
     await open('#/flags/banner-color');
     await page.getByTestId('add-variation').scrollIntoViewIfNeeded();
+    if (theme === 'light') {
+      await page.getByRole('button', { name: 'Remove variation Ocean blue' }).click();
+      const refusal = await page.getByTestId('variation').nth(1).getByRole('alert').textContent();
+      check(refusal.includes('in use') && refusal.includes("Production: rule 'Colour test in the EU'"), `removing a used variation says where (${refusal})`);
+      await page.getByTestId('add-variation').click();
+      await page.getByTestId('variation').nth(3).waitFor();
+      const fresh = page.getByTestId('variation').nth(3).getByTestId('variation-value');
+      await fresh.fill('#8e24aa');
+      await fresh.press('Enter');
+      await page.getByTestId('save-state').filter({ hasText: 'Saved as draft' }).waitFor();
+      check(await page.getByTestId('variation').nth(3).locator('[data-testid="value-preview"][data-kind="color"]').count() === 1, 'a new colour variation shows a swatch');
+      await page.getByTestId('variation').nth(3).scrollIntoViewIfNeeded();
+    }
     await page.screenshot({ path: `${out}/flag-editor-${theme}-colours.png` });
     await open('#/flags/pricing-table');
     await page.getByTestId('variation').first().scrollIntoViewIfNeeded();
