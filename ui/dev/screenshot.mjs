@@ -62,6 +62,9 @@ try {
       await page.getByTestId('save-state').filter({ hasText: 'Saved as draft' }).waitFor();
       check((await page.getByTestId('kill-switch').getAttribute('data-state')) === 'checked', 'confirm turns the kill switch on and saves a draft');
       check(await page.getByTestId('unpublished-badge').isVisible(), 'unpublished badge shows');
+      check((await page.locator('[data-testid="env-tab"][data-env="production"]').textContent()).includes('Killed'), 'the tab says Killed in words');
+      await page.getByTestId('kill-switch').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${out}/flag-editor-killed.png` });
 
       // Rollout: typing a percent redistributes; the total stays 100.
       const rule = page.getByTestId('rule').nth(1);
