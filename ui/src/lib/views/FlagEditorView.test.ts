@@ -74,6 +74,15 @@ describe('FlagEditorView', () => {
     expect(screen.getByTestId('save-state').textContent?.trim()).toBe('Saved as draft');
   });
 
+  it('switches to another flag in place', async () => {
+    const { app } = setup('#/flags/new-checkout/production');
+    await screen.findByRole('heading', { level: 1, name: 'New checkout' });
+    app.navigate({ screen: 'flag', key: 'banner-color' });
+    await screen.findByRole('heading', { level: 1, name: 'Banner colour' });
+    expect(screen.getAllByTestId('variation').map((v) => v.dataset.key)).toEqual(['orange', 'blue', 'green']);
+    expect(document.querySelector('[data-testid="env-tab"][data-state="active"]')?.getAttribute('data-env')).toBe('development');
+  });
+
   it('refuses to remove a variation that is in use and says where', async () => {
     setup('#/flags/banner-color');
     await fireEvent.click(await screen.findByRole('button', { name: 'Remove variation Sunset orange' }));
