@@ -19,8 +19,11 @@ pub struct Migration {
     pub name: &'static str,
     pub sql: &'static str,
     /// Rows rewritten by code after the SQL, in the same transaction (when SQL cannot say it).
-    pub then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+    pub then: Option<RowRewrite>,
 }
+
+/// A migration's Rust step: rewrites rows inside the migration's transaction.
+pub type RowRewrite = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
 /// Every migration this binary knows, oldest first.
 pub const MIGRATIONS: &[Migration] = &[
