@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::StoreError;
 
@@ -18,7 +18,12 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Rows rewritten by code after the SQL, in the same transaction (when SQL cannot say it).
+    pub then: Option<RowRewrite>,
 }
+
+/// A migration's Rust step: rewrites rows inside the migration's transaction.
+pub type RowRewrite = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
 /// Every migration this binary knows, oldest first.
 pub const MIGRATIONS: &[Migration] = &[
@@ -26,11 +31,19 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 20261121074000,
         name: "initial",
         sql: include_str!("../migrations/20261121074000_initial.sql"),
+        then: None,
     },
     Migration {
         version: 20261121090000,
         name: "entity_summaries",
         sql: include_str!("../migrations/20261121090000_entity_summaries.sql"),
+        then: None,
+    },
+    Migration {
+        version: 20261121120000,
+        name: "environment_summaries",
+        sql: include_str!("../migrations/20261121120000_environment_summaries.sql"),
+        then: Some(crate::summary::rewrite_summaries),
     },
 ];
 
@@ -179,6 +192,9 @@ fn apply(conn: &mut Connection, migration: &Migration, now: i64) -> Result<(), S
         return Ok(());
     }
     tx.execute_batch(migration.sql).map_err(failed)?;
+    if let Some(then) = migration.then {
+        then(&tx)?;
+    }
     tx.execute(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
         (migration.version, migration.name, now),
@@ -237,6 +253,45 @@ mod tests {
     }
 
     #[test]
+    fn upgrading_rewrites_flag_and_project_summaries_with_their_environments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, 1, &MIGRATIONS[..2]).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO workspaces (id, name, kind, location, created_at) VALUES (1, 'w', 'git', '/w', 1);
+               INSERT INTO base_entities (workspace_id, kind, key, json) VALUES (1, 'flag', 'a',
+                 '{"key":"a","name":"A","environments":{"prod":{"enabled":true,"fallthrough":{},"schedule":[{"at":"2027-01-01T00:00:00Z","enabled":false}]}}}');
+               INSERT INTO base_entities (workspace_id, kind, key, json) VALUES (1, 'project', 'flagdeck',
+                 '{"name":"P","environments":[{"key":"prod","name":"Prod"}]}');
+               INSERT INTO drafts (workspace_id, kind, key, json, updated_at, source) VALUES (1, 'flag', 'b',
+                 '{"key":"b","name":"B","environments":{"prod":{"enabled":false,"offVariation":"off"}}}', 1, 'user');"#,
+        )
+        .unwrap();
+        migrate_with(&mut conn, &path, 2, MIGRATIONS).unwrap();
+        let environments = |table: &str, key: &str| -> serde_json::Value {
+            let text: String = conn
+                .query_row(
+                    &format!("SELECT summary FROM {table} WHERE key = ?1"),
+                    [key],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()["environments"].clone()
+        };
+        assert_eq!(
+            environments("base_entities", "a"),
+            serde_json::json!([{"key": "prod", "enabled": true, "offVariation": false,
+                "switches": [[1_798_761_600, false]], "lastStep": 1_798_761_600}])
+        );
+        assert_eq!(
+            environments("base_entities", "flagdeck"),
+            serde_json::json!([{"key": "prod"}])
+        );
+        assert_eq!(environments("drafts", "b")[0]["offVariation"], true);
+    }
+
+    #[test]
     fn upgrading_a_cache_with_data_fills_in_the_entity_summaries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.sqlite");
@@ -274,16 +329,19 @@ mod tests {
         version: 20200101000000,
         name: "first",
         sql: "CREATE TABLE one (x INTEGER); INSERT INTO one VALUES (1);",
+        then: None,
     };
     const SECOND: Migration = Migration {
         version: 20200102000000,
         name: "second",
         sql: "CREATE TABLE two (y INTEGER);",
+        then: None,
     };
     const BROKEN: Migration = Migration {
         version: 20200103000000,
         name: "broken",
         sql: "CREATE TABLE three (z INTEGER); THIS IS NOT SQL;",
+        then: None,
     };
 
     fn open_raw(path: &Path) -> Connection {
