@@ -18,3 +18,20 @@ export function byPointer(diagnostics: readonly Diagnostic[]): Map<string, strin
 function rank(d: Diagnostic): number {
   return d.severity === 'error' ? 0 : 1;
 }
+
+/**
+ * The problem to show under the include or exclude list: errors first. The core's warning about
+ * a key in both lists is left out when the form already explains it in its own sentence.
+ */
+export function listProblem(
+  diagnostics: readonly Diagnostic[],
+  list: 'include' | 'exclude',
+  bothExplained: boolean,
+): Diagnostic | undefined {
+  const mine = diagnostics.filter(
+    (d) =>
+      (d.pointer === `/${list}` || d.pointer.startsWith(`/${list}/`)) &&
+      !(bothExplained && d.severity === 'warning' && d.code === 'duplicate-key'),
+  );
+  return mine.find((d) => d.severity === 'error') ?? mine[0];
+}
