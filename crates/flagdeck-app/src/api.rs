@@ -19,7 +19,7 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
     App, AuditView, ConflictChoice, ConflictView, EntityListItem, EntityRef, EntityView, Kind,
-    ProjectInfo, SaveOutcome, StatusView, SyncOptions, SyncReport, WorkspaceInfo,
+    ProjectInfo, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport, WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
 
@@ -150,7 +150,7 @@ commands! {
     /// One workspace.
     Workspace(WorkspaceArgs { workspace_id: i64 }) -> WorkspaceInfo =
         |app, a| app.workspace(a.workspace_id);
-    /// Clones a Git remote into the app's data folder (progress arrives as `cloneProgress` events).
+    /// Clones a Git remote into the app's data folder (progress arrives as `progress` events).
     CreateGitWorkspace(CreateGitWorkspaceArgs { name: String, url: String }) -> WorkspaceInfo =
         |app, a| app.create_git_workspace(&a.name, &a.url);
     /// Opens a folder the user already has (a checkout or a plain project folder), watched for edits.
@@ -159,6 +159,9 @@ commands! {
     /// A new project in the app's data folder, empty or the example project.
     CreateLocalWorkspace(CreateLocalWorkspaceArgs { name: String, example: bool }) -> WorkspaceInfo =
         |app, a| app.create_local_workspace(&a.name, a.example);
+    /// The demo workspace: a Git repository in the data folder seeded with the example project,
+    /// cloned as the git workspace "Demo"; made on the first call, the same one afterwards.
+    OpenDemo(OpenDemoArgs {}) -> WorkspaceInfo = |app, _| app.open_demo();
     /// Forgets a workspace (the app's own clone is removed; a user's folder is left alone).
     RemoveWorkspace(RemoveWorkspaceArgs { workspace_id: i64 }) -> () =
         |app, a| app.remove_workspace(a.workspace_id);
@@ -167,6 +170,9 @@ commands! {
     /// Every entity of one kind, with its summary and state against the last sync.
     ListEntities(ListEntitiesArgs { workspace_id: i64, kind: Kind }) -> Vec<EntityListItem> =
         |app, a| app.list(a.workspace_id, a.kind);
+    /// Where a segment is used: flags' rules (per environment) and other segments, as they are now.
+    SegmentUsage(SegmentUsageArgs { workspace_id: i64, key: String }) -> Vec<SegmentUse> =
+        |app, a| app.segment_usage(a.workspace_id, &a.key);
     /// One entity with its base and problems.
     Entity(EntityArgs { workspace_id: i64, entity: EntityRef }) -> EntityView =
         |app, a| app.entity(a.workspace_id, &a.entity);
@@ -190,14 +196,16 @@ commands! {
     /// Syncs with the remote (or the folder's checkout); `dryRun` only plans.
     Sync(SyncArgs { workspace_id: i64, dry_run: bool }) -> SyncReport =
         |app, a| app.sync(a.workspace_id, &SyncOptions { dry_run: a.dry_run });
-    /// Conflicts recorded by syncs, open and resolved.
-    Conflicts(ConflictsArgs { workspace_id: i64 }) -> Vec<ConflictView> = |app, a| app.conflicts(a.workspace_id);
+    /// Conflicts recorded by syncs, open and resolved. (The workspace is looked up first, so
+    /// a missing one is `notFound`, not an empty list.)
+    Conflicts(ConflictsArgs { workspace_id: i64 }) -> Vec<ConflictView> =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.conflicts(a.workspace_id));
     /// Answers one conflict.
     ResolveConflict(ResolveConflictArgs { workspace_id: i64, conflict_id: i64, choice: ConflictChoice }) -> ConflictView =
         |app, a| app.resolve_conflict(a.workspace_id, a.conflict_id, &a.choice);
     /// The newest entries of the audit log.
     AuditLog(AuditLogArgs { workspace_id: i64, limit: u32 }) -> Vec<AuditView> =
-        |app, a| app.audit_log(a.workspace_id, a.limit);
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.audit_log(a.workspace_id, a.limit));
 }
 
 #[cfg(test)]

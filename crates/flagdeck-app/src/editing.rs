@@ -8,7 +8,8 @@ use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
 use flagdeck_core::validate;
 use flagdeck_store::{
-    ChangeEvent, DraftContent, EntityKind, EntityRow, EntityState, Source, Subject,
+    ChangeEvent, DraftContent, EntityKind, EntityRow, EntityState, EnvironmentSummary, Source,
+    Store, Subject,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -32,6 +33,25 @@ pub struct EntityListItem {
     pub owner: Option<String>,
     /// `unchanged`, `added`, `modified` or `deleted` (against the last sync).
     #[ts(type = r#""unchanged" | "added" | "modified" | "deleted""#)]
+    pub state: &'static str,
+    /// A flag's state in each environment of the project (then any the project lacks); empty
+    /// for other kinds.
+    pub environments: Vec<EnvState>,
+}
+
+/// A flag's state in one environment, now, for the list's filters:
+/// - `killed`: disabled and serving its off variation to everyone (the kill switch);
+/// - `scheduled`: a schedule step is still to come (unless killed);
+/// - `on`: enabled, serving by its targets, rules and fallthrough;
+/// - `off`: disabled with no off variation (applications use their code default), or the flag
+///   leaves the environment out, which means the same.
+///
+/// Schedule steps that switch the environment on or off count from their instant on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvState {
+    pub key: String,
+    #[ts(type = r#""on" | "off" | "killed" | "scheduled""#)]
     pub state: &'static str,
 }
 
@@ -67,10 +87,21 @@ pub(crate) struct SearchIndex {
 impl App {
     /// The flags (or segments) of a workspace as the user sees them, ordered by key.
     pub fn list(&self, workspace_id: i64, kind: Kind) -> AppResult<Vec<EntityListItem>> {
-        let rows = self
-            .store()
-            .entity_rows(workspace_id, crate::entity::store_kind(kind))?;
-        Ok(rows.into_iter().map(|row| list_item(kind, row)).collect())
+        let (rows, environments) = {
+            let store = self.store();
+            let rows = store.entity_rows(workspace_id, crate::entity::store_kind(kind))?;
+            let environments = if kind == Kind::Flag {
+                project_environments(&store, workspace_id)?
+            } else {
+                Vec::new()
+            };
+            (rows, environments)
+        };
+        let now = self.now();
+        Ok(rows
+            .into_iter()
+            .map(|row| list_item(kind, row, &environments, now))
+            .collect())
     }
 
     /// Flags and segments whose key, name or description contains `query` (any case); keys that
@@ -383,8 +414,70 @@ fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
     }
 }
 
-fn list_item(kind: Kind, row: EntityRow) -> EntityListItem {
+/// The project's environment keys as the user sees them (the draft of `flagdeck.json` if any).
+fn project_environments(store: &Store, workspace_id: i64) -> AppResult<Vec<String>> {
+    Ok(store
+        .entity_rows(workspace_id, EntityKind::Project)?
+        .into_iter()
+        .filter(|row| row.state != EntityState::Deleted)
+        .flat_map(|row| row.summary.environments)
+        .map(|e| e.key)
+        .collect())
+}
+
+/// A flag's states in the project's environments, then in any it configures that the project
+/// does not have (invalid, but shown rather than hidden).
+fn env_states(flag: &[EnvironmentSummary], project: &[String], now: i64) -> Vec<EnvState> {
+    let state = |key: &str| {
+        flag.iter()
+            .find(|e| e.key == key)
+            .map_or("off", |e| env_state(e, now))
+    };
+    project
+        .iter()
+        .map(|key| EnvState {
+            key: key.clone(),
+            state: state(key),
+        })
+        .chain(
+            flag.iter()
+                .filter(|e| !project.contains(&e.key))
+                .map(|e| EnvState {
+                    key: e.key.clone(),
+                    state: env_state(e, now),
+                }),
+        )
+        .collect()
+}
+
+/// See [`EnvState`].
+fn env_state(env: &EnvironmentSummary, now: i64) -> &'static str {
+    let enabled = env
+        .switches
+        .iter()
+        .take_while(|(at, _)| *at <= now)
+        .last()
+        .map_or(env.enabled, |(_, enabled)| *enabled);
+    if !enabled && env.off_variation {
+        "killed"
+    } else if env.last_step.is_some_and(|at| at > now) {
+        "scheduled"
+    } else if enabled {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn list_item(kind: Kind, row: EntityRow, project: &[String], now: i64) -> EntityListItem {
+    let environments = match kind {
+        Kind::Flag if row.state != EntityState::Deleted => {
+            env_states(&row.summary.environments, project, now)
+        }
+        _ => Vec::new(),
+    };
     EntityListItem {
+        environments,
         kind,
         key: row.key,
         name: row.summary.name,

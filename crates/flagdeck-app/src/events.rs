@@ -13,9 +13,9 @@ use serde::Serialize;
 pub struct AppEvent {
     pub workspace_id: i64,
     /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `persona`,
-    /// `watchError`.
+    /// `watchError`; or `progress` of a long task (then `progress` says how far it is).
     #[ts(
-        type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "persona" | "watchError""#
+        type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "persona" | "watchError" | "progress""#
     )]
     pub subject: &'static str,
     /// The entity kind for drafts and conflicts.
@@ -32,6 +32,22 @@ pub struct AppEvent {
     /// `user`, `sync`, `import` or `watcher`.
     #[ts(type = r#""user" | "sync" | "import" | "watcher""#)]
     pub source: &'static str,
+    /// How far a long task has come (`subject: "progress"` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub progress: Option<Progress>,
+}
+
+/// How far a long task has come: `done` of `total` steps (objects, for a clone), and what it
+/// is doing in words. `total` may be 0 while it is not known yet; `done == total` at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// What is running: `clone`.
+    pub task: String,
+    pub done: u64,
+    pub total: u64,
+    pub message: String,
 }
 
 impl From<&ChangeEvent> for AppEvent {
@@ -57,6 +73,7 @@ impl From<&ChangeEvent> for AppEvent {
                 Change::Deleted => "deleted",
             },
             source: source_name(event.source),
+            progress: None,
         }
     }
 }
@@ -71,6 +88,21 @@ impl AppEvent {
             key: Some(message.to_owned()),
             change: "updated",
             source: "watcher",
+            progress: None,
+        }
+    }
+
+    /// A long task's progress. `workspace_id` is 0 while the workspace is not announced yet (a
+    /// clone in `createGitWorkspace`).
+    pub(crate) fn progress(workspace_id: i64, progress: Progress) -> Self {
+        AppEvent {
+            workspace_id,
+            subject: "progress",
+            entity_kind: None,
+            key: None,
+            change: "updated",
+            source: "user",
+            progress: Some(progress),
         }
     }
 }
@@ -86,4 +118,73 @@ pub type EventSink = Arc<dyn Fn(&[AppEvent]) + Send + Sync>;
 /// A sink that drops every event, for hosts that do not listen (the CLI).
 pub fn no_events() -> EventSink {
     Arc::new(|_| {})
+}
+
+/// The shortest time between two progress events of one task: at most ten a second reach the
+/// window, however often libgit2 reports.
+pub(crate) const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Sends one task's progress to the host, throttled to [`PROGRESS_INTERVAL`]; the first report
+/// and the end always go out.
+pub(crate) struct ProgressReporter {
+    events: EventSink,
+    workspace_id: i64,
+    task: &'static str,
+    last_sent: Option<std::time::Instant>,
+    done: u64,
+    total: u64,
+}
+
+impl ProgressReporter {
+    pub(crate) fn new(events: EventSink, workspace_id: i64, task: &'static str) -> Self {
+        ProgressReporter {
+            events,
+            workspace_id,
+            task,
+            last_sent: None,
+            done: 0,
+            total: 0,
+        }
+    }
+
+    /// Reports `done` of `total` unless an event went out less than the interval ago.
+    pub(crate) fn report(&mut self, done: u64, total: u64, message: &str) {
+        // Never more done than in total, whatever libgit2 counted.
+        self.done = done;
+        self.total = total.max(done);
+        let due = self
+            .last_sent
+            .is_none_or(|sent| sent.elapsed() >= PROGRESS_INTERVAL);
+        if due {
+            self.send(message);
+        }
+    }
+
+    /// A clone's download report.
+    pub(crate) fn transfer(&mut self, stats: flagdeck_sync::TransferProgress) {
+        let done = u64::try_from(stats.received_objects).unwrap_or(u64::MAX);
+        let total = u64::try_from(stats.total_objects).unwrap_or(u64::MAX);
+        self.report(done, total, "Receiving objects");
+    }
+
+    /// The end: `done == total`, sent whatever the throttle says.
+    pub(crate) fn finish(&mut self, message: &str) {
+        self.total = self.total.max(self.done);
+        self.done = self.total;
+        self.send(message);
+    }
+
+    fn send(&mut self, message: &str) {
+        self.last_sent = Some(std::time::Instant::now());
+        let event = AppEvent::progress(
+            self.workspace_id,
+            Progress {
+                task: self.task.to_owned(),
+                done: self.done,
+                total: self.total,
+                message: message.to_owned(),
+            },
+        );
+        (self.events)(&[event]);
+    }
 }

@@ -14,6 +14,7 @@
 pub mod api;
 mod audit;
 mod clock;
+mod demo;
 mod dist;
 mod editing;
 mod entity;
@@ -23,6 +24,7 @@ mod folder;
 pub mod governance;
 pub mod project_dir;
 mod project_info;
+mod segment_usage;
 mod snapshot;
 mod status;
 pub mod sync;
@@ -37,14 +39,16 @@ use flagdeck_sync::SecretStore;
 
 pub use audit::AuditView;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use editing::{EntityListItem, EntityView, SaveOutcome};
+pub use demo::DEMO_NAME;
+pub use editing::{EntityListItem, EntityView, EnvState, SaveOutcome};
 pub use entity::{EntityRef, Kind};
 pub use error::{AppError, AppResult, ErrorCode};
-pub use events::{AppEvent, EventSink, no_events};
+pub use events::{AppEvent, EventSink, Progress, no_events};
 pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
 pub use project_info::{AttributeInfo, EnvironmentInfo, ProjectInfo};
+pub use segment_usage::SegmentUse;
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};
 pub use workspaces::{

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::App;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::events::ProgressReporter;
 use crate::project_dir::{self, io_error};
 use crate::snapshot::base_rows;
 
@@ -119,7 +120,7 @@ impl App {
         )?;
         let id = written.value.id;
         let location = self.clone_dir(id);
-        let result = self.clone_into(url, &location).and_then(|()| {
+        let result = self.clone_into(url, &location, 0).and_then(|()| {
             let updated = self.store().update_workspace(
                 id,
                 &NewWorkspace {
@@ -148,15 +149,27 @@ impl App {
         self.data_dir.join("clones").join(workspace_id.to_string())
     }
 
-    /// Clones `url` bare into `location` (replacing a clone a crash left half-made).
-    pub(crate) fn clone_into(&self, url: &str, location: &Path) -> AppResult<()> {
+    /// Clones `url` bare into `location` (replacing a clone a crash left half-made), sending
+    /// progress events for the workspace `announced_id` (0 while the UI does not know it yet).
+    pub(crate) fn clone_into(
+        &self,
+        url: &str,
+        location: &Path,
+        announced_id: i64,
+    ) -> AppResult<()> {
         if location.exists() {
             std::fs::remove_dir_all(location)
                 .map_err(|e| io_error("replace the unfinished clone", location, &e))?;
         }
         let parent = location.parent().unwrap_or(location);
         std::fs::create_dir_all(parent).map_err(|e| io_error("create the folder", parent, &e))?;
-        GitRepo::clone_bare(url, location, &self.credentials_for(url)?)?;
+        let mut progress = ProgressReporter::new(self.events.clone(), announced_id, "clone");
+        progress.report(0, 0, "Connecting to the remote");
+        let credentials = self.credentials_for(url)?;
+        GitRepo::clone_bare_with_progress(url, location, &credentials, &mut |stats| {
+            progress.transfer(stats);
+        })?;
+        progress.finish("Cloned");
         Ok(())
     }
 

@@ -32,7 +32,7 @@ pub use conflicts::{Conflict, NewConflict};
 pub use drafts::{Draft, DraftContent, HISTORY_LIMIT};
 pub use error::StoreError;
 pub use events::{Change, ChangeEvent, EntityKind, Source, Subject, Written};
-pub use listing::{EntityRow, EntityState, EntitySummary};
+pub use listing::{EntityRow, EntityState, EntitySummary, EnvironmentSummary};
 pub use personas::{NewPersona, Persona};
 pub use settle::{Settled, SyncedDraft};
 pub use sync_runs::{SyncOutcome, SyncRun, SyncStatus};

@@ -16,6 +16,50 @@ pub struct EntitySummary {
     pub flag_type: Option<String>,
     pub tags: Vec<String>,
     pub owner: Option<String>,
+    /// A flag's environments as it configures them; the project's environment keys (the other
+    /// fields default) for the project row; empty for other kinds.
+    pub environments: Vec<EnvironmentSummary>,
+}
+
+/// One environment of a flag, as its summary keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvironmentSummary {
+    pub key: String,
+    pub enabled: bool,
+    /// Whether it names an `offVariation` (served while disabled).
+    pub off_variation: bool,
+    /// The schedule steps that set `enabled`, as (Unix seconds, enabled), oldest first.
+    pub switches: Vec<(i64, bool)>,
+    /// The instant of the last schedule step of any kind.
+    pub last_step: Option<i64>,
+}
+
+impl EnvironmentSummary {
+    fn from_json(value: &Value) -> Option<Self> {
+        let switches = value
+            .get("switches")
+            .and_then(Value::as_array)
+            .map(|switches| {
+                switches
+                    .iter()
+                    .filter_map(|s| Some((s.get(0)?.as_i64()?, s.get(1)?.as_bool()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(EnvironmentSummary {
+            key: value.get("key")?.as_str()?.to_owned(),
+            enabled: value
+                .get("enabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            off_variation: value
+                .get("offVariation")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            switches,
+            last_step: value.get("lastStep").and_then(Value::as_i64),
+        })
+    }
 }
 
 impl EntitySummary {
@@ -32,7 +76,17 @@ impl EntitySummary {
                     .collect()
             })
             .unwrap_or_default();
+        let environments = value
+            .get("environments")
+            .and_then(Value::as_array)
+            .map(|envs| {
+                envs.iter()
+                    .filter_map(EnvironmentSummary::from_json)
+                    .collect()
+            })
+            .unwrap_or_default();
         EntitySummary {
+            environments,
             name: text("name"),
             description: text("description"),
             flag_type: text("type"),

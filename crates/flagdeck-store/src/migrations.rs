@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::StoreError;
 
@@ -18,6 +18,8 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Rows rewritten by code after the SQL, in the same transaction (when SQL cannot say it).
+    pub then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
 }
 
 /// Every migration this binary knows, oldest first.
@@ -26,11 +28,19 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 20261121074000,
         name: "initial",
         sql: include_str!("../migrations/20261121074000_initial.sql"),
+        then: None,
     },
     Migration {
         version: 20261121090000,
         name: "entity_summaries",
         sql: include_str!("../migrations/20261121090000_entity_summaries.sql"),
+        then: None,
+    },
+    Migration {
+        version: 20261121120000,
+        name: "environment_summaries",
+        sql: include_str!("../migrations/20261121120000_environment_summaries.sql"),
+        then: Some(crate::summary::rewrite_summaries),
     },
 ];
 
@@ -179,6 +189,9 @@ fn apply(conn: &mut Connection, migration: &Migration, now: i64) -> Result<(), S
         return Ok(());
     }
     tx.execute_batch(migration.sql).map_err(failed)?;
+    if let Some(then) = migration.then {
+        then(&tx)?;
+    }
     tx.execute(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
         (migration.version, migration.name, now),
@@ -274,16 +287,19 @@ mod tests {
         version: 20200101000000,
         name: "first",
         sql: "CREATE TABLE one (x INTEGER); INSERT INTO one VALUES (1);",
+        then: None,
     };
     const SECOND: Migration = Migration {
         version: 20200102000000,
         name: "second",
         sql: "CREATE TABLE two (y INTEGER);",
+        then: None,
     };
     const BROKEN: Migration = Migration {
         version: 20200103000000,
         name: "broken",
         sql: "CREATE TABLE three (z INTEGER); THIS IS NOT SQL;",
+        then: None,
     };
 
     fn open_raw(path: &Path) -> Connection {

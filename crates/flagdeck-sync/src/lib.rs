@@ -30,8 +30,8 @@ pub use error::SyncError;
 pub use git2::Oid;
 pub use keyring_store::{KeyringBackend, KeyringSecretStore};
 pub use repo::{
-    Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, Transport, is_format_path,
-    password_service, ssh_key_service, ssh_passphrase_service,
+    Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, TransferProgress, Transport,
+    is_format_path, password_service, ssh_key_service, ssh_passphrase_service,
 };
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
 pub use turn::SyncTurn;

@@ -226,11 +226,20 @@ impl std::fmt::Debug for GitRepo {
     }
 }
 
+/// How far a clone's download has come, as libgit2 reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransferProgress {
+    pub received_objects: usize,
+    /// The objects the remote announced; 0 until it has.
+    pub total_objects: usize,
+    pub received_bytes: usize,
+}
+
 impl GitRepo {
     /// Clones `url` into `dir` (which must not exist or be empty) and checks out the remote's
     /// default branch, if it has one.
     pub fn clone(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
-        Self::clone_as(url, dir, credentials, false)
+        Self::clone_as(url, dir, credentials, false, None)
     }
 
     /// Clones `url` into `dir` as a bare repository: the app's own copy of a workspace's remote,
@@ -238,7 +247,18 @@ impl GitRepo {
     /// can leave at most a stale lock file (see [`GitRepo::clear_stale_locks`]), never a
     /// half-written working folder.
     pub fn clone_bare(url: &str, dir: &Path, credentials: &Credentials) -> Result<Self, SyncError> {
-        let cloned = Self::clone_as(url, dir, credentials, true)?;
+        Self::clone_bare_with_progress(url, dir, credentials, &mut |_| {})
+    }
+
+    /// [`GitRepo::clone_bare`], telling `progress` how far the download has come each time
+    /// libgit2 reports it (often: throttle before showing it).
+    pub fn clone_bare_with_progress(
+        url: &str,
+        dir: &Path,
+        credentials: &Credentials,
+        progress: &mut dyn FnMut(TransferProgress),
+    ) -> Result<Self, SyncError> {
+        let cloned = Self::clone_as(url, dir, credentials, true, Some(progress))?;
         // A bare clone maps the remote's branches onto local ones; a sync reads the remote's
         // side from the remote-tracking refs instead, like a normal clone.
         cloned
@@ -252,11 +272,23 @@ impl GitRepo {
         dir: &Path,
         credentials: &Credentials,
         bare: bool,
+        progress: Option<&mut dyn FnMut(TransferProgress)>,
     ) -> Result<Self, SyncError> {
         let auth = AuthAttempt::default();
+        let mut remote_callbacks = callbacks(credentials, &auth);
+        if let Some(progress) = progress {
+            remote_callbacks.transfer_progress(move |stats| {
+                progress(TransferProgress {
+                    received_objects: stats.received_objects(),
+                    total_objects: stats.total_objects(),
+                    received_bytes: stats.received_bytes(),
+                });
+                true
+            });
+        }
         let mut options = FetchOptions::new();
         options
-            .remote_callbacks(callbacks(credentials, &auth))
+            .remote_callbacks(remote_callbacks)
             .download_tags(AutotagOption::None);
         let repo = RepoBuilder::new()
             .bare(bare)

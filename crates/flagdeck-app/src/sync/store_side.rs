@@ -53,7 +53,7 @@ impl<'a> StoreSide<'a> {
         let git = match GitRepo::open_bare(&location) {
             Ok(git) => git,
             Err(_) => {
-                app.clone_into(&url, &location)?;
+                app.clone_into(&url, &location, workspace.id)?;
                 GitRepo::open_bare(&location)?
             }
         };

@@ -7,12 +7,14 @@ import type { DeleteEntityArgs } from "./DeleteEntityArgs";
 import type { DiscardArgs } from "./DiscardArgs";
 import type { EntityArgs } from "./EntityArgs";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
+import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
 import type { ProjectArgs } from "./ProjectArgs";
 import type { RedoArgs } from "./RedoArgs";
 import type { RemoveWorkspaceArgs } from "./RemoveWorkspaceArgs";
 import type { ResolveConflictArgs } from "./ResolveConflictArgs";
 import type { SaveEntityArgs } from "./SaveEntityArgs";
+import type { SegmentUsageArgs } from "./SegmentUsageArgs";
 import type { StatusArgs } from "./StatusArgs";
 import type { SyncArgs } from "./SyncArgs";
 import type { UndoArgs } from "./UndoArgs";
@@ -23,4 +25,4 @@ import type { WorkspacesArgs } from "./WorkspacesArgs";
 /**
  * One command with its arguments, as both hosts receive it.
  */
-export type Request = { "command": "workspaces", "args": WorkspacesArgs } | { "command": "workspace", "args": WorkspaceArgs } | { "command": "createGitWorkspace", "args": CreateGitWorkspaceArgs } | { "command": "openFolderWorkspace", "args": OpenFolderWorkspaceArgs } | { "command": "createLocalWorkspace", "args": CreateLocalWorkspaceArgs } | { "command": "removeWorkspace", "args": RemoveWorkspaceArgs } | { "command": "project", "args": ProjectArgs } | { "command": "listEntities", "args": ListEntitiesArgs } | { "command": "entity", "args": EntityArgs } | { "command": "saveEntity", "args": SaveEntityArgs } | { "command": "deleteEntity", "args": DeleteEntityArgs } | { "command": "discard", "args": DiscardArgs } | { "command": "undo", "args": UndoArgs } | { "command": "redo", "args": RedoArgs } | { "command": "validate", "args": ValidateArgs } | { "command": "status", "args": StatusArgs } | { "command": "sync", "args": SyncArgs } | { "command": "conflicts", "args": ConflictsArgs } | { "command": "resolveConflict", "args": ResolveConflictArgs } | { "command": "auditLog", "args": AuditLogArgs };
+export type Request = { "command": "workspaces", "args": WorkspacesArgs } | { "command": "workspace", "args": WorkspaceArgs } | { "command": "createGitWorkspace", "args": CreateGitWorkspaceArgs } | { "command": "openFolderWorkspace", "args": OpenFolderWorkspaceArgs } | { "command": "createLocalWorkspace", "args": CreateLocalWorkspaceArgs } | { "command": "openDemo", "args": OpenDemoArgs } | { "command": "removeWorkspace", "args": RemoveWorkspaceArgs } | { "command": "project", "args": ProjectArgs } | { "command": "listEntities", "args": ListEntitiesArgs } | { "command": "segmentUsage", "args": SegmentUsageArgs } | { "command": "entity", "args": EntityArgs } | { "command": "saveEntity", "args": SaveEntityArgs } | { "command": "deleteEntity", "args": DeleteEntityArgs } | { "command": "discard", "args": DiscardArgs } | { "command": "undo", "args": UndoArgs } | { "command": "redo", "args": RedoArgs } | { "command": "validate", "args": ValidateArgs } | { "command": "status", "args": StatusArgs } | { "command": "sync", "args": SyncArgs } | { "command": "conflicts", "args": ConflictsArgs } | { "command": "resolveConflict", "args": ResolveConflictArgs } | { "command": "auditLog", "args": AuditLogArgs };
