@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod output;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +31,8 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
     /// The app's data folder (identity, cache), for person, change, audit and init --as
-    /// (default: $FLAGDECK_DATA_DIR, else $XDG_DATA_HOME/flagdeck or ~/.local/share/flagdeck).
+    /// (default: $FLAGDECK_DATA_DIR, else $XDG_DATA_HOME/flagdeck or ~/.local/share/flagdeck);
+    /// for serve, the desktop app's ($XDG_DATA_HOME or ~/.local/share, /dev.flagdeck.app).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -126,6 +128,19 @@ enum Command {
         dir: PathBuf,
         #[command(subcommand)]
         action: commands::change::ChangeAction,
+    },
+    /// The app in a browser, on 127.0.0.1 only: prints the address with a token made for this
+    /// launch; open it in your browser. Ctrl-C stops it.
+    Serve {
+        /// A project folder to open as a workspace (the same folder is the same workspace on
+        /// every launch); without it the app shows its workspaces.
+        dir: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Serve the UI from this folder (a build of ui/) instead of the one built in.
+        #[arg(long, value_name = "DIR")]
+        ui_dir: Option<PathBuf>,
     },
     /// The audit log of your actions in this checkout (--format json|csv to export it).
     Audit {
@@ -305,6 +320,12 @@ fn main() -> ExitCode {
         }),
         Command::Change { dir, action } => commands::session::data_dir(cli.data_dir)
             .and_then(|data_dir| commands::change::run(action, &dir, &data_dir, format)),
+        Command::Serve { dir, port, ui_dir } => serve::run(serve::ServeOptions {
+            dir,
+            port,
+            data_dir: cli.data_dir,
+            ui_dir,
+        }),
         Command::Audit { dir } => {
             let export = match cli.format {
                 FormatArg::Json => Some(flagdeck_app::AuditFormat::Json),

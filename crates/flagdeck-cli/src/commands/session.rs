@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use flagdeck_app::{App, AppConfig, Identity, SystemClock, no_events};
+use flagdeck_app::{App, AppConfig, EventSink, Identity, SystemClock, no_events};
 use flagdeck_sync::KeyringSecretStore;
 
 use crate::error::CliError;
@@ -33,13 +33,18 @@ pub fn data_dir(arg: Option<PathBuf>) -> Result<PathBuf, CliError> {
 /// The app on the user's data folder, signing with the key in the OS keyring. Commits are
 /// authored by the user's person (name and email) once they have one.
 pub fn open_app(data_dir: &Path) -> Result<App, CliError> {
+    open_app_with_events(data_dir, no_events())
+}
+
+/// [`open_app`] with a host that listens to the app's change events (`flagdeck serve`).
+pub fn open_app_with_events(data_dir: &Path, events: EventSink) -> Result<App, CliError> {
     let open = |identity: Identity| {
         App::open(AppConfig {
             data_dir: data_dir.to_path_buf(),
             identity,
             secrets: Arc::new(KeyringSecretStore::platform_default()),
             clock: Arc::new(SystemClock),
-            events: no_events(),
+            events: events.clone(),
         })
     };
     let app = open(Identity {
