@@ -5,35 +5,168 @@
 //   app.backend                 the Backend
 //   app.workspaceId             number | null — the open workspace
 //   app.project                 ProjectInfo | null — environments and typed attributes
-//   app.flags / app.segments    EntityListItem[] of the open workspace, kept fresh by events
+//   app.flags / app.segments    ListItem[] (EntityListItem + environments) of the open
+//                               workspace, kept fresh by events
 //   app.status                  StatusView | null
 //   app.route / app.navigate(r) where the user is
-//   app.fail(error)             shows an error (BackendError → its message, by code)
+//   app.fail(error)             shows an error (BackendError → a headline by code + its message)
 //   app.notify(text)            a short confirmation
-//   app.entityVersion           bumps on every event for an entity: `${kind}:${key}` → number
+//   app.entityVersion           `${kind}:${key}` → number; bumps when someone other than the
+//                               editor changed the entity (watcher, sync, import, undo/redo), so
+//                               open editors reload. The editor's own saves do not bump it.
+// Shell-only members: workspaces, phase, progress, flagFilter, segmentQuery, open*/create*/remove*, undo/redo, start/stop.
 import type { Backend } from '../backend';
-import { BackendError } from '../backend';
-import type { EntityListItem } from '../bindings/EntityListItem';
+import type { Kind } from '../bindings/Kind';
 import type { ProjectInfo } from '../bindings/ProjectInfo';
 import type { StatusView } from '../bindings/StatusView';
+import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
+import { type Plan, Throttle, addToPlan, emptyPlan } from './changes';
+import { describeError } from './errors';
+import { type ListFilter, NO_FILTER } from './listFilter';
+import { type ListItem, type LiveEvent, type Progress, callOpenDemo } from './pending';
 import { type Route, hashToRoute, routeToHash } from './route';
+import { WorkspaceMemory } from './memory';
 
-export type Toast = { id: number; kind: 'error' | 'info'; text: string };
+export type Toast = { id: number; kind: 'error' | 'info'; text: string; detail?: string; code?: string };
+/** starting: first load; welcome: no workspace yet; loading: opening one; ready: one is open. */
+export type Phase = 'starting' | 'welcome' | 'loading' | 'ready';
+
+/** How long bursts of events are gathered before the lists are refetched. */
+export const REFRESH_MS = 150;
+/** How long after undo/redo the user's own events still reload open editors. */
+const UNDO_ECHO_MS = 1500;
 
 export class AppState {
   readonly backend: Backend;
+  workspaces = $state<WorkspaceInfo[]>([]);
   workspaceId = $state<number | null>(null);
+  phase = $state<Phase>('starting');
   project = $state<ProjectInfo | null>(null);
-  flags = $state<EntityListItem[]>([]);
-  segments = $state<EntityListItem[]>([]);
+  flags = $state.raw<ListItem[]>([]);
+  segments = $state.raw<ListItem[]>([]);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
   toasts = $state<Toast[]>([]);
   entityVersion = $state<Record<string, number>>({});
+  progress = $state<Progress | null>(null);
+  /** The lists' search and filters, kept while the user visits an editor. */
+  flagFilter = $state<ListFilter>({ ...NO_FILTER });
+  segmentQuery = $state('');
   private nextToast = 1;
+  private plan: Plan = emptyPlan();
+  private readonly throttle = new Throttle(REFRESH_MS, () => void this.applyPlan());
+  private ownEchoUntil = 0;
+  private unsubscribe: (() => void) | null = null;
+  private readonly memory: WorkspaceMemory;
 
-  constructor(backend: Backend) {
+  constructor(backend: Backend, memory = new WorkspaceMemory()) {
     this.backend = backend;
+    this.memory = memory;
+  }
+
+  get workspace(): WorkspaceInfo | null {
+    return this.workspaces.find((w) => w.id === this.workspaceId) ?? null;
+  }
+
+  /** Subscribes to events, lists the workspaces and reopens the last one. */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.backend.onEvents((events) => this.receive(events as LiveEvent[]));
+    try {
+      this.workspaces = await this.backend.call('workspaces', {});
+    } catch (error) {
+      this.fail(error);
+    }
+    const remembered = this.memory.get();
+    // The last one used; or the only one there is, so a single workspace never needs a choice.
+    const last = this.workspaces.find((w) => w.id === remembered) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
+    if (last) await this.openWorkspace(last.id);
+    else if (this.workspaces.length > 0) {
+      this.phase = 'ready';
+      this.navigate({ screen: 'workspaces' });
+    } else this.phase = 'welcome';
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.throttle.cancel();
+  }
+
+  async openWorkspace(id: number): Promise<boolean> {
+    this.phase = 'loading';
+    this.workspaceId = id;
+    try {
+      const [project, flags, segments, status] = await Promise.all([
+        this.backend.call('project', { workspaceId: id }),
+        this.backend.call('listEntities', { workspaceId: id, kind: 'flag' }),
+        this.backend.call('listEntities', { workspaceId: id, kind: 'segment' }),
+        this.backend.call('status', { workspaceId: id }),
+      ]);
+      if (this.workspaceId !== id) return false;
+      this.project = project;
+      this.flags = flags;
+      this.segments = segments;
+      this.status = status;
+      this.memory.set(id);
+      this.phase = 'ready';
+      return true;
+    } catch (error) {
+      this.fail(error);
+      this.workspaceId = null;
+      this.project = null;
+      this.flags = [];
+      this.segments = [];
+      this.status = null;
+      this.phase = this.workspaces.length > 0 ? 'ready' : 'welcome';
+      if (this.workspaces.length > 0) this.navigate({ screen: 'workspaces' });
+      return false;
+    }
+  }
+
+  openDemo(): Promise<boolean> {
+    return this.adopt(() => callOpenDemo(this.backend));
+  }
+
+  createLocal(name: string, example: boolean): Promise<boolean> {
+    return this.adopt(() => this.backend.call('createLocalWorkspace', { name, example }));
+  }
+
+  openFolder(name: string, folder: string): Promise<boolean> {
+    return this.adopt(() => this.backend.call('openFolderWorkspace', { name, folder }));
+  }
+
+  async clone(name: string, url: string): Promise<boolean> {
+    this.progress = { task: 'clone', done: 0, total: 0, message: 'Connecting…' };
+    try {
+      return await this.adopt(() => this.backend.call('createGitWorkspace', { name, url }));
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  async removeWorkspace(id: number): Promise<void> {
+    try {
+      await this.backend.call('removeWorkspace', { workspaceId: id });
+      this.workspaces = this.workspaces.filter((w) => w.id !== id);
+      if (this.workspaceId === id) {
+        this.workspaceId = null;
+        this.project = null;
+        this.flags = [];
+        this.segments = [];
+        this.status = null;
+        this.memory.set(null);
+      }
+      if (this.workspaces.length === 0) this.phase = 'welcome';
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  undo(): Promise<void> {
+    return this.step('undo');
+  }
+
+  redo(): Promise<void> {
+    return this.step('redo');
   }
 
   navigate(route: Route): void {
@@ -49,20 +182,102 @@ export class AppState {
   }
 
   fail(error: unknown): void {
-    const text = error instanceof BackendError ? error.message : String(error);
-    this.push('error', text);
+    const { code, title, detail } = describeError(error);
+    const toast: Toast = { id: this.nextToast++, kind: 'error', text: title, detail, ...(code ? { code } : {}) };
+    // One toast per code: a second "offline" replaces the first instead of stacking up.
+    const others = code ? this.toasts.filter((t) => t.code !== code) : this.toasts;
+    this.toasts = [...others, toast];
   }
 
   notify(text: string): void {
-    this.push('info', text);
+    const id = this.nextToast++;
+    this.toasts = [...this.toasts, { id, kind: 'info', text }];
+    setTimeout(() => this.dismiss(id), 4000);
   }
 
   dismiss(id: number): void {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
-  private push(kind: Toast['kind'], text: string): void {
-    const id = this.nextToast++;
-    this.toasts = [...this.toasts, { id, kind, text }];
+  /** Runs a command that yields a workspace, lists it and opens it. */
+  private async adopt(create: () => Promise<WorkspaceInfo>): Promise<boolean> {
+    let info: WorkspaceInfo;
+    try {
+      info = await create();
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+    this.workspaces = [...this.workspaces.filter((w) => w.id !== info.id), info];
+    const opened = await this.openWorkspace(info.id);
+    if (opened) this.navigate({ screen: 'flags' });
+    return opened;
+  }
+
+  private async step(command: 'undo' | 'redo'): Promise<void> {
+    const id = this.workspaceId;
+    if (id === null) return;
+    this.ownEchoUntil = Date.now() + UNDO_ECHO_MS;
+    try {
+      const done = await this.backend.call(command, { workspaceId: id });
+      if (!done) this.notify(command === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      this.ownEchoUntil = Date.now() + UNDO_ECHO_MS;
+      this.status = await this.backend.call('status', { workspaceId: id });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private receive(events: LiveEvent[]): void {
+    for (const event of events) {
+      if (event.subject === 'progress' && event.progress) this.progress = event.progress;
+    }
+    addToPlan(this.plan, events, this.workspaceId, Date.now() < this.ownEchoUntil);
+    this.throttle.poke();
+  }
+
+  /** Refetches what the gathered events touched; public for tests. */
+  async applyPlan(): Promise<void> {
+    const plan = this.plan;
+    this.plan = emptyPlan();
+    const id = this.workspaceId;
+    const jobs: Promise<void>[] = [];
+    if (plan.workspaces) jobs.push(this.reloadWorkspaces());
+    if (id !== null) {
+      for (const kind of plan.kinds) jobs.push(this.reloadList(id, kind));
+      if (plan.status) jobs.push(this.reloadStatus(id));
+    }
+    await Promise.all(jobs);
+    if (plan.base) for (const item of [...this.flags, ...this.segments]) plan.entities.add(`${item.kind}:${item.key}`);
+    for (const key of plan.entities) this.entityVersion[key] = (this.entityVersion[key] ?? 0) + 1;
+  }
+
+  private async reloadList(id: number, kind: Kind): Promise<void> {
+    if (kind !== 'flag' && kind !== 'segment') return;
+    try {
+      const items = await this.backend.call('listEntities', { workspaceId: id, kind });
+      if (this.workspaceId !== id) return;
+      if (kind === 'flag') this.flags = items;
+      else this.segments = items;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async reloadStatus(id: number): Promise<void> {
+    try {
+      const status = await this.backend.call('status', { workspaceId: id });
+      if (this.workspaceId === id) this.status = status;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async reloadWorkspaces(): Promise<void> {
+    try {
+      this.workspaces = await this.backend.call('workspaces', {});
+    } catch (error) {
+      this.fail(error);
+    }
   }
 }

@@ -14,3 +14,8 @@ export function getApp(): AppState {
   if (!app) throw new Error('getApp() outside <App>: provide an AppState first');
   return app;
 }
+
+/** The context map that provides `app`, for mounting a view on its own (component tests). */
+export function appContext(app: AppState): Map<symbol, AppState> {
+  return new Map([[KEY, app]]);
+}

@@ -1,0 +1,42 @@
+// A scripted Backend for unit tests: answers from handlers, records calls, emits events on demand.
+import type { Backend } from '../backend';
+import type { AppEvent } from '../bindings/AppEvent';
+import type { CommandName } from '../bindings/Commands';
+import type { Args, Result } from '../backend';
+
+type Handler = (args: unknown) => unknown;
+
+export class FakeBackend implements Backend {
+  readonly host = 'http' as const;
+  readonly calls: { command: string; args: unknown }[] = [];
+  private listeners: ((events: AppEvent[]) => void)[] = [];
+
+  constructor(private readonly handlers: Partial<Record<string, Handler>> = {}) {}
+
+  on(command: string, handler: Handler): this {
+    this.handlers[command] = handler;
+    return this;
+  }
+
+  async call<C extends CommandName>(command: C, args: Args<C>): Promise<Result<C>> {
+    this.calls.push({ command, args });
+    const handler = this.handlers[command];
+    if (!handler) throw new Error(`FakeBackend: no handler for ${command}`);
+    return (await handler(args)) as Result<C>;
+  }
+
+  async onEvents(listener: (events: AppEvent[]) => void): Promise<() => void> {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  emit(events: unknown[]): void {
+    for (const listener of this.listeners) listener(events as AppEvent[]);
+  }
+
+  count(command: string): number {
+    return this.calls.filter((c) => c.command === command).length;
+  }
+}
