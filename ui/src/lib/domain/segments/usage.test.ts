@@ -9,6 +9,7 @@ describe('where used', () => {
     const use = { kind: 'flag' as const, key: 'new-checkout', name: 'New checkout', environment: 'production', rule: 'beta' };
     expect(routeToHash(usageRoute(use))).toBe('#/flags/new-checkout/production');
     expect(usagePlace(use, names)).toBe('Production, rule beta');
+    expect(usagePlace({ ...use, ruleName: 'Beta testers' }, names)).toBe('Production, rule “Beta testers”');
   });
 
   it('links a segment use to the other segment', () => {
