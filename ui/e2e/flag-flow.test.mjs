@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, eventually, screenshot, startFlagdeck, waitReady } from './harness.mjs';
-import { openProjectWorkspace } from './steps.mjs';
+import { openProjectWorkspace, pause } from './steps.mjs';
 
 const KEY = 'checkout-theme';
 let app;
@@ -31,7 +31,7 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await byTestId(page, 'new-flag').click();
   await byTestId(page, 'new-flag-key').fill(KEY);
   await byTestId(page, 'new-flag-name').fill('Checkout theme');
-  await byTestId(page, 'new-flag-type').selectOption('string');
+  await pick(page, 'new-flag-type', 'string');
   await screenshot(page, 'new-flag-dialog');
   await byTestId(page, 'new-flag-create').click();
   const editor = byTestId(page, 'flag-editor');
@@ -43,15 +43,18 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
     const before = await variations.count();
     await byTestId(page, 'add-variation').click();
     await eventually(() => variations.count(), (n) => n > before, { what: 'a new variation row' });
+    await pause(page);
   }
   for (const [index, value] of values.entries()) {
     const row = byTestId(page, 'variation', { 'data-index': index });
     await row.locator('[data-testid="variation-value"]').fill(value);
     await row.locator('[data-testid="variation-value"]').press('Tab');
+    await pause(page);
     const name = row.locator('[data-testid="variation-name"]');
     if ((await name.count()) > 0) {
       await name.fill(value[0].toUpperCase() + value.slice(1));
       await name.press('Tab');
+      await pause(page);
     }
   }
   await eventually(flagFile, (f) => f.variations?.length === 3 && f.variations.every((v, i) => v.value === values[i]), {
@@ -62,16 +65,25 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   // Production: a rule on the beta-testers segment serving a 30/70 rollout.
   await byTestId(page, 'env-tab', { 'data-env': 'production' }).click();
   await byTestId(page, 'add-rule').click();
+  await pause(page);
   const firstRule = byTestId(page, 'rule', { 'data-index': 0 });
   await firstRule.waitFor();
   await firstRule.locator('[data-testid="rule-name"]').fill('Beta testers');
   await firstRule.locator('[data-testid="rule-name"]').press('Tab');
+  await pause(page);
   await chooseSegment(firstRule, 'beta-testers');
+  await pause(page);
   await firstRule.locator('[data-testid="serve-kind"]').selectOption('rollout');
+  await pause(page);
   const variationKeys = (await flagFile()).variations.map((v) => v.key);
-  await setPercent(firstRule, variationKeys[0], '30');
+  // Serving one variation becomes a 100 % rollout of it; giving 70 % to the second takes it
+  // from the first (the sliders always sum to 100), which leaves the 30 % we want.
   await setPercent(firstRule, variationKeys[1], '70');
-  await setPercent(firstRule, variationKeys[2], '0');
+  await pause(page);
+  for (const [variation, percent] of [[variationKeys[0], '30'], [variationKeys[1], '70'], [variationKeys[2], '0']]) {
+    const input = firstRule.locator(`[data-testid="rollout-percent"][data-variation="${variation}"]`);
+    await eventually(() => input.inputValue(), (v) => v === percent, { what: `${percent} % for ${variation}` });
+  }
   await assertText(firstRule.locator('[data-testid="rollout-total"]'), /100/);
   await eventually(flagFile, (f) => weightsOf(production(f)?.rules?.[0]) === '30,70', {
     what: 'the 30/70 rollout on disk',
@@ -79,11 +91,13 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
 
   // A second rule, then move it above the first by dragging its handle.
   await byTestId(page, 'add-rule').click();
+  await pause(page);
   const secondRule = byTestId(page, 'rule', { 'data-index': 1 });
   await secondRule.waitFor();
   await secondRule.locator('[data-testid="rule-name"]').fill('Everyone else');
   await secondRule.locator('[data-testid="rule-name"]').press('Tab');
-  await eventually(flagFile, (f) => production(f)?.rules?.length === 2, { what: 'two rules on disk' });
+  await pause(page);
+  await eventually(flagFile, (f) => production(f)?.rules?.[1]?.name === 'Everyone else', { what: 'two rules on disk' });
   await screenshot(page, 'flag-editor-production');
   const [firstId, secondId] = (await flagFile()).environments.production.rules.map((r) => r.id);
 
@@ -91,68 +105,96 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await eventually(flagFile, (f) => rulesOrder(f) === `${secondId},${firstId}`, {
     what: 'the dragged rule first on disk',
   });
+  await pause(page);
 
-  // The keyboard way: move the segment rule (now second) back up.
+  // The keyboard way: Alt+ArrowUp on the segment rule's handle (now second) moves it back up.
   const handle = byTestId(page, 'rule', { 'data-index': 1 }).locator('[data-testid="rule-drag-handle"]');
   await handle.focus();
-  await handle.press('Alt+ArrowUp').catch(() => {});
-  const movedByKeys = await eventually(flagFile, (f) => rulesOrder(f) === `${firstId},${secondId}`, {
-    what: 'keyboard move',
-    timeout: 2_000,
-  }).then(() => true, () => false);
-  if (!movedByKeys) {
-    // The move buttons are the keyboard path when the handle takes no arrow keys.
-    const up = byTestId(page, 'rule', { 'data-index': 1 }).locator('[data-testid="rule-move-up"]');
-    await up.focus();
-    await page.keyboard.press('Enter');
-  }
+  await page.keyboard.press('Alt+ArrowUp');
   await eventually(flagFile, (f) => rulesOrder(f) === `${firstId},${secondId}`, { what: 'the keyboard move on disk' });
+  await pause(page);
+  // And the move-down button, reached and pressed with the keyboard only.
+  const down = byTestId(page, 'rule', { 'data-index': 0 }).locator('[data-testid="rule-move-down"]');
+  await down.focus();
+  await page.keyboard.press('Enter');
+  await eventually(flagFile, (f) => rulesOrder(f) === `${secondId},${firstId}`, { what: 'the move-down button on disk' });
+  await pause(page);
+  await byTestId(page, 'rule', { 'data-index': 1 }).locator('[data-testid="rule-move-up"]').focus();
+  await page.keyboard.press('Enter');
+  await eventually(flagFile, (f) => rulesOrder(f) === `${firstId},${secondId}`, { what: 'the move-up button on disk' });
+  await pause(page);
 
   // The kill switch, behind a confirmation; then undo from the header.
   const enabledBefore = production(await flagFile()).enabled;
   await byTestId(page, 'kill-switch').click();
   await byTestId(page, 'confirm').click();
   await eventually(flagFile, (f) => production(f).enabled === !enabledBefore, { what: 'the kill switch on disk' });
+  await pause(page);
+  await eventually(() => byTestId(page, 'kill-switch').getAttribute('aria-checked'), (v) => v === 'true', {
+    what: 'the kill switch shown on',
+  });
   await screenshot(page, 'flag-editor-killed');
   await byTestId(page, 'undo').click();
   await eventually(flagFile, (f) => production(f).enabled === enabledBefore, { what: 'the undo on disk' });
 
-  const onDisk = await flagFile();
-  const variationsOnDisk = onDisk.variations;
-  assert.deepEqual(
-    variationsOnDisk.map((v) => v.value),
-    values,
-    'the three variations in order',
-  );
-  const rules = production(onDisk).rules;
-  assert.deepEqual(rules[0], {
-    id: firstId,
-    name: 'Beta testers',
-    when: { segment: 'beta-testers' },
-    serve: {
-      rollout: [
-        { variation: variationKeys[0], weight: 30 },
-        { variation: variationKeys[1], weight: 70 },
-        ...(rules[0].serve.rollout.length === 3 ? [{ variation: variationKeys[2], weight: 0 }] : []),
-      ],
+  // The file the backend wrote, exactly: the variations (keys from the new-flag template and
+  // "Add variation"), the segment rule first with 30/70 (weights are percentages; the third
+  // variation keeps an explicit 0), the second rule after it, and the kill switch off again.
+  const expected = {
+    key: KEY,
+    name: 'Checkout theme',
+    type: 'string',
+    variations: [
+      { key: 'control', name: 'Red', value: 'red' },
+      { key: 'treatment', name: 'Green', value: 'green' },
+      { key: 'variation-1', name: 'Blue', value: 'blue' },
+    ],
+    environments: {
+      development: { enabled: true, offVariation: 'control', fallthrough: { variation: 'control' } },
+      staging: { enabled: true, offVariation: 'control', fallthrough: { variation: 'control' } },
+      production: {
+        enabled: true,
+        offVariation: 'control',
+        rules: [
+          {
+            id: firstId,
+            name: 'Beta testers',
+            when: { segment: 'beta-testers' },
+            serve: {
+              rollout: [
+                { variation: 'control', weight: 30 },
+                { variation: 'treatment', weight: 70 },
+                { variation: 'variation-1', weight: 0 },
+              ],
+            },
+          },
+          { id: secondId, name: 'Everyone else', serve: { variation: 'control' } },
+        ],
+        fallthrough: { variation: 'control' },
+      },
     },
+  };
+  assert.equal(enabledBefore, true, 'a new flag starts live in production');
+  assert.deepEqual(await flagFile(), expected);
+  assert.equal(app.readText(`flags/${KEY}.json`), `${JSON.stringify(expected, null, 2)}\n`, 'canonical JSON, two spaces, a final newline');
+  // The editor shows the same: live again after the undo.
+  await eventually(() => byTestId(page, 'kill-switch').getAttribute('aria-checked'), (v) => v === 'false', {
+    what: 'the kill switch shown off after the undo',
   });
-  assert.equal(rules[1].id, secondId);
-  assert.equal(rules[1].name, 'Everyone else');
-  assert.equal(production(onDisk).enabled, enabledBefore, 'the kill switch is back where it was');
-  assert.equal(app.readText(`flags/${KEY}.json`).endsWith('}\n'), true, 'the file is canonical JSON');
+  await screenshot(page, 'flag-editor-after-undo');
 });
+
+/** A bits-ui Select (components/Select.svelte): open the trigger, click the option. */
+async function pick(page, testid, value) {
+  await byTestId(page, testid).click();
+  await page.locator(`[data-testid="${testid}-option"][data-value="${value}"]`).click();
+}
 
 async function chooseSegment(rule, segment) {
   const picker = rule.locator('[data-testid="condition-segment"]');
-  if ((await picker.count()) === 0) await rule.locator('[data-testid="add-condition"]').first().click();
-  await picker.first().waitFor();
-  const tag = await picker.first().evaluate((el) => el.tagName);
-  if (tag === 'SELECT') await picker.first().selectOption(segment);
-  else {
-    await picker.first().fill(segment);
-    await picker.first().press('Enter');
-  }
+  // An empty condition offers "Is in a segment" (no TestId of its own in UI.md: by its name).
+  if ((await picker.count()) === 0) await rule.getByRole('button', { name: /Is in a segment/ }).click();
+  await picker.first().selectOption(segment);
 }
 
 async function setPercent(rule, variation, value) {
@@ -161,15 +203,17 @@ async function setPercent(rule, variation, value) {
   await input.press('Tab');
 }
 
+/** Drags with the mouse, as a person does: press on the handle, move in steps, release on the
+ *  lower part of the target (the part next to the handle, so both are on screen). */
 async function drag(page, handle, target) {
+  await handle.scrollIntoViewIfNeeded();
   const from = await handle.boundingBox();
   const to = await target.boundingBox();
   assert.ok(from && to, 'the handle and the target rule are on screen');
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
-  // Several steps so pointer-based and HTML5 drag implementations both see a move.
-  await page.mouse.move(from.x + from.width / 2, to.y + 4, { steps: 12 });
-  await page.mouse.move(from.x + from.width / 2, to.y + 2, { steps: 4 });
+  await page.mouse.move(from.x + from.width / 2 + 5, from.y + from.height / 2 - 5, { steps: 5 });
+  await page.mouse.move(to.x + 60, Math.max(to.y + 10, to.y + to.height - 30), { steps: 10 });
   await page.mouse.up();
 }
 

@@ -2,7 +2,7 @@
 // Debian's Chromium driven by playwright-core. Each test gets its own project, data folder,
 // server and browser, and `stop()` tears all of them down (the temp folders too).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,9 @@ export function makeProject(root) {
 
 /** Starts `flagdeck serve` and resolves with the address it prints (token included). */
 export function startServer(projectDir, dataDir) {
-  const child = spawn(FLAGDECK_BIN, ['serve', projectDir, '--port', '0', '--data-dir', dataDir], {
+  // FLAGDECK_UI_DIR serves a fresh `npm run build` without rebuilding the binary (iterating).
+  const ui = process.env.FLAGDECK_UI_DIR ? ['--ui-dir', resolve(UI_DIR, process.env.FLAGDECK_UI_DIR)] : [];
+  const child = spawn(FLAGDECK_BIN, ['serve', projectDir, '--port', '0', '--data-dir', dataDir, ...ui], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_BACKTRACE: '1' },
   });
@@ -106,6 +108,7 @@ export async function startFlagdeck({ theme } = {}) {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
+    const stopWatching = process.env.FLAGDECK_E2E_TRACE ? await traceTraffic(page, projectDir) : () => {};
     const origin = new URL(url).origin;
     return {
       url,
@@ -120,6 +123,7 @@ export async function startFlagdeck({ theme } = {}) {
       readJson: (path) => JSON.parse(readFileSync(join(projectDir, path), 'utf8')),
       readText: (path) => readFileSync(join(projectDir, path), 'utf8'),
       async stop() {
+        stopWatching();
         await browser?.close().catch(() => {});
         await stopProcess(server.child);
         if (!process.env.FLAGDECK_E2E_KEEP) rmSync(root, { recursive: true, force: true });
@@ -131,6 +135,52 @@ export async function startFlagdeck({ theme } = {}) {
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * FLAGDECK_E2E_TRACE=1: prints every command (saves with their JSON), every event batch, and
+ * every change of a flag or segment file on disk. Returns the function that stops watching.
+ */
+async function traceTraffic(page, projectDir) {
+  const start = Date.now();
+  const log = (...parts) => console.log(`[${Date.now() - start} ms]`, ...parts);
+  page.on('request', (request) => {
+    if (!request.url().endsWith('/api/call')) return;
+    const body = JSON.parse(request.postData() ?? '{}');
+    log('call', body.command, body.command === 'saveEntity' ? JSON.stringify(body.args.json) : '');
+  });
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/api/call') || response.ok()) return;
+    const body = JSON.parse(response.request().postData() ?? '{}');
+    log('failed', body.command, response.status(), await response.text().catch(() => ''));
+  });
+  await page.exposeFunction('__flagdeckTrace', (data) => log('events', data));
+  await page.addInitScript(() => {
+    const Original = window.EventSource;
+    window.EventSource = class extends Original {
+      constructor(url) {
+        super(url);
+        this.addEventListener('message', (message) => window.__flagdeckTrace(message.data));
+      }
+    };
+  });
+  const seen = new Map();
+  const timer = setInterval(() => {
+    for (const folder of ['flags', 'segments']) {
+      for (const name of readdirSync(join(projectDir, folder))) {
+        const path = `${folder}/${name}`;
+        let text;
+        try {
+          text = readFileSync(join(projectDir, path), 'utf8');
+        } catch {
+          continue;
+        }
+        if (seen.has(path) && seen.get(path) !== text) log('disk', path, text.replace(/\s+/g, ' '));
+        seen.set(path, text);
+      }
+    }
+  }, 15);
+  return () => clearInterval(timer);
 }
 
 /** A locator for a data-testid, optionally with one more attribute (`data-key`, ...). */

@@ -28,3 +28,18 @@ export async function openSegment(page, key) {
   await byTestId(page, 'segment-row', { 'data-key': key }).click();
   await byTestId(page, 'segment-editor').waitFor();
 }
+
+/**
+ * Waits as a person would between two edits: until the editor no longer says "Saving…", and
+ * then a moment longer than the folder watcher's debounce (200 ms), so its echo of our own
+ * write is done before the next edit. Quicker edits can be lost today: the watcher's refresh
+ * may store a file it read just before a newer save (reported; flagdeck-app folder.rs).
+ */
+export async function pause(page) {
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('[data-testid="save-state"]')].some((el) => el.textContent?.includes('Saving')),
+    undefined,
+    { timeout: 10_000 },
+  );
+  await page.waitForTimeout(600);
+}
