@@ -25,14 +25,14 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await page.goto(app.url);
   await openProjectWorkspace(page, app.projectDir);
   await waitReady(page, 'list');
-  await screenshot(page, 'flags-list');
+  await screenshot(page, 'flow-flags-list');
 
   // Create a string flag with three variations.
   await byTestId(page, 'new-flag').click();
   await byTestId(page, 'new-flag-key').fill(KEY);
   await byTestId(page, 'new-flag-name').fill('Checkout theme');
   await pick(page, 'new-flag-type', 'string');
-  await screenshot(page, 'new-flag-dialog');
+  await screenshot(page, 'flow-new-flag-dialog');
   await byTestId(page, 'new-flag-create').click();
   const editor = byTestId(page, 'flag-editor');
   await editor.waitFor();
@@ -60,7 +60,7 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await eventually(flagFile, (f) => f.variations?.length === 3 && f.variations.every((v, i) => v.value === values[i]), {
     what: 'three variations on disk',
   });
-  await screenshot(page, 'flag-editor-variations');
+  await screenshot(page, 'flow-variations');
 
   // Production: a rule on the beta-testers segment serving a 30/70 rollout.
   await byTestId(page, 'env-tab', { 'data-env': 'production' }).click();
@@ -98,7 +98,7 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await secondRule.locator('[data-testid="rule-name"]').press('Tab');
   await pause(page);
   await eventually(flagFile, (f) => production(f)?.rules?.[1]?.name === 'Everyone else', { what: 'two rules on disk' });
-  await screenshot(page, 'flag-editor-production');
+  await screenshot(page, 'flow-production-rules');
   const [firstId, secondId] = (await flagFile()).environments.production.rules.map((r) => r.id);
 
   await drag(page, secondRule.locator('[data-testid="rule-drag-handle"]'), firstRule);
@@ -133,7 +133,7 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await eventually(() => byTestId(page, 'kill-switch').getAttribute('aria-checked'), (v) => v === 'true', {
     what: 'the kill switch shown on',
   });
-  await screenshot(page, 'flag-editor-killed');
+  await screenshot(page, 'flow-killed');
   await byTestId(page, 'undo').click();
   await eventually(flagFile, (f) => production(f).enabled === enabledBefore, { what: 'the undo on disk' });
 
@@ -181,7 +181,7 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
   await eventually(() => byTestId(page, 'kill-switch').getAttribute('aria-checked'), (v) => v === 'false', {
     what: 'the kill switch shown off after the undo',
   });
-  await screenshot(page, 'flag-editor-after-undo');
+  await screenshot(page, 'flow-after-undo');
 });
 
 /** A bits-ui Select (components/Select.svelte): open the trigger, click the option. */

@@ -44,9 +44,10 @@ export function makeProject(root) {
 
 /** Starts `flagdeck serve` and resolves with the address it prints (token included). */
 export function startServer(projectDir, dataDir) {
+  const dir = projectDir ? [projectDir] : [];
   // FLAGDECK_UI_DIR serves a fresh `npm run build` without rebuilding the binary (iterating).
   const ui = process.env.FLAGDECK_UI_DIR ? ['--ui-dir', resolve(UI_DIR, process.env.FLAGDECK_UI_DIR)] : [];
-  const child = spawn(FLAGDECK_BIN, ['serve', projectDir, '--port', '0', '--data-dir', dataDir, ...ui], {
+  const child = spawn(FLAGDECK_BIN, ['serve', ...dir, '--port', '0', '--data-dir', dataDir, ...ui], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_BACKTRACE: '1' },
   });
@@ -87,12 +88,13 @@ async function stopProcess(child) {
 /**
  * Everything one test needs: the project folder, the server's address, a browser page on it
  * (1280×800), and `stop()`. Console errors and page errors are collected in `problems`.
+ * `withProject: false` starts `flagdeck serve` without a folder (a first start: the welcome).
  */
-export async function startFlagdeck({ theme } = {}) {
+export async function startFlagdeck({ theme, withProject = true } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'flagdeck-e2e-'));
   const dataDir = join(root, 'data');
   mkdirSync(dataDir);
-  const projectDir = makeProject(root);
+  const projectDir = withProject ? makeProject(root) : null;
   const server = startServer(projectDir, dataDir);
   let browser;
   try {

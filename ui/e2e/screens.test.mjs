@@ -2,7 +2,7 @@
 // look at (and checked to show what they should: each screen's own TestId is on the page).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { byTestId, screenshot, startFlagdeck, waitReady } from './harness.mjs';
+import { byTestId, screenshot, startFlagdeck } from './harness.mjs';
 import { openProjectWorkspace, openSegment } from './steps.mjs';
 
 let app;
@@ -40,17 +40,31 @@ async function shootMainScreens(page, suffix) {
   await openSegment(page, 'beta-testers');
   await byTestId(page, 'segment-usage').locator('li').first().waitFor();
   await screenshot(page, `segment-editor-beta-testers${suffix}`);
+  await byTestId(page, 'segment-usage').scrollIntoViewIfNeeded();
+  await screenshot(page, `segment-editor-lists-and-usage${suffix}`);
 }
+
+test('a first start without a project shows the welcome screen', async () => {
+  const fresh = await startFlagdeck({ withProject: false });
+  try {
+    await fresh.page.goto(fresh.url);
+    await byTestId(fresh.page, 'welcome').waitFor();
+    assert.equal(await byTestId(fresh.page, 'welcome-open-demo').isVisible(), true, 'the demo is offered');
+    await screenshot(fresh.page, 'welcome');
+  } finally {
+    await fresh.stop();
+  }
+});
 
 test('the main screens in the light theme, then in the dark theme', async () => {
   const { page } = app;
   await page.goto(app.url);
-  await waitReady(page, 'shell');
-  await screenshot(page, 'first-screen');
   await openProjectWorkspace(page, app.projectDir);
   await shootMainScreens(page, '');
 
-  await byTestId(page, 'theme-toggle').click();
+  // The toggle cycles light → dark → system; click until it says dark.
+  const toggle = byTestId(page, 'theme-toggle');
+  for (let i = 0; i < 3 && (await toggle.getAttribute('data-mode')) !== 'dark'; i += 1) await toggle.click();
   const theme = await page.evaluate(() => document.documentElement.dataset.theme);
   assert.equal(theme, 'dark', 'the toggle switches to the dark theme');
   await shootMainScreens(page, '-dark');
