@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, eventually, screenshot, startFlagdeck } from './harness.mjs';
-import { openProjectWorkspace, openSegment } from './steps.mjs';
+import { openProjectWorkspace, openSegment, pause } from './steps.mjs';
 
 const KEY = 'internal-staff';
 let app;
@@ -49,6 +49,7 @@ test('include and exclude edits reach the file, and where-used links to the flag
 
   await typeKey(include, 'qa-3');
   await eventually(segmentFile, (s) => s.include?.join() === 'qa-1,qa-2,qa-3', { what: 'qa-3 included on disk' });
+  await pause(page);
 
   await typeKey(include, 'qa-1');
   const refusal = await include.getByRole('status').innerText();
@@ -57,9 +58,11 @@ test('include and exclude edits reach the file, and where-used links to the flag
 
   await pasteKeys(exclude, 'user-5\nuser-6, user-7');
   await eventually(segmentFile, (s) => s.exclude?.join() === 'user-5,user-6,user-7', { what: 'pasted keys on disk' });
+  await pause(page);
 
   await include.getByRole('button', { name: 'Remove qa-2' }).click();
   await eventually(segmentFile, (s) => s.include?.join() === 'qa-1,qa-3', { what: 'qa-2 removed on disk' });
+  await pause(page);
 
   await typeKey(exclude, 'qa-1');
   const note = page.getByRole('note');
