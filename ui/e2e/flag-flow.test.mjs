@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, eventually, screenshot, startFlagdeck, waitReady } from './harness.mjs';
-import { openProjectWorkspace, pause } from './steps.mjs';
+import { openProjectWorkspace, openSegment, pause } from './steps.mjs';
 
 const KEY = 'checkout-theme';
 let app;
@@ -182,6 +182,12 @@ test('create a flag with a segment rule and a 30/70 rollout, reorder, kill, undo
     what: 'the kill switch shown off after the undo',
   });
   await screenshot(page, 'flow-after-undo');
+
+  // The segment now says where it is used: this flag, in production, by the rule's name.
+  await openSegment(page, 'beta-testers');
+  const use = byTestId(page, 'segment-usage').locator(`li[data-key="${KEY}"][data-env="production"]`);
+  await use.waitFor();
+  assert.match(await use.innerText(), /Checkout theme[\s\S]*Production, rule “Beta testers”/);
 });
 
 /** A bits-ui Select (components/Select.svelte): open the trigger, click the option. */
