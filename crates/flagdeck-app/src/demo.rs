@@ -5,7 +5,8 @@
 //!
 //! Idempotent and crash-safe: the bare repository is built under a temporary name and renamed
 //! into place whole, so `remote.git` is either complete or absent; a workspace record left
-//! without a base by a killed clone is removed and made again. Every call after the first
+//! without a base by a killed clone is removed and made again (one with a base is whole: if its
+//! clone went missing, its next sync clones again). Every call after the first
 //! returns the same workspace, also after a restart.
 
 use std::path::{Path, PathBuf};
@@ -46,7 +47,9 @@ impl App {
             {
                 continue;
             }
-            if workspace.base_commit.is_some() && Path::new(&workspace.location).is_dir() {
+            // With a base it is whole: a clone removed since is made again by the next sync,
+            // and its drafts are the user's work.
+            if workspace.base_commit.is_some() {
                 return Ok(workspace);
             }
             self.forget_half_made(&workspace)?;

@@ -34,9 +34,12 @@ fn demo_remote(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn the_demo_is_a_git_workspace_on_a_local_remote_made_once() -> TestResult {
-    let dir = tempfile::tempdir()?;
+    let root = tempfile::tempdir()?;
+    // macOS keeps app data under "Application Support": a space in the path must work.
+    let dir = root.path().join("Application Support");
+    let dir = &dir;
     let first = {
-        let t = app(dir.path(), "Ada")?;
+        let t = app(dir, "Ada")?;
         let demo = open_demo(&t.app)?;
         assert_eq!(demo["name"], "Demo");
         assert_eq!(demo["kind"], "git");
@@ -50,7 +53,7 @@ fn the_demo_is_a_git_workspace_on_a_local_remote_made_once() -> TestResult {
             "the demo has a base: {demo}"
         );
         // The remote looks like a real project repository: the example and its build.
-        let remote = demo_remote(dir.path());
+        let remote = demo_remote(dir);
         let files = git(&remote, &["ls-tree", "-r", "--name-only", "main"])?;
         for path in [
             "flagdeck.json",
@@ -72,8 +75,14 @@ fn the_demo_is_a_git_workspace_on_a_local_remote_made_once() -> TestResult {
         demo
     };
     // After a restart on the same data folder: still the same one, and only one.
-    let t = app(dir.path(), "Ada")?;
+    let t = app(dir, "Ada")?;
     assert_eq!(open_demo(&t.app)?, first);
+    let status = call(
+        &t.app,
+        "sync",
+        json!({"workspaceId": id_of(&first)?, "dryRun": false}),
+    )?;
+    assert_eq!(status["result"], "upToDate", "{status}");
     let workspaces = call(&t.app, "workspaces", json!({}))?;
     assert_eq!(
         workspaces.as_array().ok_or("a list")?.len(),
@@ -119,6 +128,28 @@ fn a_half_made_demo_is_repaired_by_the_next_call() -> TestResult {
         "{workspaces}"
     );
     assert_eq!(open_demo(&t.app)?, repaired);
+
+    // A demo with a base whose clone went missing keeps its drafts: the next sync clones again.
+    let ws = id_of(&repaired)?;
+    let entity = json!({"kind": "flag", "key": "banner-color"});
+    let mut flag = call(
+        &t.app,
+        "entity",
+        json!({"workspaceId": ws, "entity": entity}),
+    )?["json"]
+        .clone();
+    flag["description"] = json!("Kept");
+    call(
+        &t.app,
+        "saveEntity",
+        json!({"workspaceId": ws, "entity": entity, "json": flag}),
+    )?;
+    let clone = repaired["location"].as_str().ok_or("a location")?;
+    std::fs::remove_dir_all(clone)?;
+    assert_eq!(open_demo(&t.app)?, repaired);
+    let report = call(&t.app, "sync", json!({"workspaceId": ws, "dryRun": false}))?;
+    assert_eq!(report["result"], "pushed", "{report}");
+    assert!(Path::new(clone).is_dir());
     Ok(())
 }
 

@@ -19,8 +19,11 @@ pub struct Migration {
     pub name: &'static str,
     pub sql: &'static str,
     /// Rows rewritten by code after the SQL, in the same transaction (when SQL cannot say it).
-    pub then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+    pub then: Option<RowRewrite>,
 }
+
+/// A migration's Rust step: rewrites rows inside the migration's transaction.
+pub type RowRewrite = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
 /// Every migration this binary knows, oldest first.
 pub const MIGRATIONS: &[Migration] = &[
@@ -247,6 +250,45 @@ mod tests {
             backup_path(Path::new("/data/cache.sqlite"), 20261121074000),
             PathBuf::from("/data/cache.sqlite.backup-20261121074000")
         );
+    }
+
+    #[test]
+    fn upgrading_rewrites_flag_and_project_summaries_with_their_environments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, 1, &MIGRATIONS[..2]).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO workspaces (id, name, kind, location, created_at) VALUES (1, 'w', 'git', '/w', 1);
+               INSERT INTO base_entities (workspace_id, kind, key, json) VALUES (1, 'flag', 'a',
+                 '{"key":"a","name":"A","environments":{"prod":{"enabled":true,"fallthrough":{},"schedule":[{"at":"2027-01-01T00:00:00Z","enabled":false}]}}}');
+               INSERT INTO base_entities (workspace_id, kind, key, json) VALUES (1, 'project', 'flagdeck',
+                 '{"name":"P","environments":[{"key":"prod","name":"Prod"}]}');
+               INSERT INTO drafts (workspace_id, kind, key, json, updated_at, source) VALUES (1, 'flag', 'b',
+                 '{"key":"b","name":"B","environments":{"prod":{"enabled":false,"offVariation":"off"}}}', 1, 'user');"#,
+        )
+        .unwrap();
+        migrate_with(&mut conn, &path, 2, MIGRATIONS).unwrap();
+        let environments = |table: &str, key: &str| -> serde_json::Value {
+            let text: String = conn
+                .query_row(
+                    &format!("SELECT summary FROM {table} WHERE key = ?1"),
+                    [key],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()["environments"].clone()
+        };
+        assert_eq!(
+            environments("base_entities", "a"),
+            serde_json::json!([{"key": "prod", "enabled": true, "offVariation": false,
+                "switches": [[1_798_761_600, false]], "lastStep": 1_798_761_600}])
+        );
+        assert_eq!(
+            environments("base_entities", "flagdeck"),
+            serde_json::json!([{"key": "prod"}])
+        );
+        assert_eq!(environments("drafts", "b")[0]["offVariation"], true);
     }
 
     #[test]

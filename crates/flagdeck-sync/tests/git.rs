@@ -625,3 +625,39 @@ fn error_sentences_read_well() -> TestResult {
     assert!(text.ends_with('.') && !text.contains(".)"), "{text}");
     Ok(())
 }
+
+#[test]
+fn a_bare_clone_reports_its_download_progress_up_to_the_total() -> TestResult {
+    let files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("flags/f{i}.json"),
+                format!("{{\"key\": \"f{i}\"}}\n"),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let remote = Remote::seeded(&borrowed)?;
+    let mut reports = Vec::new();
+    let clone = GitRepo::clone_bare_with_progress(
+        &remote.url(),
+        &remote.dir.path().join("app-clone"),
+        &Credentials::None,
+        &mut |progress| reports.push(progress),
+    )?;
+    assert_eq!(clone.head_commit(), Some(remote.main_head()?));
+    assert!(!reports.is_empty(), "libgit2 reported no progress");
+    for report in &reports {
+        assert!(
+            report.received_objects <= report.total_objects,
+            "{report:?}"
+        );
+    }
+    let last = reports.last().ok_or("a last report")?;
+    // 40 blobs, the flags/ tree, the root tree and the commit.
+    assert_eq!((last.received_objects, last.total_objects), (43, 43));
+    Ok(())
+}
