@@ -447,22 +447,48 @@ fn bad_requests_get_an_app_error() {
 fn a_body_over_the_limit_is_refused_with_413() {
     let f = fixture();
     let served = Served::start(&f.data_dir, None, &[]);
+    // Announced by its length, or streamed in chunks of unknown total length.
+    for chunked in [false, true] {
+        let answer = send_9_mb(&served, chunked);
+        assert_eq!(status_of(&answer), 413, "chunked {chunked}: {answer}");
+        assert!(answer.contains("larger than 8 MB"), "{answer}");
+    }
+}
+
+/// Sends a 9 MB command body and returns what the server answered.
+fn send_9_mb(served: &Served, chunked: bool) -> String {
+    const CHUNK: usize = 64 * 1024;
     let size = 9 * 1024 * 1024;
     let mut stream = TcpStream::connect(("127.0.0.1", served.port)).expect("connects");
     stream.set_read_timeout(Some(Duration::from_secs(20))).ok();
+    let length = if chunked {
+        "Transfer-Encoding: chunked".to_owned()
+    } else {
+        format!("Content-Length: {size}")
+    };
     let head = format!(
-        "POST /api/call HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n",
+        "POST /api/call HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\n{length}\r\n\r\n",
         served.port, served.token
     );
     stream.write_all(head.as_bytes()).expect("sends the head");
-    // The body goes on another thread: the server may answer before reading it.
+    // The body goes on another thread: the server may answer before reading it all.
     let mut writer = stream.try_clone().expect("a second handle");
     let sending = std::thread::spawn(move || {
-        let chunk = vec![b' '; 64 * 1024];
-        for _ in 0..(size / chunk.len()) {
+        let mut chunk = Vec::new();
+        if chunked {
+            chunk.extend_from_slice(format!("{CHUNK:x}\r\n").as_bytes());
+        }
+        chunk.extend_from_slice(&[b' '; CHUNK]);
+        if chunked {
+            chunk.extend_from_slice(b"\r\n");
+        }
+        for _ in 0..(size / CHUNK) {
             if writer.write_all(&chunk).is_err() {
-                break;
+                return;
             }
+        }
+        if chunked {
+            let _ = writer.write_all(b"0\r\n\r\n");
         }
     });
     let mut answer = Vec::new();
@@ -477,11 +503,9 @@ fn a_body_over_the_limit_is_refused_with_413() {
             break;
         }
     }
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    assert_eq!(status_of(&answer), 413, "{answer}");
-    assert!(answer.contains("larger than 8 MB"), "{answer}");
     drop(stream);
     let _ = sending.join();
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[cfg(target_os = "linux")]
