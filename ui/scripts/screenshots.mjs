@@ -32,6 +32,14 @@ const shots = [
   ['flags-10k', '?mock=10000#/flags', async () => {}],
   ['segments', '?mock#/segments', async () => {}],
   ['workspaces', '?mock#/workspaces', async () => {}],
+  ['clone-progress', '?mock#/workspaces', async (page) => {
+    await page.fill('[data-testid=ws-clone-url]', 'https://git.example.com/acme/flags.git');
+    await page.click('[data-testid=ws-clone]');
+    await page.waitForSelector('[data-testid=ws-progress]');
+    await page.waitForTimeout(500);
+  }],
+  ['remove-confirm', '?mock#/workspaces', async (page) => page.click('text=Remove')],
+  ['welcome-clone', '?mock=empty', async (page) => page.click('text=Clone from a Git URL')],
   ['workspace-picker', '?mock#/flags', async (page) => page.click('[data-testid=workspace-picker]')],
   ['error-toast', '?mock&fail=undo#/flags', async (page) => {
     await page.click('h1');

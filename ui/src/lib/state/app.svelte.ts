@@ -21,13 +21,13 @@ import type { ProjectInfo } from '../bindings/ProjectInfo';
 import type { StatusView } from '../bindings/StatusView';
 import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
 import { type Plan, Throttle, addToPlan, emptyPlan } from './changes';
-import { describeError } from './errors';
+import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
 import { type ListItem, type LiveEvent, type Progress, callOpenDemo } from './pending';
 import { type Route, hashToRoute, routeToHash } from './route';
 import { WorkspaceMemory } from './memory';
 
-export type Toast = { id: number; kind: 'error' | 'info'; text: string; detail?: string; code?: string };
+export type { Toast } from './toasts.svelte';
 /** starting: first load; welcome: no workspace yet; loading: opening one; ready: one is open. */
 export type Phase = 'starting' | 'welcome' | 'loading' | 'ready';
 
@@ -46,13 +46,12 @@ export class AppState {
   segments = $state.raw<ListItem[]>([]);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
-  toasts = $state<Toast[]>([]);
   entityVersion = $state<Record<string, number>>({});
   progress = $state<Progress | null>(null);
   /** The lists' search and filters, kept while the user visits an editor. */
   flagFilter = $state<ListFilter>({ ...NO_FILTER });
   segmentQuery = $state('');
-  private nextToast = 1;
+  private readonly messages = new ToastList();
   private plan: Plan = emptyPlan();
   private readonly throttle = new Throttle(REFRESH_MS, () => void this.applyPlan());
   private ownEchoUntil = 0;
@@ -111,11 +110,7 @@ export class AppState {
       return true;
     } catch (error) {
       this.fail(error);
-      this.workspaceId = null;
-      this.project = null;
-      this.flags = [];
-      this.segments = [];
-      this.status = null;
+      this.clearWorkspace();
       this.phase = this.workspaces.length > 0 ? 'ready' : 'welcome';
       if (this.workspaces.length > 0) this.navigate({ screen: 'workspaces' });
       return false;
@@ -148,11 +143,7 @@ export class AppState {
       await this.backend.call('removeWorkspace', { workspaceId: id });
       this.workspaces = this.workspaces.filter((w) => w.id !== id);
       if (this.workspaceId === id) {
-        this.workspaceId = null;
-        this.project = null;
-        this.flags = [];
-        this.segments = [];
-        this.status = null;
+        this.clearWorkspace();
         this.memory.set(null);
       }
       if (this.workspaces.length === 0) this.phase = 'welcome';
@@ -181,22 +172,28 @@ export class AppState {
     this.route = hashToRoute(hash);
   }
 
+  get toasts(): Toast[] {
+    return this.messages.items;
+  }
+
   fail(error: unknown): void {
-    const { code, title, detail } = describeError(error);
-    const toast: Toast = { id: this.nextToast++, kind: 'error', text: title, detail, ...(code ? { code } : {}) };
-    // One toast per code: a second "offline" replaces the first instead of stacking up.
-    const others = code ? this.toasts.filter((t) => t.code !== code) : this.toasts;
-    this.toasts = [...others, toast];
+    this.messages.error(error);
   }
 
   notify(text: string): void {
-    const id = this.nextToast++;
-    this.toasts = [...this.toasts, { id, kind: 'info', text }];
-    setTimeout(() => this.dismiss(id), 4000);
+    this.messages.info(text);
   }
 
   dismiss(id: number): void {
-    this.toasts = this.toasts.filter((t) => t.id !== id);
+    this.messages.dismiss(id);
+  }
+
+  private clearWorkspace(): void {
+    this.workspaceId = null;
+    this.project = null;
+    this.flags = [];
+    this.segments = [];
+    this.status = null;
   }
 
   /** Runs a command that yields a workspace, lists it and opens it. */
@@ -253,12 +250,22 @@ export class AppState {
   }
 
   private async reloadList(id: number, kind: Kind): Promise<void> {
+    if (kind === 'project') return this.reloadProject(id);
     if (kind !== 'flag' && kind !== 'segment') return;
     try {
       const items = await this.backend.call('listEntities', { workspaceId: id, kind });
       if (this.workspaceId !== id) return;
       if (kind === 'flag') this.flags = items;
       else this.segments = items;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async reloadProject(id: number): Promise<void> {
+    try {
+      const project = await this.backend.call('project', { workspaceId: id });
+      if (this.workspaceId === id) this.project = project;
     } catch (error) {
       this.fail(error);
     }

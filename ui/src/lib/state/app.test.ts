@@ -95,6 +95,16 @@ describe('AppState', () => {
     expect(app.entityVersion['flag:a']).toBe(1);
   });
 
+  it('reloads the project settings when flagdeck.json changes', async () => {
+    const backend = backendWith(() => []);
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    backend.on('project', () => ({ ...project, name: 'Renamed' }));
+    backend.emit([{ workspaceId: 7, subject: 'draft', entityKind: 'project', key: 'project', change: 'updated', source: 'watcher' }]);
+    await vi.advanceTimersByTimeAsync(REFRESH_MS + 1);
+    expect(app.project?.name).toBe('Renamed');
+  });
+
   it('ignores events of other workspaces', async () => {
     const backend = backendWith(() => [item('a')]);
     const app = new AppState(backend, memoryWith(7));

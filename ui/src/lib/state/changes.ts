@@ -6,7 +6,7 @@ import type { LiveEvent } from './pending';
 
 /** What a batch of events asks the shell to reload. */
 export type Plan = {
-  /** Lists to refetch. */
+  /** Lists to refetch (`project`: the project's settings). */
   kinds: Set<Kind>;
   /** `${kind}:${key}` of entities whose open editors should reload. */
   entities: Set<string>;
@@ -29,7 +29,11 @@ export function addToPlan(plan: Plan, events: LiveEvent[], workspaceId: number |
   for (const event of events) {
     if (event.subject === 'workspace') {
       plan.workspaces = true;
-      if (event.workspaceId === workspaceId) plan.status = true;
+      // The open workspace itself changed (re-imported, re-cloned): refetch everything shown.
+      if (event.workspaceId === workspaceId) {
+        plan.status = true;
+        plan.kinds.add('flag').add('segment').add('project');
+      }
       continue;
     }
     if (event.workspaceId !== workspaceId || event.subject === 'progress') continue;
@@ -47,7 +51,7 @@ export function addToPlan(plan: Plan, events: LiveEvent[], workspaceId: number |
       case 'base':
         plan.base = true;
         plan.status = true;
-        plan.kinds.add('flag').add('segment');
+        plan.kinds.add('flag').add('segment').add('project');
         break;
       case 'syncRun':
         plan.status = true;

@@ -7,7 +7,7 @@ export type ListFilter = {
   text: string;
   tag: string | null;
   owner: string | null;
-  /** With `envState`: the environment to look at; null means "any environment". */
+  /** The environment `envState` looks at; null means "any environment" (alone it filters nothing). */
   env: string | null;
   envState: EnvStateName | null;
   /** Only entries with unpublished changes (drafts). */

@@ -3,7 +3,6 @@
 export type ThemeMode = 'light' | 'dark' | 'system';
 
 const KEY = 'flagdeck.theme';
-const NEXT: Record<ThemeMode, ThemeMode> = { light: 'dark', dark: 'system', system: 'light' };
 
 export class Theme {
   mode = $state<ThemeMode>('system');
@@ -19,9 +18,19 @@ export class Theme {
     this.apply();
   }
 
-  /** light → dark → system → light. */
+  /**
+   * The mode a click moves to. Every click changes something visible: from the system's theme
+   * to the other one, then to the system's own explicitly, then back to following the system.
+   */
+  get next(): ThemeMode {
+    const system = this.media?.matches ? 'dark' : 'light';
+    const other = (m: 'light' | 'dark') => (m === 'light' ? 'dark' : 'light');
+    if (this.mode === 'system') return other(system);
+    return this.mode === system ? 'system' : other(this.mode);
+  }
+
   cycle(): void {
-    this.set(NEXT[this.mode]);
+    this.set(this.next);
   }
 
   set(mode: ThemeMode): void {

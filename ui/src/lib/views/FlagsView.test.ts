@@ -32,8 +32,12 @@ beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 600 });
 });
 
-async function mountWith(flags: ListItem[]) {
+async function mountWith(flags: ListItem[], saved: unknown[] = []) {
   const backend = new FakeBackend({
+    saveEntity: (args) => {
+      saved.push(args);
+      return { hasDraft: true, diagnostics: [] };
+    },
     workspaces: () => [{ id: 1, name: 'Demo', kind: 'local', location: '/tmp/x', remoteUrl: null, baseCommit: null }],
     project: () => ({ name: 'Acme', bucketBy: 'targetingKey', environments: [{ key: 'production', name: 'Production', description: null }], attributes: [] }),
     listEntities: (args) => ((args as { kind: string }).kind === 'flag' ? flags : []),
@@ -63,5 +67,34 @@ describe('FlagsView', () => {
     expect(screen.getByText('1 of 2 flags')).toBeTruthy();
     await fireEvent.input(search, { target: { value: 'nothing-like-this' } });
     await waitFor(() => expect(screen.getByText('No flags match')).toBeTruthy());
+  });
+
+  it('marks the list ready once rows are painted', async () => {
+    delete window.__flagdeckTimings;
+    delete document.documentElement.dataset.ready;
+    await mountWith([flag('a', 'A', [])]);
+    await waitFor(() => expect(document.documentElement.dataset.ready).toBe('list'));
+    expect(typeof (window.__flagdeckTimings as { list?: number } | undefined)?.list).toBe('number');
+  });
+
+  it('creates a new flag as a draft with a valid template and opens it', async () => {
+    const saved: unknown[] = [];
+    const app = await mountWith([flag('taken', 'Taken', [])], saved);
+    await fireEvent.click(screen.getByTestId('new-flag'));
+    const key = await screen.findByTestId('new-flag-key');
+    await fireEvent.input(key, { target: { value: 'taken' } });
+    await waitFor(() => expect(screen.getByTestId('field-error').textContent).toMatch(/already/));
+    await fireEvent.click(screen.getByTestId('new-flag-create'));
+    expect(saved).toHaveLength(0);
+    await fireEvent.input(screen.getByTestId('new-flag-name'), { target: { value: 'Dark mode' } });
+    await fireEvent.input(key, { target: { value: 'dark-mode' } });
+    await fireEvent.click(screen.getByTestId('new-flag-create'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const args = saved[0] as { workspaceId: number; entity: { kind: string; key: string }; json: Record<string, unknown> };
+    expect(args.entity).toEqual({ kind: 'flag', key: 'dark-mode' });
+    expect(args.json.name).toBe('Dark mode');
+    expect(args.json.type).toBe('boolean');
+    expect(Object.keys(args.json.environments as object)).toEqual(['production']);
+    await waitFor(() => expect(app.route).toEqual({ screen: 'flag', key: 'dark-mode' }));
   });
 });
