@@ -62,6 +62,9 @@ try {
       await page.getByTestId('save-state').filter({ hasText: 'Saved as draft' }).waitFor();
       check((await page.getByTestId('kill-switch').getAttribute('data-state')) === 'checked', 'confirm turns the kill switch on and saves a draft');
       check(await page.getByTestId('unpublished-badge').isVisible(), 'unpublished badge shows');
+      check((await page.locator('[data-testid="env-tab"][data-env="production"]').textContent()).includes('Killed'), 'the tab says Killed in words');
+      await page.getByTestId('kill-switch').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${out}/flag-editor-killed.png` });
 
       // Rollout: typing a percent redistributes; the total stays 100.
       const rule = page.getByTestId('rule').nth(1);
@@ -122,6 +125,11 @@ try {
       check(refusal.includes('in use') && refusal.includes("Production: rule 'Colour test in the EU'"), `removing a used variation says where (${refusal})`);
       await page.getByTestId('add-variation').click();
       await page.getByTestId('variation').nth(3).waitFor();
+      const keyField = page.getByTestId('variation').nth(3).getByLabel('Key (what applications receive)');
+      await keyField.fill('purple');
+      await keyField.press('Enter');
+      await page.getByTestId('save-state').filter({ hasText: 'Saved as draft' }).waitFor();
+      check(await page.getByTestId('variation').nth(3).getAttribute('data-key') === 'purple', 'an unused variation can be renamed by key');
       const fresh = page.getByTestId('variation').nth(3).getByTestId('variation-value');
       await fresh.fill('#8e24aa');
       await fresh.press('Enter');

@@ -4,7 +4,10 @@
 // are folded into one follow-up save. A reload from outside (watcher, sync) is skipped while our
 // own save is pending, and a load that raced an edit is dropped so it cannot undo the edit.
 import type { Diagnostic } from '../bindings/Diagnostic';
+import type { FlagEnvironment } from '../bindings/FlagEnvironment';
 import type { FlagFile } from '../bindings/FlagFile';
+import type { Rule } from '../bindings/Rule';
+import type { Variation } from '../bindings/Variation';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { errorsByPointer } from '../domain/flags/pointer';
 import type { AppState } from './app.svelte';
@@ -95,6 +98,33 @@ export class FlagEditor {
     change(this.flag);
     this.edits += 1;
     void this.save();
+  }
+
+  // The edits below reach their part from the flag itself, never through a component's props,
+  // so the flag stays owned by this controller.
+
+  /** Applies `change` to one environment (if the flag has it) and saves. */
+  editEnv(envKey: string, change: (env: FlagEnvironment) => void): void {
+    this.edit((f) => {
+      const env = f.environments?.[envKey];
+      if (env) change(env);
+    });
+  }
+
+  /** Applies `change` to one rule, found by id, and saves. */
+  editRule(envKey: string, ruleId: string, change: (rule: Rule) => void): void {
+    this.editEnv(envKey, (env) => {
+      const rule = env.rules?.find((r) => r.id === ruleId);
+      if (rule) change(rule);
+    });
+  }
+
+  /** Applies `change` to one variation, found by key, and saves. */
+  editVariation(key: string, change: (variation: Variation) => void): void {
+    this.edit((f) => {
+      const variation = f.variations.find((v) => v.key === key);
+      if (variation) change(variation);
+    });
   }
 
   private async save(): Promise<void> {

@@ -1,0 +1,87 @@
+// The editor against the dev harness's in-memory backend (the example project's flags): what a
+// person does, checked through the same TestIds the end-to-end tests use.
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import Harness from '../../../dev/Harness.svelte';
+import { flags, project, segments } from '../../../dev/example';
+import { fakeBackend } from '../../../dev/fakeBackend';
+import type { FlagFile } from '../bindings/FlagFile';
+import { AppState } from '../state/app.svelte';
+
+afterEach(cleanup);
+
+function setup(hash: string, data: FlagFile[] = structuredClone(flags)) {
+  const saved: string[] = [];
+  const app: AppState = new AppState(
+    fakeBackend(data, (key) => {
+      saved.push(key);
+      app.entityVersion = { ...app.entityVersion, [`flag:${key}`]: (app.entityVersion[`flag:${key}`] ?? 0) + 1 };
+    }, 0),
+  );
+  app.workspaceId = 1;
+  app.project = project;
+  app.segments = segments.map((s) => ({
+    kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged',
+  }));
+  app.routeFromLocation(hash);
+  render(Harness, { app });
+  return { app, saved };
+}
+
+describe('FlagEditorView', () => {
+  it('kills production only after confirming, saying what users get', async () => {
+    const { saved } = setup('#/flags/new-checkout/production');
+    const kill = await screen.findByTestId('kill-switch');
+    expect(screen.getByTestId('save-state').textContent?.trim()).toBe('Published');
+    await fireEvent.click(kill);
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain("Everyone in Production will get 'Off'");
+    await fireEvent.click(within(dialog).getByTestId('cancel'));
+    expect(saved).toEqual([]);
+    await fireEvent.click(screen.getByTestId('kill-switch'));
+    await fireEvent.click(within(await screen.findByRole('alertdialog')).getByTestId('confirm'));
+    await waitFor(() => expect(screen.getByTestId('save-state').textContent?.trim()).toBe('Saved as draft'));
+    await waitFor(() => expect(saved).toEqual(['new-checkout']));
+    expect(screen.getByTestId('unpublished-badge')).toBeTruthy();
+    expect(screen.getByTestId('kill-switch').getAttribute('data-state')).toBe('checked');
+  });
+
+  it('moves rules with the keyboard buttons and keeps the rollout at 100 %', async () => {
+    setup('#/flags/new-checkout/production');
+    await screen.findAllByTestId('rule');
+    const names = () => screen.getAllByTestId('rule-name').map((e) => (e as HTMLInputElement).value);
+    expect(names()).toEqual(['Internal staff', 'EU customers']);
+    await fireEvent.click(screen.getAllByTestId('rule-move-down')[0]!);
+    await waitFor(() => expect(names()).toEqual(['EU customers', 'Internal staff']));
+    const rule = screen.getAllByTestId('rule')[0]!;
+    const percent = rule.querySelector<HTMLInputElement>('[data-testid="rollout-percent"][data-variation="on"]')!;
+    percent.focus();
+    await fireEvent.input(percent, { target: { value: '12.5' } });
+    await fireEvent.keyDown(percent, { key: 'Enter' });
+    await waitFor(() =>
+      expect(rule.querySelector<HTMLInputElement>('[data-testid="rollout-percent"][data-variation="off"]')!.value).toBe('87.5'),
+    );
+    expect(within(rule).getByTestId('rollout-total').textContent).toContain('100 %');
+  });
+
+  it('refuses to remove a variation that is in use and says where', async () => {
+    setup('#/flags/banner-color');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Remove variation Sunset orange' }));
+    const row = screen.getAllByTestId('variation')[0]!;
+    expect(within(row).getByRole('alert').textContent).toContain("Production: rule 'Colour test in the EU'");
+    expect(screen.getAllByTestId('variation')).toHaveLength(3);
+  });
+
+  it('shows a diagnostic next to its field and in the summary', async () => {
+    const broken = structuredClone(flags);
+    broken[0]!.environments!.production!.fallthrough = { variation: 'onn' };
+    setup('#/flags/new-checkout/production', broken);
+    const error = await waitFor(() => {
+      const el = document.querySelector('[data-testid="field-error"][data-field="/environments/production/fallthrough"]');
+      if (!el) throw new Error('no field error yet');
+      return el;
+    });
+    expect(error.textContent).toContain("'onn'");
+    expect(screen.getByRole('region', { name: /1 problem/ }).textContent).toContain('Production › everyone else');
+  });
+});
