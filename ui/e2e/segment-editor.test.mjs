@@ -87,3 +87,26 @@ test('include and exclude edits reach the file, and where-used links to the flag
   await byTestId(page, 'flag-editor').waitFor();
   assert.equal(new URL(page.url()).hash, '#/flags/new-checkout/production');
 });
+
+test('a new segment with only listed keys is written as exactly that', async () => {
+  const { page } = app;
+  await byTestId(page, 'nav-segments').click();
+  await byTestId(page, 'new-segment').click();
+  await byTestId(page, 'new-segment-name').fill('QA team');
+  await byTestId(page, 'new-segment-key').fill('qa-team');
+  await byTestId(page, 'new-segment-create').click();
+  const editor = byTestId(page, 'segment-editor', { 'data-key': 'qa-team' });
+  await editor.waitFor();
+  await byTestId(page, 'segment-include').locator('input').waitFor();
+  await pause(page);
+
+  await pasteKeys(byTestId(page, 'segment-include'), 'qa-1 qa-2 qa-3');
+  await eventually(() => app.readJson('segments/qa-team.json'), (s) => s.include?.length === 3, { what: 'the new segment on disk' });
+  await pause(page);
+  assert.equal(
+    app.readText('segments/qa-team.json'),
+    `${JSON.stringify({ key: 'qa-team', name: 'QA team', include: ['qa-1', 'qa-2', 'qa-3'] }, null, 2)}\n`,
+    'no condition, no empty exclude list: the segment is exactly its include list',
+  );
+  assert.match(await editor.innerText(), /No condition: the segment is exactly the keys listed under Include/);
+});
