@@ -51,6 +51,10 @@ export function startServer(projectDir, dataDir) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_BACKTRACE: '1' },
   });
+  // A test process that dies (a crash, Ctrl-C) must not leave its server running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const url = new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`flagdeck serve printed no address in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
