@@ -2,6 +2,7 @@
 //! the short `summary` kept next to each document, so a list of 10,000 flags never parses them.
 
 use rusqlite::Connection;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::workspaces::require_workspace;
@@ -62,7 +63,67 @@ impl EnvironmentSummary {
     }
 }
 
+/// A stored summary as written by `summary_of`: read typed, which for 10,000 rows is several
+/// times faster than building a `Value` per row.
+#[derive(Deserialize)]
+struct Stored {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default, rename = "type")]
+    flag_type: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    environments: Vec<StoredEnvironment>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredEnvironment {
+    key: String,
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default)]
+    off_variation: bool,
+    #[serde(default)]
+    switches: Vec<(i64, bool)>,
+    #[serde(default)]
+    last_step: Option<i64>,
+}
+
 impl EntitySummary {
+    /// Reads a stored summary: typed when it has the shape `summary_of` writes, else field by
+    /// field with wrong types counting as absent (a summary is never a reason to fail a list).
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        if let Ok(stored) = serde_json::from_str::<Stored>(text) {
+            return Ok(EntitySummary {
+                name: stored.name,
+                description: stored.description,
+                flag_type: stored.flag_type,
+                tags: stored.tags,
+                owner: stored.owner,
+                environments: stored
+                    .environments
+                    .into_iter()
+                    .map(|e| EnvironmentSummary {
+                        key: e.key,
+                        enabled: e.enabled,
+                        off_variation: e.off_variation,
+                        switches: e.switches,
+                        last_step: e.last_step,
+                    })
+                    .collect(),
+            });
+        }
+        let value: Value = serde_json::from_str(text)
+            .map_err(|error| StoreError::corrupt("base_entities", "summary", error))?;
+        Ok(EntitySummary::from_json(&value))
+    }
+
     /// Reads a stored summary; fields of the wrong type count as absent.
     fn from_json(value: &Value) -> Self {
         let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
@@ -158,9 +219,7 @@ fn list(
         if state == EntityState::Deleted && !in_base {
             continue;
         }
-        let summary: Value = serde_json::from_str(&summary)
-            .map_err(|error| StoreError::corrupt("base_entities", "summary", error))?;
-        let summary = EntitySummary::from_json(&summary);
+        let summary = EntitySummary::parse(&summary)?;
         out.push(EntityRow {
             key,
             summary,
@@ -236,6 +295,24 @@ mod tests {
                 .entity_rows(ws, EntityKind::Segment)
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn typed_and_field_by_field_reading_agree() {
+        let flag = json!({"key": "a", "name": "A", "tags": ["t"], "environments": {
+            "prod": {"enabled": false, "offVariation": "off",
+                     "schedule": [{"at": "2027-01-01T00:00:00Z", "enabled": true}]}}});
+        let text = summary_of(&flag);
+        let typed = EntitySummary::parse(&text).unwrap();
+        let by_field = EntitySummary::from_json(&serde_json::from_str(&text).unwrap());
+        assert_eq!(typed, by_field);
+        assert_eq!(typed.environments[0].switches, vec![(1_798_761_600, true)]);
+        // Tags that are not all strings: the typed read fails, the fallback keeps the strings.
+        let odd = EntitySummary::parse(r#"{"name": "B", "tags": [1, "x"]}"#).unwrap();
+        assert_eq!(
+            (odd.name.as_deref(), odd.tags),
+            (Some("B"), vec!["x".to_owned()])
         );
     }
 
