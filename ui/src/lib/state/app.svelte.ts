@@ -69,7 +69,12 @@ export class AppState {
 
   /** Subscribes to events, lists the workspaces and reopens the last one. */
   async start(): Promise<void> {
-    this.unsubscribe = await this.backend.onEvents((events) => this.receive(events as LiveEvent[]));
+    try {
+      this.unsubscribe = await this.backend.onEvents((events) => this.receive(events as LiveEvent[]));
+    } catch (error) {
+      // Without events the lists only refresh on reopening; still better than no app.
+      this.fail(error);
+    }
     try {
       this.workspaces = await this.backend.call('workspaces', {});
     } catch (error) {

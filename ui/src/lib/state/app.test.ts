@@ -53,6 +53,15 @@ describe('AppState', () => {
     expect(app.workspaceId).toBe(7);
   });
 
+  it('still starts when the event stream cannot be opened', async () => {
+    const backend = backendWith(() => [item('a')]);
+    backend.onEvents = () => Promise.reject(new Error('no events'));
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    expect(app.phase).toBe('ready');
+    expect(app.toasts[0]?.detail).toBe('no events');
+  });
+
   it('shows the welcome screen when there is no workspace', async () => {
     const backend = new FakeBackend({ workspaces: () => [] });
     const app = new AppState(backend, memoryWith(null));
