@@ -64,6 +64,25 @@ describe('FlagEditorView', () => {
     expect(within(rule).getByTestId('rollout-total').textContent).toContain('100 %');
   });
 
+  it('reloads when the flag changes outside the editor (watcher or sync)', async () => {
+    const { app } = setup('#/flags/new-checkout');
+    await screen.findByRole('heading', { level: 1, name: 'New checkout' });
+    const changed = { ...structuredClone(flags[0]!), name: 'Checkout v2' };
+    // Another writer saves the file; the shell bumps entityVersion from the change event.
+    await app.backend.call('saveEntity', { workspaceId: 1, entity: { kind: 'flag', key: 'new-checkout' }, json: changed as never });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Checkout v2' })).toBeTruthy();
+    expect(screen.getByTestId('save-state').textContent?.trim()).toBe('Saved as draft');
+  });
+
+  it('switches to another flag in place', async () => {
+    const { app } = setup('#/flags/new-checkout/production');
+    await screen.findByRole('heading', { level: 1, name: 'New checkout' });
+    app.navigate({ screen: 'flag', key: 'banner-color' });
+    await screen.findByRole('heading', { level: 1, name: 'Banner colour' });
+    expect(screen.getAllByTestId('variation').map((v) => v.dataset.key)).toEqual(['orange', 'blue', 'green']);
+    expect(document.querySelector('[data-testid="env-tab"][data-state="active"]')?.getAttribute('data-env')).toBe('development');
+  });
+
   it('refuses to remove a variation that is in use and says where', async () => {
     setup('#/flags/banner-color');
     await fireEvent.click(await screen.findByRole('button', { name: 'Remove variation Sunset orange' }));
