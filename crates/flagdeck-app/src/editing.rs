@@ -217,8 +217,9 @@ impl App {
         let base = self.base_snapshot(workspace_id)?;
         let unchanged = matches_base(&base, &id, json);
         let content = (!unchanged).then(|| DraftContent::Json(json.clone()));
-        let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
-        self.after_write(workspace_id, &written)?;
+        let written = self.write_in_line(workspace_id, |app| {
+            app.write_draft(workspace_id, entity, content.as_ref(), Source::User)
+        })?;
         if !written.is_empty() {
             let details = serde_json::json!({"entity": entity, "draft": !unchanged});
             self.record(workspace_id, "entity.saved", details, Source::User)?;
@@ -238,8 +239,9 @@ impl App {
         let base = self.base_snapshot(workspace_id)?;
         // Never synced: deleting it just drops its draft.
         let content = base.contains(&id).then_some(DraftContent::Deleted);
-        let written = self.write_draft(workspace_id, entity, content.as_ref(), Source::User)?;
-        self.after_write(workspace_id, &written)?;
+        let written = self.write_in_line(workspace_id, |app| {
+            app.write_draft(workspace_id, entity, content.as_ref(), Source::User)
+        })?;
         if !written.is_empty() {
             let details = serde_json::json!({"entity": entity});
             self.record(workspace_id, "entity.deleted", details, Source::User)?;
@@ -274,29 +276,41 @@ impl App {
     /// Drops the draft of one entity: the last synced content shows again. Undoable.
     pub fn discard(&self, workspace_id: i64, entity: &EntityRef) -> AppResult<bool> {
         entity.checked()?;
-        let written = self.store().discard_draft(
-            workspace_id,
-            entity.store_kind(),
-            &entity.key,
-            Source::User,
-            self.now(),
-        )?;
-        self.after_write(workspace_id, &written.events)?;
-        Ok(written.value)
+        let mut discarded = false;
+        self.write_in_line(workspace_id, |app| {
+            let written = app.store().discard_draft(
+                workspace_id,
+                entity.store_kind(),
+                &entity.key,
+                Source::User,
+                app.now(),
+            )?;
+            discarded = written.value;
+            Ok(written.events)
+        })?;
+        Ok(discarded)
     }
 
     /// Undoes the newest draft change of the workspace; `false` when there is none.
     pub fn undo(&self, workspace_id: i64) -> AppResult<bool> {
-        let written = self.store().undo(workspace_id, Source::User, self.now())?;
-        self.after_write(workspace_id, &written.events)?;
-        Ok(written.value)
+        let mut undone = false;
+        self.write_in_line(workspace_id, |app| {
+            let written = app.store().undo(workspace_id, Source::User, app.now())?;
+            undone = written.value;
+            Ok(written.events)
+        })?;
+        Ok(undone)
     }
 
     /// Redoes the change undone last; `false` when there is none.
     pub fn redo(&self, workspace_id: i64) -> AppResult<bool> {
-        let written = self.store().redo(workspace_id, Source::User, self.now())?;
-        self.after_write(workspace_id, &written.events)?;
-        Ok(written.value)
+        let mut redone = false;
+        self.write_in_line(workspace_id, |app| {
+            let written = app.store().redo(workspace_id, Source::User, app.now())?;
+            redone = written.value;
+            Ok(written.events)
+        })?;
+        Ok(redone)
     }
 
     /// How many steps can be undone and redone.
@@ -313,6 +327,20 @@ impl App {
             flagdeck_core::governance::check_governance(&files, local.project.as_ref()).diagnostics,
         );
         Ok(diagnostics)
+    }
+
+    /// Runs a draft write and its write-through as one step for the folder watcher (see
+    /// `App::folder_io`); returns the write's events.
+    fn write_in_line(
+        &self,
+        workspace_id: i64,
+        write: impl FnOnce(&Self) -> AppResult<Vec<ChangeEvent>>,
+    ) -> AppResult<Vec<ChangeEvent>> {
+        let lock = self.folder_io_lock(workspace_id);
+        let _in_line = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let events = write(self)?;
+        self.after_write(workspace_id, &events)?;
+        Ok(events)
     }
 
     /// After a draft write: the folder's files follow (folder workspaces), the search index is

@@ -51,6 +51,10 @@ impl App {
         let Some(folder) = self.workspace_folder(workspace_id)? else {
             return Ok(Refreshed::default());
         };
+        // The files read and the drafts written must be one step: a save landing in between
+        // would otherwise be overwritten by the older content read before it.
+        let lock = self.folder_io_lock(workspace_id);
+        let _in_line = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let base = self.base_snapshot(workspace_id)?;
         let entities: Vec<EntityRef> = match paths {
             Some(paths) => paths.iter().filter_map(|p| entity_of_path(p)).collect(),
@@ -119,6 +123,15 @@ impl App {
 }
 
 impl App {
+    /// The lock that keeps a workspace's cache and files in line (see `App::folder_io`).
+    pub(crate) fn folder_io_lock(&self, workspace_id: i64) -> Arc<std::sync::Mutex<()>> {
+        let mut locks = self
+            .folder_io
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(locks.entry(workspace_id).or_default())
+    }
+
     /// Watches a folder or local workspace: an edit made in a text editor reaches the cache
     /// (as a draft, source `watcher`) and the UI (as events) within a second. Watching twice is
     /// watching once; git workspaces have no folder to watch.

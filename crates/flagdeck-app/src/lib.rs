@@ -85,6 +85,10 @@ pub struct App {
     lists: Mutex<HashMap<i64, Arc<editing::SearchIndex>>>,
     /// Folder workspaces being watched.
     watchers: Mutex<HashMap<i64, flagdeck_sync::FolderWatcher>>,
+    /// Per workspace: held while the cache and the folder's files are brought in line (a
+    /// save and its write-through; the watcher's read and its draft write), so the watcher
+    /// can never store a file's older content over a newer save.
+    folder_io: Mutex<HashMap<i64, Arc<Mutex<()>>>>,
 }
 
 /// The name of the cache database inside the data folder.
@@ -110,6 +114,7 @@ impl App {
             bases: Mutex::new(HashMap::new()),
             lists: Mutex::new(HashMap::new()),
             watchers: Mutex::new(HashMap::new()),
+            folder_io: Mutex::new(HashMap::new()),
         };
         app.emit(&interrupted.events);
         Ok(app)

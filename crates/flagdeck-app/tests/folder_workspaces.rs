@@ -284,3 +284,48 @@ fn bad_keys_and_bad_folders_are_refused_with_a_sentence() -> TestResult {
     );
     Ok(())
 }
+
+/// The watcher sees the app's own writes too. Reading a file and storing it as a draft is one
+/// step with the app's saves, so an older file content can never land over a newer save (it did:
+/// a quick second edit in the UI was reverted and then saved over).
+#[test]
+fn quick_saves_are_never_reverted_by_the_watcher_reading_older_files() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let url = seeded_remote(root.path(), &example())?;
+    let folder = checkout(root.path(), &url, "work")?;
+    let t = app(&root.path().join("data"), "Ann")?;
+    let ws = t.app.open_folder_workspace("Work", &folder)?.id;
+    t.app.watch(ws)?;
+    let mut last = String::new();
+    for round in 0..80 {
+        last = format!("Quick edit {round}");
+        let name = last.clone();
+        edit_flag(&t.app, ws, "new-checkout", move |f| f["name"] = json!(name))?;
+        assert_eq!(
+            flag(&t.app, ws, "new-checkout")?["name"],
+            json!(last),
+            "round {round}: the draft went back to older content"
+        );
+        // Let some watcher batches interleave with the saves.
+        if round % 8 == 0 {
+            std::thread::sleep(Duration::from_millis(230));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(flag(&t.app, ws, "new-checkout")?["name"], json!(last));
+    // The watcher read only what the app had written: nothing it stored was a change.
+    let echoes = t
+        .events
+        .lock()
+        .map_err(|_| "poisoned")?
+        .iter()
+        .filter(|e| e.subject == "draft" && e.source == "watcher")
+        .count();
+    assert_eq!(
+        echoes, 0,
+        "the watcher stored older file content over a save"
+    );
+    assert_eq!(read_json(&folder.join(FLAG))?["name"], json!(last));
+    t.app.unwatch(ws);
+    Ok(())
+}

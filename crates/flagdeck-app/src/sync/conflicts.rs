@@ -182,6 +182,11 @@ impl App {
             ConflictChoice::Edited(value) => Some(value.clone()),
         };
         let content = resolved.map_or(DraftContent::Deleted, DraftContent::Json);
+        // The draft and its file change as one step for the folder watcher.
+        let lock = self.folder_io_lock(workspace_id);
+        let in_line = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let events = {
             let mut store = self.store();
             let now = self.now();
@@ -205,6 +210,7 @@ impl App {
         self.forget_list(workspace_id);
         self.emit(&events);
         self.write_through(workspace_id, &entity)?;
+        drop(in_line);
         let details = serde_json::json!({
             "entity": entity, "path": stored.path, "choice": choice, "value": chosen,
         });
