@@ -23,7 +23,7 @@ after(async () => {
 
 test('the window shows the UI embedded in the binary, not a dev server', async () => {
   const href = await app.execute('return location.href');
-  assert.match(href, /^tauri:\/\/localhost\//, 'custom-protocol must be on: the UI comes from ui/dist inside the binary');
+  assert.match(href, /^tauri:\/\/localhost(\/|$)/, 'custom-protocol must be on: the UI comes from ui/dist inside the binary');
   const ready = await waitFor('the shell readiness marker', () =>
     app.execute('return document.documentElement.dataset.ready'));
   assert.ok(['shell', 'list'].includes(ready), `data-ready is ${ready}`);
