@@ -58,6 +58,9 @@ mod tests {
         assert!(error.message.contains("`status`"), "{}", error.message);
         assert!(!error.message.contains("hunter2"), "{}", error.message);
         let wire = serde_json::to_value(&error).expect("errors serialise");
-        assert_eq!(wire["code"], "invalidInput", "the UI switches on this: {wire}");
+        assert_eq!(
+            wire["code"], "invalidInput",
+            "the UI switches on this: {wire}"
+        );
     }
 }
