@@ -4,10 +4,10 @@
 # it needs the app binary and ui/dist, e.g.
 #
 #   (cd ui && npm ci && npm run build)
-#   cargo build -p flagdeck-desktop --release
+#   cargo build -p flagdeck-desktop          # debug: reuses what `cargo test --workspace` built
 #   scripts/test-desktop.sh
 #
-# The binary: FLAGDECK_DESKTOP_BIN, else target/release/flagdeck-desktop, else target/debug/.
+# The binary: FLAGDECK_DESKTOP_BIN, else the newer of target/{release,debug}/flagdeck-desktop.
 # Screenshots go to test-artifacts/desktop/. Debian packages: xvfb xauth webkit2gtk-driver dbus
 # gnome-keyring keyutils imagemagick; tauri-driver (cargo install tauri-driver --locked).
 set -euo pipefail

@@ -8,7 +8,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
@@ -16,15 +16,21 @@ import { homedir } from 'node:os';
 const ELEMENT = 'element-6066-11e4-a52e-4a5cb4ca5b6a';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The app binary: FLAGDECK_DESKTOP_BIN, else the release build, else the debug build. */
+/**
+ * The app binary: FLAGDECK_DESKTOP_BIN, else the newer of target/{release,debug}/flagdeck-desktop
+ * (a stale build of the other profile must not be tested by mistake).
+ */
 export function appBinary() {
   if (process.env.FLAGDECK_DESKTOP_BIN) return resolve(process.env.FLAGDECK_DESKTOP_BIN);
   const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target');
-  for (const profile of ['release', 'debug']) {
-    const bin = join(target, profile, 'flagdeck-desktop');
-    if (existsSync(bin)) return bin;
+  const built = ['release', 'debug']
+    .map((profile) => join(target, profile, 'flagdeck-desktop'))
+    .filter((bin) => existsSync(bin))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!built.length) {
+    throw new Error(`no flagdeck-desktop binary under ${target}; build it (cargo build -p flagdeck-desktop)`);
   }
-  throw new Error(`no flagdeck-desktop binary under ${target}; build it (cargo build -p flagdeck-desktop --release)`);
+  return built[0];
 }
 
 export const artifacts = join(root, 'test-artifacts', 'desktop');
