@@ -1,0 +1,57 @@
+// A person's first minutes (issue 5, item 5): open the demo workspace from the welcome screen,
+// open a flag, rename it, see "Saved as draft" — and after the app is closed and opened again
+// the draft is still there. Written against the TestIds of the host/UI contract (UI.md).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchApp, waitFor, tid } from './webdriver.mjs';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'flagdeck-demo-'));
+let app;
+after(async () => {
+  await app?.quit();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const newName = `Renamed in the desktop test ${Date.now()}`;
+let flagKey;
+
+test('open the demo, rename a flag, see it saved as a draft', async () => {
+  app = await launchApp({ dataDir });
+  await app.waitFor(tid('welcome'), 20000);
+  await app.screenshot('demo-1-welcome');
+  await app.click(tid('welcome-open-demo'));
+
+  // Cloning the demo takes a moment the first time.
+  const row = await app.waitFor(tid('flag-row'), 60000);
+  await app.screenshot('demo-2-flags');
+  flagKey = await app.attribute(row, 'data-key');
+  assert.ok(flagKey, 'a flag row names its flag (data-key)');
+  await app.click(`${tid('flag-row')}[data-key="${flagKey}"]`);
+
+  await app.waitFor(tid('flag-editor'));
+  await app.clearAndType(tid('flag-name'), newName);
+  const state = await app.waitFor(tid('save-state'));
+  await waitFor('"Saved as draft"', async () => /Saved as draft/.test(await app.text(state)), 15000);
+  await app.screenshot('demo-3-saved');
+  await app.quit();
+  app = undefined;
+});
+
+test('the draft is in the app after it is opened again', async () => {
+  assert.ok(flagKey, 'the first test found a flag');
+  app = await launchApp({ dataDir });
+  await waitFor('the shell', () => app.execute('return document.documentElement.dataset.ready'), 20000);
+  const workspaces = await app.call({ command: 'workspaces', args: {} });
+  const demo = workspaces.ok?.find((w) => w.name === 'Demo');
+  assert.ok(demo, `a workspace named Demo: ${JSON.stringify(workspaces)}`);
+  const view = await app.call({
+    command: 'entity',
+    args: { workspaceId: demo.id, entity: { kind: 'flag', key: flagKey } },
+  });
+  assert.equal(view.ok?.hasDraft, true, JSON.stringify(view));
+  assert.equal(view.ok.json.name, newName, 'the draft holds the new name');
+  await app.screenshot('demo-4-reopened');
+});
