@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s  (at %ss)\n' "$*" "$SECONDS"; }
 
 # The UI is built first: the desktop shell embeds ui/dist at compile time, and so does
 # `flagdeck serve`.
@@ -70,4 +70,4 @@ fd="$root/target/release/flagdeck"
 "$fd" eval --project "$tmp/acme" --env production --flag new-checkout \
   --context '{"targetingKey": "user-42", "country": "DE"}' --at 2026-12-05T10:00:00Z --explain >/dev/null
 
-printf '\nall test steps passed\n'
+printf '\nall test steps passed in %ss\n' "$SECONDS"
