@@ -3,7 +3,7 @@ import { BackendError } from '../backend';
 import { AppState, REFRESH_MS } from './app.svelte';
 import { FakeBackend } from './fakeBackend';
 import { WorkspaceMemory } from './memory';
-import type { ListItem } from './pending';
+import type { EntityListItem as ListItem } from '../bindings/EntityListItem';
 
 const workspace = { id: 7, name: 'Demo', kind: 'git', location: '/tmp/demo', remoteUrl: null, baseCommit: null };
 const project = { name: 'Acme', bucketBy: 'targetingKey', environments: [{ key: 'production', name: 'Production', description: null }], attributes: [] };

@@ -21,7 +21,7 @@ function setup(hash: string, data: FlagFile[] = structuredClone(flags)) {
   app.workspaceId = 1;
   app.project = project;
   app.segments = segments.map((s) => ({
-    kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged',
+    kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged', environments: [],
   }));
   app.routeFromLocation(hash);
   render(Harness, { app });
