@@ -23,7 +23,7 @@ import type { Kind } from '../bindings/Kind';
 import type { ProjectInfo } from '../bindings/ProjectInfo';
 import type { StatusView } from '../bindings/StatusView';
 import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
-import { type Plan, Throttle, addToPlan, emptyPlan } from './changes';
+import { type Plan, Throttle, addEverything, addToPlan, emptyPlan } from './changes';
 import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
 import { type Route, hashToRoute, routeToHash } from './route';
@@ -72,7 +72,10 @@ export class AppState {
   /** Subscribes to events, lists the workspaces and reopens the last one. */
   async start(): Promise<void> {
     try {
-      this.unsubscribe = await this.backend.onEvents((events) => this.receive(events));
+      this.unsubscribe = await this.backend.onEvents(
+        (events) => this.receive(events),
+        () => this.resync(),
+      );
     } catch (error) {
       // Without events the lists only refresh on reopening; still better than no app.
       this.fail(error);
@@ -82,7 +85,8 @@ export class AppState {
     } catch (error) {
       this.fail(error);
     }
-    const remembered = this.memory.get();
+    // The workspace the host was started with wins; then the one remembered.
+    const remembered = this.backend.startWorkspace ?? this.memory.get();
     // The last one used; or the only one there is, so a single workspace never needs a choice.
     const last = this.workspaces.find((w) => w.id === remembered) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
     if (last) await this.openWorkspace(last.id);
@@ -237,6 +241,12 @@ export class AppState {
       if (event.subject === 'progress' && event.progress) this.progress = event.progress;
     }
     addToPlan(this.plan, events, this.workspaceId, Date.now() < this.ownEchoUntil);
+    this.throttle.poke();
+  }
+
+  /** Events were dropped on the way: reload the workspaces and everything of the open one. */
+  private resync(): void {
+    addEverything(this.plan);
     this.throttle.poke();
   }
 

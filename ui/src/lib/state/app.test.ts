@@ -47,6 +47,31 @@ describe('AppState', () => {
     expect(app.project?.name).toBe('Acme');
   });
 
+  it('opens the workspace the host started with rather than the remembered one', async () => {
+    const backend = backendWith(() => [item('a')]);
+    backend.on('workspaces', () => [workspace, { ...workspace, id: 9, name: 'Served' }]);
+    Object.assign(backend, { startWorkspace: 9 });
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    expect(app.workspaceId).toBe(9);
+  });
+
+  it('reloads the lists, status and workspaces when the host says events were dropped', async () => {
+    let flags = [item('a')];
+    const backend = backendWith(() => flags);
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    const before = { list: backend.count('listEntities'), status: backend.count('status'), workspaces: backend.count('workspaces') };
+    flags = [item('a'), item('b')];
+    backend.resync();
+    await vi.advanceTimersByTimeAsync(REFRESH_MS + 10);
+    expect(app.flags.map((f) => f.key)).toEqual(['a', 'b']);
+    expect(backend.count('listEntities')).toBe(before.list + 2);
+    expect(backend.count('status')).toBe(before.status + 1);
+    expect(backend.count('workspaces')).toBe(before.workspaces + 1);
+    expect(backend.count('project')).toBe(2);
+  });
+
   it('opens the only workspace when none is remembered', async () => {
     const app = new AppState(backendWith(() => [item('a')]), memoryWith(null));
     await app.start();

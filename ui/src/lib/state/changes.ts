@@ -63,6 +63,15 @@ export function addToPlan(plan: Plan, events: AppEvent[], workspaceId: number | 
   return plan;
 }
 
+/** Marks everything of the open workspace for reloading: events were lost (a resync). */
+export function addEverything(plan: Plan): Plan {
+  plan.workspaces = true;
+  plan.base = true;
+  plan.status = true;
+  plan.kinds.add('flag').add('segment').add('project');
+  return plan;
+}
+
 /** Calls `flush` at most once per `ms`, after the first call to `poke` since the last flush. */
 export class Throttle {
   private timer: ReturnType<typeof setTimeout> | null = null;
