@@ -85,10 +85,11 @@ export class AppState {
     } catch (error) {
       this.fail(error);
     }
-    // The workspace the host was started with wins; then the one remembered.
-    const remembered = this.backend.startWorkspace ?? this.memory.get();
-    // The last one used; or the only one there is, so a single workspace never needs a choice.
-    const last = this.workspaces.find((w) => w.id === remembered) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
+    // The workspace the host was started with (serve DIR); else the last one used; else the only
+    // one there is, so a single workspace never needs a choice.
+    const byId = (id: number | null | undefined) => this.workspaces.find((w) => w.id === id);
+    const last =
+      byId(this.backend.startWorkspace) ?? byId(this.memory.get()) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
     if (last) await this.openWorkspace(last.id);
     else if (this.workspaces.length > 0) {
       this.phase = 'ready';
