@@ -22,7 +22,7 @@ const app: AppState = new AppState(
 app.workspaceId = 1;
 app.project = project;
 app.segments = segments.map((s) => ({
-  kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged',
+  kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged', environments: [],
 }));
 app.routeFromLocation(window.location.hash || '#/flags/new-checkout');
 

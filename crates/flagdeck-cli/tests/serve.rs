@@ -47,7 +47,12 @@ impl Served {
             .trim()
             .strip_prefix("Flagdeck is at http://127.0.0.1:")
             .unwrap_or_else(|| panic!("the first line is the address: {first:?}"));
-        let (port, token) = url.split_once("/#token=").expect("the token is in the URL");
+        let (port, fragment) = url.split_once("/#token=").expect("the token is in the URL");
+        // With DIR the fragment also names the workspace the page should open.
+        let (token, in_url) = match fragment.split_once("&workspace=") {
+            Some((token, id)) => (token, Some(id.parse::<i64>().expect("a workspace id"))),
+            None => (fragment, None),
+        };
         let workspace_id = dir.map(|_| {
             let mut second = String::new();
             stdout.read_line(&mut second).expect("the second line");
@@ -57,6 +62,10 @@ impl Served {
                 .unwrap_or_else(|| panic!("the second line names the workspace: {second:?}"));
             id.parse().expect("a workspace id")
         });
+        assert_eq!(
+            in_url, workspace_id,
+            "the URL names DIR's workspace, and only with DIR: {first:?}"
+        );
         Served {
             child,
             port: port.parse().expect("a port"),

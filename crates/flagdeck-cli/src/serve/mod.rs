@@ -1,7 +1,8 @@
 //! `flagdeck serve [DIR] [--port N] [--ui-dir DIR]`: the app in a browser (DESIGN §9), the
 //! second host of the command surface beside the desktop shell (UI.md "HTTP"). It binds
 //! 127.0.0.1 only, prints `Flagdeck is at http://127.0.0.1:<port>/#token=<t>` with a token
-//! made for this launch, and serves the UI, `POST /api/call` and `GET /api/events`.
+//! made for this launch (and `&workspace=<id>` when DIR was given, so the page opens it), and
+//! serves the UI, `POST /api/call` and `GET /api/events`.
 //!
 //! - `guard`: Host, Origin and token checks, security headers;
 //! - `api`: one command per request, errors as `AppError` JSON;
@@ -153,9 +154,11 @@ fn announce(server: &Server, opened: Option<&WorkspaceInfo>) -> Result<(), CliEr
     let mut out = std::io::stdout().lock();
     let write_failed =
         |e: std::io::Error| CliError::Io(format!("Could not print the address: {e}."));
+    // With DIR the address also names its workspace, so the page opens it (UI.md "HTTP").
+    let workspace = opened.map_or_else(String::new, |w| format!("&workspace={}", w.id));
     writeln!(
         out,
-        "Flagdeck is at http://127.0.0.1:{}/#token={}",
+        "Flagdeck is at http://127.0.0.1:{}/#token={}{workspace}",
         server.port, server.token
     )
     .map_err(write_failed)?;

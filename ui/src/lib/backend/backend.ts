@@ -13,8 +13,14 @@ export interface Backend {
   readonly host: 'tauri' | 'http';
   /** Runs one command; rejects with a {@link BackendError}. */
   call<C extends CommandName>(command: C, args: Args<C>): Promise<Result<C>>;
-  /** Calls `listener` with each batch of change events; returns the unsubscribe function. */
-  onEvents(listener: (events: AppEvent[]) => void): Promise<() => void>;
+  /**
+   * Calls `listener` with each batch of change events; returns the unsubscribe function.
+   * `onResync` is called instead when the host had to drop events for this window (it fell
+   * behind): whatever is shown may be stale, so everything should be reloaded.
+   */
+  onEvents(listener: (events: AppEvent[]) => void, onResync?: () => void): Promise<() => void>;
+  /** A workspace the host asked to open at start (`flagdeck serve DIR`), if any. */
+  readonly startWorkspace?: number | undefined;
 }
 
 /** A failed command as the UI handles it: switch on `code`, show `message`. */

@@ -43,10 +43,64 @@ describe('HttpBackend', () => {
 describe('takeToken', () => {
   it('moves the token from the fragment to session storage', () => {
     window.history.replaceState(null, '', '/#token=abc%20d');
-    const token = takeToken(window.location, window.sessionStorage, window.history);
-    expect(token).toBe('abc d');
+    const launch = takeToken(window.location, window.sessionStorage, window.history);
+    expect(launch).toEqual({ token: 'abc d' });
     expect(window.sessionStorage.getItem(TOKEN_KEY)).toBe('abc d');
     expect(window.location.hash).toBe('');
-    expect(takeToken(window.location, window.sessionStorage, window.history)).toBe('abc d');
+    expect(takeToken(window.location, window.sessionStorage, window.history)).toEqual({ token: 'abc d' });
+  });
+
+  it('reads the workspace once and removes it from the address bar', () => {
+    window.history.replaceState(null, '', '/#token=t1&workspace=12');
+    expect(takeToken(window.location, window.sessionStorage, window.history)).toEqual({ token: 't1', workspace: 12 });
+    expect(window.location.hash).toBe('');
+    // A reload keeps the token but not the start workspace.
+    expect(takeToken(window.location, window.sessionStorage, window.history)).toEqual({ token: 't1' });
+  });
+
+  it('ignores a workspace that is not an id', () => {
+    window.history.replaceState(null, '', '/#token=t2&workspace=abc');
+    expect(takeToken(window.location, window.sessionStorage, window.history)).toEqual({ token: 't2' });
+  });
+});
+
+/** Just enough of an EventSource to push messages and named events into the backend. */
+class FakeStream extends EventTarget {
+  onmessage: ((message: MessageEvent) => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {
+    super();
+  }
+  close(): void {
+    this.closed = true;
+  }
+  push(data: string): void {
+    this.onmessage?.(new MessageEvent('message', { data }));
+  }
+  named(type: string, data: string): void {
+    this.dispatchEvent(new MessageEvent(type, { data }));
+  }
+}
+
+describe('HttpBackend.onEvents', () => {
+  it('passes batches on and turns `event: resync` into onResync', async () => {
+    let stream: FakeStream | null = null;
+    const open = (url: string) => (stream = new FakeStream(url)) as unknown as EventSource;
+    const backend = new HttpBackend('t k', '', undefined, undefined, open);
+    const batches: unknown[] = [];
+    let resyncs = 0;
+    const stop = await backend.onEvents((events) => batches.push(events), () => (resyncs += 1));
+    const s = stream as FakeStream | null;
+    if (!s) throw new Error('no stream opened');
+    expect(s.url).toBe('/api/events?token=t%20k');
+    s.push('[{"workspaceId":1,"subject":"draft","change":"updated","source":"user"}]');
+    s.push('not json');
+    expect(batches).toHaveLength(1);
+    expect(resyncs).toBe(0);
+    s.named('resync', '{"dropped":3}');
+    expect(resyncs).toBe(1);
+    expect(batches).toHaveLength(1);
+    stop();
+    expect(s.closed).toBe(true);
   });
 });

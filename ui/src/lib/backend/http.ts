@@ -7,16 +7,25 @@ import { type Args, type Backend, BackendError, type Result, toBackendError } fr
 
 export const TOKEN_KEY = 'flagdeck.token';
 
-/** Reads `#token=...` once, stores it, and removes it from the address bar. */
-export function takeToken(location: Location, storage: Storage, history: History): string | null {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (match?.[1]) {
-    const token = decodeURIComponent(match[1]);
-    storage.setItem(TOKEN_KEY, token);
+/** What the address `flagdeck serve` printed carries: the token, and with DIR its workspace. */
+export type Launch = { token: string | null; workspace?: number | undefined };
+
+/**
+ * Reads `#token=...&workspace=<id>` once, stores the token, and removes both from the address
+ * bar. The workspace is only for this start (a reload keeps whatever is open then).
+ */
+export function takeToken(location: Location, storage: Storage, history: History): Launch {
+  const param = (name: string) => new RegExp(`(?:^#|&)${name}=([^&]+)`).exec(location.hash)?.[1];
+  const token = param('token');
+  const workspace = Number(param('workspace'));
+  if (token) {
+    storage.setItem(TOKEN_KEY, decodeURIComponent(token));
     history.replaceState(null, '', location.pathname + location.search);
-    return token;
   }
-  return storage.getItem(TOKEN_KEY);
+  return {
+    token: storage.getItem(TOKEN_KEY),
+    ...(token && Number.isSafeInteger(workspace) && workspace > 0 ? { workspace } : {}),
+  };
 }
 
 export class HttpBackend implements Backend {
@@ -26,6 +35,8 @@ export class HttpBackend implements Backend {
     private readonly token: string | null,
     private readonly base = '',
     private readonly fetcher: typeof fetch = (...a) => fetch(...a),
+    readonly startWorkspace?: number,
+    private readonly openStream: (url: string) => EventSource = (url) => new EventSource(url),
   ) {}
 
   async call<C extends CommandName>(command: C, args: Args<C>): Promise<Result<C>> {
@@ -50,9 +61,9 @@ export class HttpBackend implements Backend {
     return body as Result<C>;
   }
 
-  async onEvents(listener: (events: AppEvent[]) => void): Promise<() => void> {
+  async onEvents(listener: (events: AppEvent[]) => void, onResync?: () => void): Promise<() => void> {
     if (!this.token) return () => {};
-    const source = new EventSource(`${this.base}/api/events?token=${encodeURIComponent(this.token)}`);
+    const source = this.openStream(`${this.base}/api/events?token=${encodeURIComponent(this.token)}`);
     source.onmessage = (message) => {
       try {
         listener(JSON.parse(message.data) as AppEvent[]);
@@ -60,6 +71,8 @@ export class HttpBackend implements Backend {
         // A malformed message is dropped; the next write brings fresh state.
       }
     };
+    // The server fell behind for this client and dropped batches (`data: {"dropped": N}`).
+    source.addEventListener('resync', () => onResync?.());
     return () => source.close();
   }
 }

@@ -8,5 +8,6 @@ export { BackendError } from './backend';
 
 export function createBackend(): Backend {
   if ('__TAURI_INTERNALS__' in window) return new TauriBackend();
-  return new HttpBackend(takeToken(window.location, window.sessionStorage, window.history));
+  const { token, workspace } = takeToken(window.location, window.sessionStorage, window.history);
+  return new HttpBackend(token, '', undefined, workspace);
 }

@@ -6,11 +6,13 @@
 import type { AppEvent } from '../bindings/AppEvent';
 import type { CommandName } from '../bindings/Commands';
 import type { EntityListItem } from '../bindings/EntityListItem';
+import type { EnvState } from '../bindings/EnvState';
 import type { FlagFile } from '../bindings/FlagFile';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
 import { type Args, type Backend, BackendError, type Result } from './backend';
 import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
+import { envStateOf } from '../state/envState';
 
 type Json = JsonValue | null;
 type Listener = (events: AppEvent[]) => void;
@@ -105,7 +107,7 @@ export class MockBackend implements Backend {
 
   private async cloneSlowly(name: string, url: string): Promise<WorkspaceInfo> {
     for (let done = 0; done <= 100; done += 20) {
-      this.emit([{ workspaceId: 0, subject: 'progress', change: 'updated', source: 'user', progress: { task: 'clone', done, total: 100, message: 'Receiving objects' } } as unknown as AppEvent]);
+      this.emit([{ workspaceId: 0, subject: 'progress', change: 'updated', source: 'user', progress: { task: 'clone', done, total: 100, message: 'Receiving objects' } }]);
       await new Promise((r) => setTimeout(r, 250));
     }
     return this.addWorkspace(name, 'git', `/home/me/.local/share/flagdeck/${name}`, url);
@@ -129,7 +131,7 @@ export class MockBackend implements Backend {
       const key = id.slice(kind.length + 1);
       const state = !this.drafts.has(id) ? 'unchanged' : !this.base.has(id) ? 'added' : json === null ? 'deleted' : 'modified';
       const shown = (json ?? this.baseOf(id)) as Record<string, unknown> | null;
-      items.push({ kind: kind as EntityListItem['kind'], key, name: (shown?.name as string) ?? null, description: (shown?.description as string) ?? null, flagType: (shown?.type as string) ?? null, tags: (shown?.tags as string[]) ?? [], owner: (shown?.owner as string) ?? null, state, ...(kind === 'flag' ? { environments: envStates(shown as FlagFile | null) } : {}) } as EntityListItem);
+      items.push({ kind: kind as EntityListItem['kind'], key, name: (shown?.name as string) ?? null, description: (shown?.description as string) ?? null, flagType: (shown?.type as string) ?? null, tags: (shown?.tags as string[]) ?? [], owner: (shown?.owner as string) ?? null, state, environments: kind === 'flag' && json !== null ? envStates(shown as FlagFile | null) : [] });
     }
     return items.sort((a, b) => a.key.localeCompare(b.key));
   }
@@ -165,11 +167,6 @@ export class MockBackend implements Backend {
   }
 }
 
-function envStates(flag: FlagFile | null): { key: string; state: string }[] {
-  return PROJECT.environments.map(({ key }) => {
-    const env = flag?.environments?.[key];
-    if (!env) return { key, state: 'off' };
-    if (!env.enabled) return { key, state: 'killed' };
-    return { key, state: env.schedule?.some((s) => s.at > NOW) ? 'scheduled' : 'on' };
-  });
+function envStates(flag: FlagFile | null): EnvState[] {
+  return PROJECT.environments.map(({ key }) => ({ key, state: envStateOf(flag?.environments?.[key], new Date(NOW)) }));
 }

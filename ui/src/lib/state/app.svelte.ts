@@ -5,7 +5,7 @@
 //   app.backend                 the Backend
 //   app.workspaceId             number | null — the open workspace
 //   app.project                 ProjectInfo | null — environments and typed attributes
-//   app.flags / app.segments    ListItem[] (EntityListItem + environments) of the open
+//   app.flags / app.segments    EntityListItem[] (with per-environment states) of the open
 //                               workspace, kept fresh by events
 //   app.status                  StatusView | null
 //   app.route / app.navigate(r) where the user is
@@ -16,14 +16,16 @@
 //                               open editors reload. The editor's own saves do not bump it.
 // Shell-only members: workspaces, phase, progress, flagFilter, segmentQuery, open*/create*/remove*, undo/redo, start/stop.
 import type { Backend } from '../backend';
+import type { AppEvent } from '../bindings/AppEvent';
+import type { EntityListItem } from '../bindings/EntityListItem';
+import type { Progress } from '../bindings/Progress';
 import type { Kind } from '../bindings/Kind';
 import type { ProjectInfo } from '../bindings/ProjectInfo';
 import type { StatusView } from '../bindings/StatusView';
 import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
-import { type Plan, Throttle, addToPlan, emptyPlan } from './changes';
+import { type Plan, Throttle, addEverything, addToPlan, emptyPlan } from './changes';
 import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
-import { type ListItem, type LiveEvent, type Progress, callOpenDemo } from './pending';
 import { type Route, hashToRoute, routeToHash } from './route';
 import { WorkspaceMemory } from './memory';
 
@@ -42,8 +44,8 @@ export class AppState {
   workspaceId = $state<number | null>(null);
   phase = $state<Phase>('starting');
   project = $state<ProjectInfo | null>(null);
-  flags = $state.raw<ListItem[]>([]);
-  segments = $state.raw<ListItem[]>([]);
+  flags = $state.raw<EntityListItem[]>([]);
+  segments = $state.raw<EntityListItem[]>([]);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
   entityVersion = $state<Record<string, number>>({});
@@ -70,7 +72,10 @@ export class AppState {
   /** Subscribes to events, lists the workspaces and reopens the last one. */
   async start(): Promise<void> {
     try {
-      this.unsubscribe = await this.backend.onEvents((events) => this.receive(events as LiveEvent[]));
+      this.unsubscribe = await this.backend.onEvents(
+        (events) => this.receive(events),
+        () => this.resync(),
+      );
     } catch (error) {
       // Without events the lists only refresh on reopening; still better than no app.
       this.fail(error);
@@ -80,9 +85,11 @@ export class AppState {
     } catch (error) {
       this.fail(error);
     }
-    const remembered = this.memory.get();
-    // The last one used; or the only one there is, so a single workspace never needs a choice.
-    const last = this.workspaces.find((w) => w.id === remembered) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
+    // The workspace the host was started with (serve DIR); else the last one used; else the only
+    // one there is, so a single workspace never needs a choice.
+    const byId = (id: number | null | undefined) => this.workspaces.find((w) => w.id === id);
+    const last =
+      byId(this.backend.startWorkspace) ?? byId(this.memory.get()) ?? (this.workspaces.length === 1 ? this.workspaces[0] : undefined);
     if (last) await this.openWorkspace(last.id);
     else if (this.workspaces.length > 0) {
       this.phase = 'ready';
@@ -123,7 +130,7 @@ export class AppState {
   }
 
   openDemo(): Promise<boolean> {
-    return this.adopt(() => callOpenDemo(this.backend));
+    return this.adopt(() => this.backend.call('openDemo', {}));
   }
 
   createLocal(name: string, example: boolean): Promise<boolean> {
@@ -230,11 +237,17 @@ export class AppState {
     }
   }
 
-  private receive(events: LiveEvent[]): void {
+  private receive(events: AppEvent[]): void {
     for (const event of events) {
       if (event.subject === 'progress' && event.progress) this.progress = event.progress;
     }
     addToPlan(this.plan, events, this.workspaceId, Date.now() < this.ownEchoUntil);
+    this.throttle.poke();
+  }
+
+  /** Events were dropped on the way: reload the workspaces and everything of the open one. */
+  private resync(): void {
+    addEverything(this.plan);
     this.throttle.poke();
   }
 

@@ -3,7 +3,7 @@ import { BackendError } from '../backend';
 import { AppState, REFRESH_MS } from './app.svelte';
 import { FakeBackend } from './fakeBackend';
 import { WorkspaceMemory } from './memory';
-import type { ListItem } from './pending';
+import type { EntityListItem as ListItem } from '../bindings/EntityListItem';
 
 const workspace = { id: 7, name: 'Demo', kind: 'git', location: '/tmp/demo', remoteUrl: null, baseCommit: null };
 const project = { name: 'Acme', bucketBy: 'targetingKey', environments: [{ key: 'production', name: 'Production', description: null }], attributes: [] };
@@ -45,6 +45,31 @@ describe('AppState', () => {
     expect(app.workspaceId).toBe(7);
     expect(app.flags.map((f) => f.key)).toEqual(['a', 'b']);
     expect(app.project?.name).toBe('Acme');
+  });
+
+  it('opens the workspace the host started with rather than the remembered one', async () => {
+    const backend = backendWith(() => [item('a')]);
+    backend.on('workspaces', () => [workspace, { ...workspace, id: 9, name: 'Served' }]);
+    Object.assign(backend, { startWorkspace: 9 });
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    expect(app.workspaceId).toBe(9);
+  });
+
+  it('reloads the lists, status and workspaces when the host says events were dropped', async () => {
+    let flags = [item('a')];
+    const backend = backendWith(() => flags);
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    const before = { list: backend.count('listEntities'), status: backend.count('status'), workspaces: backend.count('workspaces') };
+    flags = [item('a'), item('b')];
+    backend.resync();
+    await vi.advanceTimersByTimeAsync(REFRESH_MS + 10);
+    expect(app.flags.map((f) => f.key)).toEqual(['a', 'b']);
+    expect(backend.count('listEntities')).toBe(before.list + 2);
+    expect(backend.count('status')).toBe(before.status + 1);
+    expect(backend.count('workspaces')).toBe(before.workspaces + 1);
+    expect(backend.count('project')).toBe(2);
   });
 
   it('opens the only workspace when none is remembered', async () => {

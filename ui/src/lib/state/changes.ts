@@ -2,7 +2,7 @@
 // shell applies them at most once per interval (a trailing throttle), refetching each affected
 // list once instead of once per event.
 import type { Kind } from '../bindings/Kind';
-import type { LiveEvent } from './pending';
+import type { AppEvent } from '../bindings/AppEvent';
 
 /** What a batch of events asks the shell to reload. */
 export type Plan = {
@@ -25,7 +25,7 @@ export function emptyPlan(): Plan {
  * writes reload editors too (yes after undo/redo; no for the editor's own saves, which would
  * otherwise reload it under the user's fingers).
  */
-export function addToPlan(plan: Plan, events: LiveEvent[], workspaceId: number | null, bumpOwn: boolean): Plan {
+export function addToPlan(plan: Plan, events: AppEvent[], workspaceId: number | null, bumpOwn: boolean): Plan {
   for (const event of events) {
     if (event.subject === 'workspace') {
       plan.workspaces = true;
@@ -60,6 +60,15 @@ export function addToPlan(plan: Plan, events: LiveEvent[], workspaceId: number |
         break;
     }
   }
+  return plan;
+}
+
+/** Marks everything of the open workspace for reloading: events were lost (a resync). */
+export function addEverything(plan: Plan): Plan {
+  plan.workspaces = true;
+  plan.base = true;
+  plan.status = true;
+  plan.kinds.add('flag').add('segment').add('project');
   return plan;
 }
 

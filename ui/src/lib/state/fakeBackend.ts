@@ -10,6 +10,7 @@ export class FakeBackend implements Backend {
   readonly host = 'http' as const;
   readonly calls: { command: string; args: unknown }[] = [];
   private listeners: ((events: AppEvent[]) => void)[] = [];
+  private resyncs: (() => void)[] = [];
 
   constructor(private readonly handlers: Partial<Record<string, Handler>> = {}) {}
 
@@ -25,8 +26,9 @@ export class FakeBackend implements Backend {
     return (await handler(args)) as Result<C>;
   }
 
-  async onEvents(listener: (events: AppEvent[]) => void): Promise<() => void> {
+  async onEvents(listener: (events: AppEvent[]) => void, onResync?: () => void): Promise<() => void> {
     this.listeners.push(listener);
+    if (onResync) this.resyncs.push(onResync);
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
     };
@@ -34,6 +36,11 @@ export class FakeBackend implements Backend {
 
   emit(events: unknown[]): void {
     for (const listener of this.listeners) listener(events as AppEvent[]);
+  }
+
+  /** As the HTTP host's `event: resync`: events were dropped. */
+  resync(): void {
+    for (const onResync of this.resyncs) onResync();
   }
 
   count(command: string): number {

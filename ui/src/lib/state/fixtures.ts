@@ -1,10 +1,9 @@
 // Synthetic list entries for tests, the filter benchmark and the mock backend's big workspace.
-import type { EnvStateName, ListItem } from './pending';
-
-const STATES: EnvStateName[] = ['on', 'off', 'killed', 'scheduled'];
+import type { EntityListItem } from '../bindings/EntityListItem';
+import { ENV_STATES as STATES, type EnvStateName } from './envState';
 
 /** `n` flags with predictable tags (10), owners (7), drafts (every 50th) and states. */
-export function manyFlags(n = 10_000): ListItem[] {
+export function manyFlags(n = 10_000): EntityListItem[] {
   return Array.from({ length: n }, (_, i) => ({
     kind: 'flag' as const,
     key: `flag-${i}`,

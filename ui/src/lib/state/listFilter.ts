@@ -1,6 +1,7 @@
 // Client-side search and filters over the flags (and segments) list. The lowercase haystack of
 // every entry is built once per list change, so a keystroke is one linear scan of short strings.
-import type { EnvStateName, ListItem } from './pending';
+import type { EntityListItem as ListItem } from '../bindings/EntityListItem';
+import type { EnvStateName } from './envState';
 
 export type ListFilter = {
   /** Words that must all appear in the key, name, description or tags. */
@@ -44,7 +45,7 @@ export function filterItems(index: readonly IndexedItem[], filter: ListFilter): 
 }
 
 function matchesEnvState(item: ListItem, env: string | null, state: EnvStateName): boolean {
-  return (item.environments ?? []).some((e) => e.state === state && (env === null || e.key === env));
+  return item.environments.some((e) => e.state === state && (env === null || e.key === env));
 }
 
 /** The distinct tags and owners of a list, sorted, for the filter pickers. */

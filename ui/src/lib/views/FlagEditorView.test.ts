@@ -21,7 +21,7 @@ function setup(hash: string, data: FlagFile[] = structuredClone(flags)) {
   app.workspaceId = 1;
   app.project = project;
   app.segments = segments.map((s) => ({
-    kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged',
+    kind: 'segment', key: s.key, name: s.name, description: null, flagType: null, tags: [], owner: null, state: 'unchanged', environments: [],
   }));
   app.routeFromLocation(hash);
   render(Harness, { app });
@@ -36,8 +36,11 @@ describe('FlagEditorView', () => {
     await fireEvent.click(kill);
     const dialog = await screen.findByRole('alertdialog');
     expect(dialog.textContent).toContain("Everyone in Production will get 'Off'");
+    // The switch only asks: it shows the current state until the change is confirmed.
+    expect(kill.getAttribute('data-state')).toBe('unchecked');
     await fireEvent.click(within(dialog).getByTestId('cancel'));
     expect(saved).toEqual([]);
+    expect(screen.getByTestId('kill-switch').getAttribute('data-state')).toBe('unchecked');
     await fireEvent.click(screen.getByTestId('kill-switch'));
     await fireEvent.click(within(await screen.findByRole('alertdialog')).getByTestId('confirm'));
     await waitFor(() => expect(screen.getByTestId('save-state').textContent?.trim()).toBe('Saved as draft'));

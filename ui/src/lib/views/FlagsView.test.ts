@@ -4,7 +4,7 @@ import { AppState } from '../state/app.svelte';
 import { appContext } from '../state/context';
 import { FakeBackend } from '../state/fakeBackend';
 import { WorkspaceMemory } from '../state/memory';
-import type { ListItem } from '../state/pending';
+import type { EntityListItem as ListItem } from '../bindings/EntityListItem';
 import FlagsView from './FlagsView.svelte';
 
 const flag = (key: string, name: string, tags: string[], state: ListItem['state'] = 'unchanged'): ListItem => ({
