@@ -6,6 +6,7 @@
 mod command;
 mod events;
 mod setup;
+mod window;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,7 +26,9 @@ pub fn run() -> ExitCode {
         )
         .setup(|tauri_app| {
             let app = setup::open_app(tauri_app.handle())?;
+            let start = window::start_workspace(&app, std::env::args().skip(1));
             tauri_app.manage(Arc::new(app));
+            window::open_main(tauri_app.handle(), start)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![command::call])

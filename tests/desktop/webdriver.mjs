@@ -13,7 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 
-const ELEMENT = 'element-6066-11e4-a52e-4a5cb4ca5b6a';
+// The W3C WebDriver web element identifier.
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
@@ -140,7 +141,13 @@ export class Session {
     return waitFor(css, async () => {
       const [element] = await this.findAll(css);
       if (!element) return null;
-      const shown = await this.cmd('GET', `/element/${element}/displayed`);
+      // WebKitWebDriver answers the standard "is displayed" endpoint with no value, so the
+      // page is asked instead: laid out with a size, and not hidden.
+      const shown = await this.execute(
+        `const e = arguments[0]; const r = e.getBoundingClientRect();
+         return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';`,
+        { [ELEMENT]: element },
+      );
       return shown ? element : null;
     }, timeout);
   }
