@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 echo "== building the UI"
-(cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build)
+[ -d ui/node_modules ] || ./scripts/ui-deps.sh
+(cd ui && npm run build)
 
 echo "== building the desktop app (release; the first build takes a few minutes)"
 cargo build --release --locked -p flagdeck-desktop

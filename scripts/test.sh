@@ -11,9 +11,9 @@ step() { printf '\n== %s  (at %ss)\n' "$*" "$SECONDS"; }
 
 # The UI is built first: the desktop shell embeds ui/dist at compile time, and so does
 # `flagdeck serve`.
-step "ui: npm ci, svelte-check + tsc, eslint, vitest, build"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm run lint &&
-  npm test && npm run build)
+step "ui: npm packages, svelte-check + tsc, eslint, vitest, build"
+./scripts/ui-deps.sh
+(cd ui && npm run check && npm run lint && npm test && npm run build)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

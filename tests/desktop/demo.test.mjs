@@ -1,9 +1,10 @@
 // A person's first minutes (issue 5, item 5): open the demo workspace from the welcome screen,
-// open a flag, rename it, see "Saved as draft" — and after the app is closed and opened again
-// the draft is still there. Written against the TestIds of the host/UI contract (UI.md).
+// open a flag, rename it, see "Saved as draft", sync it into the demo's Git repository on disk,
+// and after the app is closed and opened again the change is still there. Written against the TestIds of the host/UI contract (UI.md).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchApp, waitFor, tid } from './webdriver.mjs';
@@ -18,7 +19,7 @@ after(async () => {
 const newName = `Renamed in the desktop test ${Date.now()}`;
 let flagKey;
 
-test('open the demo, rename a flag, see it saved as a draft', async () => {
+test('open the demo, rename a flag, see it saved as a draft, sync it into the repository', async () => {
   app = await launchApp({ dataDir });
   await app.waitFor(tid('welcome'), 20000);
   await app.screenshot('demo-1-welcome');
@@ -36,11 +37,25 @@ test('open the demo, rename a flag, see it saved as a draft', async () => {
   const state = await app.waitFor(tid('save-state'));
   await waitFor('"Saved as draft"', async () => /Saved as draft/.test(await app.text(state)), 15000);
   await app.screenshot('demo-3-saved');
+
+  // Sync now: the draft reaches the demo's repository (a real bare Git repository on disk).
+  await app.click(tid('sync-now'));
+  const remote = join(dataDir, 'demo', 'remote.git');
+  const published = () => {
+    try {
+      const text = execFileSync('git', ['--git-dir', remote, 'show', `main:flags/${flagKey}.json`], { encoding: 'utf8' });
+      return JSON.parse(text).name === newName;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor('the renamed flag in the demo repository', published, 30000);
+  await app.screenshot('demo-3b-synced');
   await app.quit();
   app = undefined;
 });
 
-test('the draft is in the app after it is opened again', async () => {
+test('the synced change is in the app after it is opened again', async () => {
   assert.ok(flagKey, 'the first test found a flag');
   app = await launchApp({ dataDir });
   await waitFor('the shell', () => app.execute('return document.documentElement.dataset.ready'), 20000);
@@ -51,7 +66,7 @@ test('the draft is in the app after it is opened again', async () => {
     command: 'entity',
     args: { workspaceId: demo.id, entity: { kind: 'flag', key: flagKey } },
   });
-  assert.equal(view.ok?.hasDraft, true, JSON.stringify(view));
-  assert.equal(view.ok.json.name, newName, 'the draft holds the new name');
+  assert.equal(view.ok?.hasDraft, false, `synced, so no draft is left: ${JSON.stringify(view)}`);
+  assert.equal(view.ok.json.name, newName, 'the app shows the synced name');
   await app.screenshot('demo-4-reopened');
 });

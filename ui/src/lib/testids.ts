@@ -11,6 +11,7 @@ export const TestId = {
   redo: 'redo',
   themeToggle: 'theme-toggle',
   statusBar: 'status-bar',
+  syncNow: 'sync-now',
   toast: 'toast',
   wsCreateLocalName: 'ws-create-local-name',
   wsCreateLocal: 'ws-create-local',
