@@ -43,7 +43,7 @@ test('a page opened without the token says to use the printed address and shows 
 
 test('the API refuses a missing or wrong token and a foreign Origin or Host', async () => {
   const { url, origin } = app;
-  const token = new URL(url).hash.replace(/^#token=/, '');
+  const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token') ?? '';
   const host = new URL(origin).host;
   const body = JSON.stringify({ command: 'workspaces', args: {} });
   const json = { 'Content-Type': 'application/json' };

@@ -30,10 +30,10 @@ export async function openSegment(page, key) {
 }
 
 /**
- * Waits as a person would between two edits: until the editor no longer says "Saving…", and
- * then a moment longer than the folder watcher's debounce (200 ms), so its echo of our own
- * write is done before the next edit. Quicker edits can be lost today: the watcher's refresh
- * may store a file it read just before a newer save (reported; flagdeck-app folder.rs).
+ * Waits until the editor no longer says "Saving…" before the next edit, as a person sees it.
+ * No extra delay for the folder watcher: its echo of the app's own write is in line with the
+ * saves (flagdeck-app keeps a save and its write-through, and the watcher's read and its draft
+ * write, as one step), so quick edits are never lost.
  */
 export async function pause(page) {
   await page.waitForFunction(
@@ -41,5 +41,4 @@ export async function pause(page) {
     undefined,
     { timeout: 10_000 },
   );
-  await page.waitForTimeout(600);
 }
