@@ -7,6 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
+use flagdeck_store::DraftContent;
+
 use crate::App;
 use crate::entity::EntityRef;
 use crate::error::{AppError, AppResult};
@@ -47,12 +49,23 @@ pub struct AttributeInfo {
 
 impl App {
     /// The project's environments and attributes, from the current `flagdeck.json` (the draft
-    /// if there is one).
+    /// if there is one). Reads that one row: the UI asks for it when a workspace opens, and
+    /// decoding the whole base (10,000 flags) there cost a second and hundreds of MB.
     pub fn project_info(&self, workspace_id: i64) -> AppResult<ProjectInfo> {
-        let view = self.entity(workspace_id, &EntityRef::project())?;
-        let json = view
-            .json
-            .ok_or_else(|| AppError::not_found("This workspace has no flagdeck.json."))?;
+        let project = EntityRef::project();
+        let json = {
+            let store = self.store();
+            self.workspace_record(&store, workspace_id)?;
+            match store.draft(workspace_id, project.store_kind(), &project.key)? {
+                Some(draft) => match draft.content {
+                    DraftContent::Json(value) => Some(value),
+                    DraftContent::Deleted => None,
+                },
+                None => store.base_entity(workspace_id, project.store_kind(), &project.key)?,
+            }
+        };
+        let json =
+            json.ok_or_else(|| AppError::not_found("This workspace has no flagdeck.json."))?;
         let project: ProjectFile = serde_json::from_value(json).map_err(|e| {
             AppError::invalid(format!("flagdeck.json cannot be read: {e}")).with_field("flagdeck")
         })?;
