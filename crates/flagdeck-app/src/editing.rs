@@ -175,7 +175,7 @@ impl App {
     /// One entity: its current content, its base, and its problems.
     pub fn entity(&self, workspace_id: i64, entity: &EntityRef) -> AppResult<EntityView> {
         let id = entity.checked()?;
-        let base = self.base_snapshot(workspace_id)?;
+        let base = self.editing_base(workspace_id, &id)?;
         let draft = self
             .store()
             .draft(workspace_id, entity.store_kind(), &entity.key)?;
@@ -214,7 +214,7 @@ impl App {
     ) -> AppResult<SaveOutcome> {
         let id = entity.checked()?;
         check_key_field(entity, json)?;
-        let base = self.base_snapshot(workspace_id)?;
+        let base = self.editing_base(workspace_id, &id)?;
         let unchanged = matches_base(&base, &id, json);
         let content = (!unchanged).then(|| DraftContent::Json(json.clone()));
         let written = self.write_in_line(workspace_id, |app| {
@@ -236,7 +236,7 @@ impl App {
         if id == EntityId::Project {
             return Err(AppError::invalid("The project settings cannot be deleted."));
         }
-        let base = self.base_snapshot(workspace_id)?;
+        let base = self.editing_base(workspace_id, &id)?;
         // Never synced: deleting it just drops its draft.
         let content = base.contains(&id).then_some(DraftContent::Deleted);
         let written = self.write_in_line(workspace_id, |app| {
@@ -370,7 +370,7 @@ impl App {
         if id.is_governance() {
             return self.governance_diagnostics(workspace_id, id);
         }
-        let base = self.base_snapshot(workspace_id)?;
+        let base = self.editing_base(workspace_id, id)?;
         let drafts = self.store().drafts(workspace_id)?;
         let context = Snapshot {
             project: base.project.clone(),

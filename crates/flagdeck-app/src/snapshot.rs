@@ -33,6 +33,33 @@ impl App {
         Ok(snapshot)
     }
 
+    /// The part of the base that editing one entity needs: the project, every segment, and the
+    /// entity itself (the whole base when it is decoded already). Opening or saving one flag
+    /// of a 10,000-flag workspace must not decode all of them (a second and hundreds of MB).
+    pub(crate) fn editing_base(
+        &self,
+        workspace_id: i64,
+        id: &EntityId,
+    ) -> AppResult<Arc<Snapshot>> {
+        let rows = {
+            let store = self.store();
+            let workspace = self.workspace_record(&store, workspace_id)?;
+            if let Some(cached) = self.cached_base(workspace_id, &workspace.base_commit) {
+                return Ok(cached);
+            }
+            let mut rows = store.base_entities_of_kind(workspace_id, EntityKind::Project)?;
+            rows.extend(store.base_entities_of_kind(workspace_id, EntityKind::Segment)?);
+            let (kind, key) = store_id(id);
+            if !matches!(kind, EntityKind::Project | EntityKind::Segment)
+                && let Some(json) = store.base_entity(workspace_id, kind, &key)?
+            {
+                rows.push(BaseEntity { kind, key, json });
+            }
+            rows
+        };
+        Ok(Arc::new(decode_base(&rows)?))
+    }
+
     /// Remembers a base that the app has just written, so the next read skips decoding it.
     pub(crate) fn remember_base(&self, workspace_id: i64, commit: &str, snapshot: Snapshot) {
         self.cache_base(workspace_id, Some(commit.to_owned()), Arc::new(snapshot));

@@ -269,11 +269,31 @@ impl Store {
 
     /// The base snapshot, ordered by kind and key.
     pub fn base_entities(&self, workspace_id: i64) -> Result<Vec<BaseEntity>, StoreError> {
+        self.base_entities_where(workspace_id, None)
+    }
+
+    /// The base entities of one kind, ordered by key (the editor needs the project and every
+    /// segment, not 10,000 flags).
+    pub fn base_entities_of_kind(
+        &self,
+        workspace_id: i64,
+        kind: EntityKind,
+    ) -> Result<Vec<BaseEntity>, StoreError> {
+        self.base_entities_where(workspace_id, Some(kind))
+    }
+
+    fn base_entities_where(
+        &self,
+        workspace_id: i64,
+        kind: Option<EntityKind>,
+    ) -> Result<Vec<BaseEntity>, StoreError> {
         require_workspace(&self.conn, workspace_id)?;
         let mut statement = self.conn.prepare(
-            "SELECT kind, key, json FROM base_entities WHERE workspace_id = ?1 ORDER BY kind, key",
+            "SELECT kind, key, json FROM base_entities WHERE workspace_id = ?1 \
+             AND (?2 IS NULL OR kind = ?2) ORDER BY kind, key",
         )?;
-        let rows = statement.query_map([workspace_id], |row| {
+        let kind = kind.map(|k| k.as_str());
+        let rows = statement.query_map(rusqlite::params![workspace_id, kind], |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,
