@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::App;
 use crate::entity::{EntityRef, Kind, editor_kind};
 use crate::error::{AppError, AppResult};
-use crate::snapshot::{apply_drafts, entity_json, matches_base};
+use crate::snapshot::{apply_drafts, canonical_json, entity_json, matches_base};
 
 /// An entity in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -214,6 +214,7 @@ impl App {
     ) -> AppResult<SaveOutcome> {
         let id = entity.checked()?;
         check_key_field(entity, json)?;
+        let json = &canonical_json(&id, json);
         let base = self.editing_base(workspace_id, &id)?;
         let unchanged = matches_base(&base, &id, json);
         let content = (!unchanged).then(|| DraftContent::Json(json.clone()));

@@ -173,6 +173,17 @@ pub(crate) fn entity_json(snapshot: &Snapshot, id: &EntityId) -> Option<serde_js
     snapshot.value(id)
 }
 
+/// `json` in the files' canonical form (the model's field order, omitted defaults dropped) when
+/// it decodes, else as given. Drafts are kept this way so that a folder workspace's file,
+/// written from the draft and read back by the watcher, is the draft itself, not a new edit.
+pub(crate) fn canonical_json(id: &EntityId, json: &serde_json::Value) -> serde_json::Value {
+    let mut probe = Snapshot::default();
+    match probe.insert_json(id, json) {
+        Ok(()) => probe.value(id).unwrap_or_else(|| json.clone()),
+        Err(_) => json.clone(),
+    }
+}
+
 /// Whether `json` is the base's entity, compared as the model: key order, formatting and
 /// omitted defaults are not changes.
 pub(crate) fn matches_base(base: &Snapshot, id: &EntityId, json: &serde_json::Value) -> bool {
