@@ -1,41 +1,8 @@
 // A slice of the example project (crates/flagdeck-core/src/example.rs) for the dev harness:
 // the project's settings as `project` returns them, its segments, and a few flags.
-import type { AttributeInfo } from '../src/lib/bindings/AttributeInfo';
 import type { FlagFile } from '../src/lib/bindings/FlagFile';
-import type { ProjectInfo } from '../src/lib/bindings/ProjectInfo';
 
-const OPERATORS: Record<AttributeInfo['type'], string[]> = {
-  string: ['equals', 'not_equals', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'ends_with'],
-  number: ['equals', 'not_equals', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte'],
-  boolean: ['is_true', 'is_false'],
-  semver: ['semver_eq', 'semver_neq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte', 'semver_caret', 'semver_tilde'],
-  datetime: ['before', 'after'],
-};
-
-function attribute(key: string, type: AttributeInfo['type'], description: string, values: string[] | null = null): AttributeInfo {
-  return { key, type, description, values, operators: [...OPERATORS[type], 'exists', 'not_exists'] };
-}
-
-export const project: ProjectInfo = {
-  name: 'Acme Shop',
-  bucketBy: 'targetingKey',
-  environments: [
-    { key: 'development', name: 'Development', description: 'Local machines and preview builds' },
-    { key: 'staging', name: 'Staging', description: 'The release candidate, used by QA' },
-    { key: 'production', name: 'Production', description: 'What customers see' },
-  ],
-  attributes: [
-    attribute('targetingKey', 'string', 'Stable user id'),
-    attribute('email', 'string', "The user's e-mail address"),
-    attribute('country', 'string', 'ISO 3166 country code', ['DE', 'FR', 'ES', 'US', 'JP']),
-    attribute('plan', 'string', 'Subscription plan', ['free', 'pro', 'enterprise']),
-    attribute('companyId', 'string', 'The customer account the user belongs to'),
-    attribute('appVersion', 'semver', 'Version of the mobile app'),
-    attribute('age', 'number', 'Age in years'),
-    attribute('beta', 'boolean', 'Opted into beta features'),
-    attribute('signupAt', 'datetime', 'Unix seconds'),
-  ],
-};
+export { PROJECT as project } from '../src/lib/backend/mockData';
 
 export const segments = [
   ['beta-testers', 'Beta testers'],

@@ -181,10 +181,7 @@ impl App {
             .draft(workspace_id, entity.store_kind(), &entity.key)?;
         let base_json = entity_json(&base, &id);
         let json = match &draft {
-            Some(d) => match &d.content {
-                DraftContent::Json(value) => Some(value.clone()),
-                DraftContent::Deleted => None,
-            },
+            Some(d) => d.content.json().cloned(),
             None => base_json.clone(),
         };
         if draft.is_none() && base_json.is_none() {
@@ -199,7 +196,7 @@ impl App {
             json,
             base: base_json,
             has_draft: draft.is_some(),
-            diagnostics: self.entity_diagnostics(workspace_id, &id)?,
+            diagnostics: self.entity_diagnostics(workspace_id, &id, &base)?,
         })
     }
 
@@ -227,7 +224,7 @@ impl App {
         }
         Ok(SaveOutcome {
             has_draft: !unchanged,
-            diagnostics: self.entity_diagnostics(workspace_id, &id)?,
+            diagnostics: self.entity_diagnostics(workspace_id, &id, &base)?,
         })
     }
 
@@ -366,12 +363,17 @@ impl App {
     }
 
     /// The problems of one entity: it is checked with the project and every segment (what it
-    /// can refer to), not with the other 10,000 flags.
-    fn entity_diagnostics(&self, workspace_id: i64, id: &EntityId) -> AppResult<Vec<Diagnostic>> {
+    /// can refer to), not with the other 10,000 flags. `base` is the caller's
+    /// [`App::editing_base`] for `id`, decoded once per command.
+    fn entity_diagnostics(
+        &self,
+        workspace_id: i64,
+        id: &EntityId,
+        base: &Snapshot,
+    ) -> AppResult<Vec<Diagnostic>> {
         if id.is_governance() {
             return self.governance_diagnostics(workspace_id, id);
         }
-        let base = self.editing_base(workspace_id, id)?;
         let drafts = self.store().drafts(workspace_id)?;
         let context = Snapshot {
             project: base.project.clone(),

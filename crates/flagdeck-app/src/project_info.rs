@@ -7,8 +7,6 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
-use flagdeck_store::DraftContent;
-
 use crate::App;
 use crate::entity::EntityRef;
 use crate::error::{AppError, AppResult};
@@ -57,10 +55,7 @@ impl App {
             let store = self.store();
             self.workspace_record(&store, workspace_id)?;
             match store.draft(workspace_id, project.store_kind(), &project.key)? {
-                Some(draft) => match draft.content {
-                    DraftContent::Json(value) => Some(value),
-                    DraftContent::Deleted => None,
-                },
+                Some(draft) => draft.content.json().cloned(),
                 None => store.base_entity(workspace_id, project.store_kind(), &project.key)?,
             }
         };

@@ -21,6 +21,16 @@ pub enum DraftContent {
     Deleted,
 }
 
+impl DraftContent {
+    /// The entity's JSON as the draft has it; `None` for a deletion.
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            DraftContent::Json(value) => Some(value),
+            DraftContent::Deleted => None,
+        }
+    }
+}
+
 /// One stored draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {

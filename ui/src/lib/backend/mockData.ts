@@ -1,5 +1,6 @@
 // Dev-only: the example project (crates/flagdeck-core/src/example.rs), abridged, in the shapes
 // the host returns. Used by the mock backend (`?mock` in the URL) to look at screens without a host.
+import type { AttributeInfo } from '../bindings/AttributeInfo';
 import type { FlagEnvironment } from '../bindings/FlagEnvironment';
 import type { FlagFile } from '../bindings/FlagFile';
 import type { FlagType } from '../bindings/FlagType';
@@ -7,8 +8,19 @@ import type { ProjectInfo } from '../bindings/ProjectInfo';
 import type { SegmentFile } from '../bindings/SegmentFile';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
-const STRING_OPS = ['equals', 'not_equals', 'contains', 'not_contains', 'starts_with', 'ends_with', 'in', 'not_in', 'exists', 'not_exists'];
-const attr = (key: string, type: 'string' | 'number' | 'boolean' | 'semver' | 'datetime', description: string, values: string[] | null = null, operators = STRING_OPS) => ({ key, type, description, values, operators });
+// The operators of each attribute type, in the order the app lists them (flagdeck-core's
+// `AttributeType::operators`, then the presence checks).
+const OPERATORS: Record<AttributeInfo['type'], string[]> = {
+  string: ['equals', 'not_equals', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'ends_with'],
+  number: ['equals', 'not_equals', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte'],
+  boolean: ['is_true', 'is_false'],
+  semver: ['semver_eq', 'semver_neq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte', 'semver_caret', 'semver_tilde'],
+  datetime: ['before', 'after'],
+};
+
+function attribute(key: string, type: AttributeInfo['type'], description: string, values: string[] | null = null): AttributeInfo {
+  return { key, type, description, values, operators: [...OPERATORS[type], 'exists', 'not_exists'] };
+}
 
 export const PROJECT: ProjectInfo = {
   name: 'Acme Shop',
@@ -19,15 +31,15 @@ export const PROJECT: ProjectInfo = {
     { key: 'production', name: 'Production', description: 'What customers see' },
   ],
   attributes: [
-    attr('targetingKey', 'string', 'Stable user id'),
-    attr('email', 'string', "The user's e-mail address"),
-    attr('country', 'string', 'ISO 3166 country code', ['DE', 'FR', 'ES', 'US', 'JP']),
-    attr('plan', 'string', 'Subscription plan', ['free', 'pro', 'enterprise']),
-    attr('companyId', 'string', 'The customer account the user belongs to'),
-    attr('appVersion', 'semver', 'Version of the mobile app', null, ['semver_eq', 'semver_neq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte', 'semver_caret', 'semver_tilde', 'exists', 'not_exists']),
-    attr('age', 'number', 'Age in years', null, ['equals', 'not_equals', 'lt', 'lte', 'gt', 'gte', 'in', 'not_in', 'exists', 'not_exists']),
-    attr('beta', 'boolean', 'Opted into beta features', null, ['is_true', 'is_false', 'exists', 'not_exists']),
-    attr('signupAt', 'datetime', 'Unix seconds', null, ['before', 'after', 'exists', 'not_exists']),
+    attribute('targetingKey', 'string', 'Stable user id'),
+    attribute('email', 'string', "The user's e-mail address"),
+    attribute('country', 'string', 'ISO 3166 country code', ['DE', 'FR', 'ES', 'US', 'JP']),
+    attribute('plan', 'string', 'Subscription plan', ['free', 'pro', 'enterprise']),
+    attribute('companyId', 'string', 'The customer account the user belongs to'),
+    attribute('appVersion', 'semver', 'Version of the mobile app'),
+    attribute('age', 'number', 'Age in years'),
+    attribute('beta', 'boolean', 'Opted into beta features'),
+    attribute('signupAt', 'datetime', 'Unix seconds'),
   ],
 };
 
