@@ -46,5 +46,7 @@ else
 fi
 
 # A large screen so the window (1280x800) fits whole in the screenshots.
-xvfb-run -a -s "-screen 0 1440x900x24" "$root/scripts/with-keyring.sh" \
+# A hung window must fail the run, not hold CI until its own limit: the tests take ~30 s.
+timeout -k 30 "${DESKTOP_TIMEOUT:-600}" \
+  xvfb-run -a -s "-screen 0 1440x900x24" "$root/scripts/with-keyring.sh" \
   node --test --test-concurrency=1 "${tests[@]}"

@@ -8,7 +8,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, statSync, openSync, closeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
@@ -189,7 +189,10 @@ export class Session {
   /** Closes the window (the app exits) and stops tauri-driver. */
   async quit() {
     try {
-      await fetch(`${this.base}/session/${this.id}`, { method: 'DELETE' });
+      // Closing the window may not answer (a hung app): the group kill below ends it either way.
+      await fetch(`${this.base}/session/${this.id}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) });
+    } catch {
+      // Nothing to do: stop() below ends whatever is left.
     } finally {
       await this.driver.stop();
     }
@@ -205,16 +208,40 @@ export async function launchApp({ dataDir, env = {}, binary = appBinary() } = {}
   const port = await freePort();
   const nativePort = await freePort();
   const tauriDriver = process.env.TAURI_DRIVER || join(homedir(), '.cargo/bin/tauri-driver');
+  // tauri-driver, WebKitWebDriver, the app and WebKit's helper processes run in a process group of
+  // their own, and write to a log file rather than to this test's stdout. tauri-driver answers
+  // SIGTERM by SIGKILLing WebKitWebDriver, which then cannot close the app: a surviving app that
+  // held this process's inherited stdout kept the test runner (and CI) waiting for ever. Stopping
+  // therefore signals the whole group.
+  const logDir = join(root, 'test-artifacts/desktop');
+  mkdirSync(logDir, { recursive: true });
+  const logFd = openSync(join(logDir, `tauri-driver-${port}.log`), 'a');
   const child = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, ...env, ...(dataDir ? { FLAGDECK_DATA_DIR: dataDir } : {}) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
   });
+  closeSync(logFd);
   const exited = new Promise((r) => child.once('exit', r));
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch (e) {
+      if (e.code !== 'ESRCH') throw e; // ESRCH: the group is already gone
+    }
+  };
+  // If this process dies first (a failed assertion, Ctrl-C), the group goes with it.
+  const killOnExit = () => signalGroup('SIGKILL');
+  process.once('exit', killOnExit);
   const driver = {
     pid: child.pid,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      signalGroup('SIGTERM');
       await Promise.race([exited, sleep(5000)]);
+      // Whatever is left of the group (the app, WebKit's processes) gets no second chance.
+      await sleep(200);
+      signalGroup('SIGKILL');
+      process.off('exit', killOnExit);
     },
   };
   const base = `http://127.0.0.1:${port}`;
