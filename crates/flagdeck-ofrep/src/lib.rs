@@ -40,7 +40,10 @@ pub struct Pins(Arc<RwLock<PinMap>>);
 impl Pins {
     /// The pins now.
     pub fn get(&self) -> PinMap {
-        self.0.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Pins `flag` to `variation`, or unpins it (`None`).

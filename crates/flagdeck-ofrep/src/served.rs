@@ -3,7 +3,7 @@
 //! A preview shows work in progress, so one broken draft must not blank out every flag: the
 //! project is resolved with `validate::check_owned`, which builds every flag it can, and a flag
 //! whose file has an error answers a GENERAL error naming the problem instead of a value. Only
-//! when the project itself cannot be resolved (no or a broken `flagdeck.json`, a broken
+//! when something every flag depends on is broken (no or a broken `flagdeck.json`, a broken
 //! segment) does every request fail, with the sentence that says why.
 
 use std::collections::BTreeMap;
@@ -40,11 +40,13 @@ impl Served {
                 }
             }
         }
-        let project = match project {
-            Some(project) => Ok(project),
-            None => Err(project_problem.unwrap_or_else(|| {
-                "The project cannot be resolved; run flagdeck validate for its problems".to_owned()
-            })),
+        // An error outside flags/ (flagdeck.json, a segment) touches every flag: serve none.
+        let project = match (project, project_problem) {
+            (Some(project), None) => Ok(project),
+            (_, Some(problem)) => Err(problem),
+            (None, None) => Err(
+                "The project cannot be resolved; run flagdeck validate for its problems".to_owned(),
+            ),
         };
         Served {
             project,
