@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use flagdeck_core::checked::{EnvId, Project};
+use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::sync_plan::Snapshot;
 use flagdeck_core::validate;
 
@@ -52,6 +53,21 @@ impl Served {
             project,
             flag_problems,
         }
+    }
+
+    /// Adds problems found while reading the files (a flag file that is not JSON is missing
+    /// from the snapshot: its key answers the problem, not FLAG_NOT_FOUND).
+    pub fn with_read_problems(mut self, diagnostics: &[Diagnostic]) -> Served {
+        for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
+            if let Some(key) = flag_key_of(&diagnostic.file) {
+                self.flag_problems
+                    .entry(key.to_owned())
+                    .or_insert_with(|| format!("{}: {}", diagnostic.file, diagnostic.message));
+            } else if self.project.is_ok() {
+                self.project = Err(format!("{}: {}", diagnostic.file, diagnostic.message));
+            }
+        }
+        self
     }
 
     /// The resolved project, or the sentence saying why there is none.
