@@ -276,3 +276,41 @@ fn the_app_clock_is_the_preview_instant_and_ports_are_checked() -> TestResult {
     assert!(TcpStream::connect(("127.0.0.1", second_port)).is_err());
     Ok(())
 }
+
+#[test]
+fn a_folder_workspace_edited_in_a_text_editor_is_served_within_seconds() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let folder = root.path().join("acme");
+    for file in support::example() {
+        let path = folder.join(&file.path);
+        std::fs::create_dir_all(path.parent().ok_or("a parent")?)?;
+        std::fs::write(path, &file.bytes)?;
+    }
+    let t = app(&root.path().join("data"), "Dana")?;
+    let ws = t.app.open_folder_workspace("Acme", &folder)?.id;
+    t.app.watch(ws)?;
+    let info = call(
+        &t.app,
+        "previewServerStart",
+        json!({"workspaceId": ws, "port": null}),
+    )?;
+    let url = info["url"].as_str().ok_or("a url")?.to_owned();
+    assert_eq!(
+        flag_answer(&url, "development", "banner-color")["variant"],
+        "orange"
+    );
+
+    let path = folder.join("flags/banner-color.json");
+    let mut flag: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+    flag["environments"]["development"]["fallthrough"] = json!({"variation": "green"});
+    std::fs::write(&path, serde_json::to_vec_pretty(&flag)?)?;
+    let edited = std::time::Instant::now();
+    while flag_answer(&url, "development", "banner-color")["variant"] != "green" {
+        assert!(
+            edited.elapsed() < Duration::from_secs(5),
+            "the edit never reached the preview server"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
