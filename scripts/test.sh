@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the UI's checks and unit tests, formatting, lints, unit/property/
 # integration tests, schema and bindings drift, the differential test against
-# @openfeature/flagd-core, the UI in Chromium against `flagdeck serve`, the real desktop window
+# @openfeature/flagd-core, the UI in Chromium against `flagdeck serve`, the OFREP preview server
+# (OpenAPI conformance, OpenFeature SDKs, the demo page), the real desktop window
 # under Xvfb, and the README's quick start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +55,12 @@ step "the benchmark-size project: 10,000 flags, native vs the Rust flagd evaluat
 step "ui end to end: Playwright with Chromium against flagdeck serve"
 cargo build --locked -q -p flagdeck-cli
 (cd ui && FLAGDECK_BIN="$root/target/debug/flagdeck" npm run e2e)
+
+step "OFREP preview server: answers vs the OpenAPI file, a real OpenFeature SDK, the demo page in Chromium"
+(cd tests/ofrep && npm ci --no-audit --no-fund --loglevel=error)
+(cd examples/ofrep-demo && npm ci --no-audit --no-fund --loglevel=error)
+FLAGDECK_BIN="$root/target/debug/flagdeck" node --test tests/ofrep/
+(cd examples/ofrep-demo && FLAGDECK_BIN="$root/target/debug/flagdeck" node --test)
 
 step "desktop: the real window under Xvfb, driven by tauri-driver"
 cargo build --locked -q -p flagdeck-desktop

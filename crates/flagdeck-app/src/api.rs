@@ -19,7 +19,8 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
     App, AuditView, ConflictChoice, ConflictView, EntityListItem, EntityRef, EntityView, Kind,
-    ProjectInfo, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport, WorkspaceInfo,
+    PreviewServerInfo, ProjectInfo, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport,
+    WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
 
@@ -206,6 +207,18 @@ commands! {
     /// The newest entries of the audit log.
     AuditLog(AuditLogArgs { workspace_id: i64, limit: u32 }) -> Vec<AuditView> =
         |app, a| app.workspace(a.workspace_id).and_then(|_| app.audit_log(a.workspace_id, a.limit));
+    /// Starts the workspace's OFREP preview server on 127.0.0.1 (`port`, or a free one).
+    PreviewServerStart(PreviewServerStartArgs { workspace_id: i64, port: Option<u16> }) -> PreviewServerInfo =
+        |app, a| app.preview_server_start(a.workspace_id, a.port);
+    /// Stops the workspace's preview server.
+    PreviewServerStop(PreviewServerStopArgs { workspace_id: i64 }) -> () =
+        |app, a| app.preview_server_stop(a.workspace_id);
+    /// The workspace's preview server, `null` when it is not running.
+    PreviewServerStatus(PreviewServerStatusArgs { workspace_id: i64 }) -> Option<PreviewServerInfo> =
+        |app, a| app.preview_server_status(a.workspace_id);
+    /// Pins a flag to a variation in the preview server (`variation: null` unpins).
+    PreviewServerPin(PreviewServerPinArgs { workspace_id: i64, flag: String, variation: Option<String> }) -> PreviewServerInfo =
+        |app, a| app.preview_server_pin(a.workspace_id, &a.flag, a.variation.as_deref());
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod error;
 mod events;
 mod folder;
 pub mod governance;
+mod preview_server;
 pub mod project_dir;
 mod project_info;
 mod segment_usage;
@@ -47,6 +48,7 @@ pub use events::{AppEvent, EventSink, Progress, no_events};
 pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
+pub use preview_server::PreviewServerInfo;
 pub use project_info::{AttributeInfo, EnvironmentInfo, ProjectInfo};
 pub use segment_usage::SegmentUse;
 pub use status::StatusView;
@@ -89,6 +91,8 @@ pub struct App {
     /// save and its write-through; the watcher's read and its draft write), so the watcher
     /// can never store a file's older content over a newer save.
     folder_io: Mutex<HashMap<i64, Arc<Mutex<()>>>>,
+    /// OFREP preview servers and their pins, by workspace.
+    preview: preview_server::PreviewServers,
 }
 
 /// The name of the cache database inside the data folder.
@@ -115,6 +119,7 @@ impl App {
             lists: Mutex::new(HashMap::new()),
             watchers: Mutex::new(HashMap::new()),
             folder_io: Mutex::new(HashMap::new()),
+            preview: preview_server::PreviewServers::default(),
         };
         app.emit(&interrupted.events);
         Ok(app)
@@ -139,6 +144,10 @@ impl App {
     fn emit(&self, events: &[ChangeEvent]) {
         if events.is_empty() {
             return;
+        }
+        // Every write passes here: a preview server serves the new content from now on.
+        for event in events {
+            self.preview.changed(event.workspace_id);
         }
         let events: Vec<AppEvent> = events.iter().map(AppEvent::from).collect();
         (self.events)(&events);

@@ -100,7 +100,7 @@ impl App {
 
 /// Decodes the cache's base entities; they were valid when synced, so a failure means the
 /// cache was damaged.
-fn decode_base(entities: &[BaseEntity]) -> AppResult<Snapshot> {
+pub(crate) fn decode_base(entities: &[BaseEntity]) -> AppResult<Snapshot> {
     let mut snapshot = Snapshot::default();
     for entity in entities {
         let Some(kind) = editor_kind(entity.kind) else {

@@ -270,6 +270,7 @@ impl App {
             self.workspace_record(&store, workspace_id)?
         };
         self.unwatch(workspace_id);
+        self.preview.forget(workspace_id);
         let written = self.store().delete_workspace(workspace_id, Source::User)?;
         if workspace.kind == WorkspaceKind::Git && !workspace.location.is_empty() {
             let clone = PathBuf::from(&workspace.location);

@@ -445,6 +445,16 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
             json!({"workspaceId": missing, "conflictId": 1, "choice": {"choice": "local"}}),
         ),
         ("auditLog", json!({"workspaceId": missing, "limit": 10})),
+        (
+            "previewServerStart",
+            json!({"workspaceId": missing, "port": null}),
+        ),
+        ("previewServerStop", json!({"workspaceId": missing})),
+        ("previewServerStatus", json!({"workspaceId": missing})),
+        (
+            "previewServerPin",
+            json!({"workspaceId": missing, "flag": "new-checkout", "variation": "on"}),
+        ),
     ];
     // Commands that name no workspace.
     let without = [

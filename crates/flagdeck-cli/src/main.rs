@@ -142,6 +142,18 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         ui_dir: Option<PathBuf>,
     },
+    /// A local OpenFeature (OFREP) server for designers: serves the project folder as its files
+    /// are now, uncommitted edits included, on 127.0.0.1; prints its URL. Ctrl-C stops it.
+    PreviewServer {
+        /// The project folder (default: the current folder).
+        dir: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Serve this variation of a flag to everyone (repeatable): FLAG=VARIATION.
+        #[arg(long = "pin", value_name = "FLAG=VARIATION")]
+        pins: Vec<String>,
+    },
     /// The audit log of your actions in this checkout (--format json|csv to export it).
     Audit {
         /// The checkout's folder (default: the current folder).
@@ -326,6 +338,13 @@ fn main() -> ExitCode {
             data_dir: cli.data_dir,
             ui_dir,
         }),
+        Command::PreviewServer { dir, port, pins } => {
+            commands::preview_server::run(commands::preview_server::PreviewOptions {
+                dir,
+                port,
+                pins,
+            })
+        }
         Command::Audit { dir } => {
             let export = match cli.format {
                 FormatArg::Json => Some(flagdeck_app::AuditFormat::Json),

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod import;
 pub mod init;
 pub mod person;
+pub mod preview_server;
 pub mod session;
 pub mod status;
 pub mod sync;

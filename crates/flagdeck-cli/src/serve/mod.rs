@@ -219,7 +219,7 @@ fn finished(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Resu
 }
 
 /// Ctrl-C, or SIGTERM (a service manager's or a test's stop).
-async fn stop_signal() {
+pub(crate) async fn stop_signal() {
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

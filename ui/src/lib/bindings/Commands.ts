@@ -18,6 +18,11 @@ import type { Kind } from "./Kind";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
 import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
+import type { PreviewServerInfo } from "./PreviewServerInfo";
+import type { PreviewServerPinArgs } from "./PreviewServerPinArgs";
+import type { PreviewServerStartArgs } from "./PreviewServerStartArgs";
+import type { PreviewServerStatusArgs } from "./PreviewServerStatusArgs";
+import type { PreviewServerStopArgs } from "./PreviewServerStopArgs";
 import type { ProjectArgs } from "./ProjectArgs";
 import type { ProjectInfo } from "./ProjectInfo";
 import type { RedoArgs } from "./RedoArgs";
@@ -61,6 +66,10 @@ export type Commands = {
   conflicts: { args: ConflictsArgs; result: Array<ConflictView> };
   resolveConflict: { args: ResolveConflictArgs; result: ConflictView };
   auditLog: { args: AuditLogArgs; result: Array<AuditView> };
+  previewServerStart: { args: PreviewServerStartArgs; result: PreviewServerInfo };
+  previewServerStop: { args: PreviewServerStopArgs; result: null };
+  previewServerStatus: { args: PreviewServerStatusArgs; result: PreviewServerInfo | null };
+  previewServerPin: { args: PreviewServerPinArgs; result: PreviewServerInfo };
 };
 
 export type CommandName = keyof Commands;
