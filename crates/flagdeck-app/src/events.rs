@@ -12,7 +12,8 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct AppEvent {
     pub workspace_id: i64,
-    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `watchError`; or `progress` of a long task (then `progress` says how far it is).
+    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `watchError`;
+    /// or `progress` of a long task (then `progress` says how far it is).
     #[ts(
         type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "watchError" | "progress""#
     )]

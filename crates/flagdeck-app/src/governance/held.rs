@@ -104,7 +104,11 @@ mod tests {
         let everything = base(Some(json!({"rules": [{"name": "All", "when": {},
             "require": {"approvals": 1, "from": ["person:bob"]}}]})));
         let persona = EntityId::Persona("qa-tester".into());
-        assert!(!is_governed(&everything, &persona, Some(json!({"key": "qa-tester"}))));
+        assert!(!is_governed(
+            &everything,
+            &persona,
+            Some(json!({"key": "qa-tester"}))
+        ));
         assert!(!is_governed(&everything, &persona, None));
         // A new person waits even when no rule mentions governance.
         let person = EntityId::Person("eve".into());
