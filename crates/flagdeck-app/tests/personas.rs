@@ -269,3 +269,69 @@ fn a_folder_workspace_writes_personas_through_and_watches_their_files() -> TestR
     assert_eq!(pushed["context"]["country"], "ES");
     Ok(())
 }
+
+/// A cache from before personas were files: its local `personas` table (as the first schema made
+/// it) is turned into persona drafts when the app opens it, and the next sync shares them.
+#[test]
+fn old_local_personas_become_drafts_that_the_next_sync_publishes() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let url = seeded_remote(root.path(), &example())?;
+    let data = root.path().join("data");
+    let ws = {
+        let t = app(&data, "Ada")?;
+        t.app.create_git_workspace("Acme", &url)?.id
+    };
+    // Play the older schema: the migration not applied yet, the old table holding two rows.
+    {
+        let db = rusqlite::Connection::open(data.join(flagdeck_app::CACHE_FILE))?;
+        db.execute_batch(
+            "DELETE FROM schema_migrations WHERE version = 20261121170000;
+             CREATE TABLE personas (
+                 workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                 key          TEXT    NOT NULL,
+                 name         TEXT    NOT NULL,
+                 context_json TEXT    NOT NULL,
+                 updated_at   INTEGER NOT NULL,
+                 PRIMARY KEY (workspace_id, key)
+             ) WITHOUT ROWID;",
+        )?;
+        db.execute(
+            "INSERT INTO personas VALUES (?1, 'dana', 'Dana', '{\"country\":\"FR\",\"plan\":\"enterprise\"}', 5)",
+            [ws],
+        )?;
+        db.execute(
+            "INSERT INTO personas VALUES (?1, 'QA Lead', 'QA lead', '{\"email\":\"lead@acme.example\"}', 6)",
+            [ws],
+        )?;
+    }
+    let t = app(&data, "Ada")?;
+    let added: Vec<(String, String)> = t
+        .app
+        .list(ws, flagdeck_app::Kind::Persona)?
+        .into_iter()
+        .filter(|p| p.state == "added")
+        .map(|p| (p.key, p.name.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            ("dana".to_owned(), "Dana".to_owned()),
+            ("qa-lead".to_owned(), "QA lead".to_owned())
+        ]
+    );
+    assert_eq!(
+        t.app.entity(ws, &EntityRef::persona("dana"))?.diagnostics,
+        vec![]
+    );
+    let report = t.app.sync(ws, &SyncOptions::default())?;
+    assert_eq!(report.result, SyncResult::Pushed, "{report:?}");
+    let dana =
+        json!({"key": "dana", "name": "Dana", "context": {"country": "FR", "plan": "enterprise"}});
+    assert_eq!(
+        remote_file(&url, "personas/dana.json")?,
+        to_canonical_json(&dana)
+    );
+    let lead: Value = serde_json::from_str(&remote_file(&url, "personas/qa-lead.json")?)?;
+    assert_eq!(lead["context"]["email"], "lead@acme.example");
+    Ok(())
+}
