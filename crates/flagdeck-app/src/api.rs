@@ -116,6 +116,7 @@ macro_rules! commands {
             <AppError as TS>::export_all(&cfg)?;
             <flagdeck_core::model::FlagFile as TS>::export_all(&cfg)?;
             <flagdeck_core::model::SegmentFile as TS>::export_all(&cfg)?;
+            <flagdeck_core::model::PersonaFile as TS>::export_all(&cfg)?;
             <flagdeck_core::model::ProjectFile as TS>::export_all(&cfg)?;
             std::fs::write(dir.join("Commands.ts"), commands_typescript())?;
             Ok(())

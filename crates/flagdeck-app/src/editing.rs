@@ -85,7 +85,7 @@ pub(crate) struct SearchIndex {
 }
 
 impl App {
-    /// The flags (or segments) of a workspace as the user sees them, ordered by key.
+    /// The flags (segments, personas...) of a workspace as the user sees them, ordered by key.
     pub fn list(&self, workspace_id: i64, kind: Kind) -> AppResult<Vec<EntityListItem>> {
         let (rows, environments) = {
             let store = self.store();
@@ -386,6 +386,7 @@ impl App {
             .filter(|d| match d.kind {
                 EntityKind::Project | EntityKind::Segment => true,
                 EntityKind::Flag => matches!(id, EntityId::Flag(key) if *key == d.key),
+                EntityKind::Persona => matches!(id, EntityId::Persona(key) if *key == d.key),
                 _ => false,
             })
             .collect();
@@ -395,6 +396,13 @@ impl App {
             && let Some(flag) = base.flags.get(key)
         {
             local.flags.insert(key.clone(), flag.clone());
+        }
+        // A persona is checked against the project's attributes.
+        if let EntityId::Persona(key) = id
+            && !relevant.iter().any(|d| d.kind == EntityKind::Persona)
+            && let Some(persona) = base.personas.get(key)
+        {
+            local.personas.insert(key.clone(), persona.clone());
         }
         diagnostics.extend(validate::check(&local.to_files()).diagnostics);
         let path = id.path();
@@ -426,11 +434,11 @@ impl App {
     }
 }
 
-/// A flag or segment's `key` field must name its own file.
+/// A flag, segment or persona's `key` field must name its own file.
 fn check_key_field(entity: &EntityRef, json: &Value) -> AppResult<()> {
     let field = match entity.kind {
         Kind::Project | Kind::Policy => return Ok(()),
-        Kind::Flag | Kind::Segment => "key",
+        Kind::Flag | Kind::Segment | Kind::Persona => "key",
         Kind::Person | Kind::Change => "id",
     };
     match json.get(field).and_then(Value::as_str) {
@@ -530,6 +538,7 @@ pub(crate) fn kind_word(kind: Kind) -> &'static str {
         Kind::Project => "project",
         Kind::Flag => "flag",
         Kind::Segment => "segment",
+        Kind::Persona => "persona",
         Kind::Policy => "policy",
         Kind::Person => "person",
         Kind::Change => "change request",

@@ -17,6 +17,8 @@ pub enum Kind {
     Project,
     Flag,
     Segment,
+    /// `personas/<key>.json`: a saved evaluation context.
+    Persona,
     /// `policy.json` (its key is always `policy`).
     Policy,
     /// `people/<id>.json`.
@@ -49,6 +51,13 @@ impl EntityRef {
     pub fn segment(key: impl Into<String>) -> Self {
         EntityRef {
             kind: Kind::Segment,
+            key: key.into(),
+        }
+    }
+
+    pub fn persona(key: impl Into<String>) -> Self {
+        EntityRef {
+            kind: Kind::Persona,
             key: key.into(),
         }
     }
@@ -103,6 +112,7 @@ impl EntityRef {
             .with_field("key")),
             Kind::Flag => Ok(EntityId::Flag(self.key.clone())),
             Kind::Segment => Ok(EntityId::Segment(self.key.clone())),
+            Kind::Persona => Ok(EntityId::Persona(self.key.clone())),
             Kind::Person => Ok(EntityId::Person(self.key.clone())),
             Kind::Change => Ok(EntityId::Change(self.key.clone())),
         }
@@ -122,6 +132,7 @@ impl EntityRef {
             EntityId::Project => EntityRef::project(),
             EntityId::Flag(key) => EntityRef::flag(key.clone()),
             EntityId::Segment(key) => EntityRef::segment(key.clone()),
+            EntityId::Persona(key) => EntityRef::persona(key.clone()),
             EntityId::Policy => EntityRef::policy(),
             EntityId::Person(id) => EntityRef::person(id.clone()),
             EntityId::Change(id) => EntityRef::change(id.clone()),
@@ -134,13 +145,14 @@ pub(crate) fn store_kind(kind: Kind) -> EntityKind {
         Kind::Project => EntityKind::Project,
         Kind::Flag => EntityKind::Flag,
         Kind::Segment => EntityKind::Segment,
+        Kind::Persona => EntityKind::Persona,
         Kind::Policy => EntityKind::Policy,
         Kind::Person => EntityKind::Person,
         Kind::Change => EntityKind::Change,
     }
 }
 
-/// The editor's kind of a stored kind; `None` for kinds the editor does not handle yet.
+/// The editor's kind of a stored kind (every stored kind is a file of the format now).
 pub(crate) fn editor_kind(kind: EntityKind) -> Option<Kind> {
     match kind {
         EntityKind::Project => Some(Kind::Project),
@@ -149,7 +161,7 @@ pub(crate) fn editor_kind(kind: EntityKind) -> Option<Kind> {
         EntityKind::Policy => Some(Kind::Policy),
         EntityKind::Person => Some(Kind::Person),
         EntityKind::Change => Some(Kind::Change),
-        EntityKind::Persona => None,
+        EntityKind::Persona => Some(Kind::Persona),
     }
 }
 
@@ -200,6 +212,10 @@ mod tests {
         assert_eq!(
             entity_of_path("segments/b.json"),
             Some(EntityRef::segment("b"))
+        );
+        assert_eq!(
+            entity_of_path("personas/qa-tester.json"),
+            Some(EntityRef::persona("qa-tester"))
         );
         assert_eq!(entity_of_path("flagdeck.json"), Some(EntityRef::project()));
         assert_eq!(entity_of_path("policy.json"), Some(EntityRef::policy()));

@@ -12,17 +12,17 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct AppEvent {
     pub workspace_id: i64,
-    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `persona`,
-    /// `watchError`; or `progress` of a long task (then `progress` says how far it is).
+    /// What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `watchError`;
+    /// or `progress` of a long task (then `progress` says how far it is).
     #[ts(
-        type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "persona" | "watchError" | "progress""#
+        type = r#""workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "watchError" | "progress""#
     )]
     pub subject: &'static str,
     /// The entity kind for drafts and conflicts.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, as = "Option<crate::Kind>")]
     pub entity_kind: Option<&'static str>,
-    /// The entity key (drafts, conflicts, personas) or the new base commit.
+    /// The entity key (drafts, conflicts) or the new base commit.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub key: Option<String>,
@@ -59,7 +59,6 @@ impl From<&ChangeEvent> for AppEvent {
             Subject::Draft { kind: k, key } => ("draft", kind(k), Some(key.clone())),
             Subject::Audit { id } => ("audit", None, Some(id.to_string())),
             Subject::SyncRun { id } => ("syncRun", None, Some(id.to_string())),
-            Subject::Persona { key } => ("persona", None, Some(key.clone())),
             Subject::Conflict { kind: k, key, .. } => ("conflict", kind(k), Some(key.clone())),
         };
         AppEvent {

@@ -13,7 +13,7 @@ use flagdeck_core::validate::{self, Checked, Parsed};
 use crate::error::{AppError, ErrorCode};
 
 /// The folders of a project that hold one entity per file (governance's included).
-const ENTITY_DIRS: [&str; 4] = ["flags", "segments", "people", "changes"];
+const ENTITY_DIRS: [&str; 5] = ["flags", "segments", "personas", "people", "changes"];
 
 /// The project folder: the argument, or the current folder.
 pub fn project_root(dir: Option<PathBuf>) -> PathBuf {

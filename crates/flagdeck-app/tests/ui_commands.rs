@@ -59,6 +59,7 @@ fn the_demo_is_a_git_workspace_on_a_local_remote_made_once() -> TestResult {
             "flagdeck.json",
             "flags/new-checkout.json",
             "segments/internal-staff.json",
+            "personas/anna-de-pro.json",
             "dist/production.flagd.json",
             "dist/development.flagd.json",
         ] {

@@ -135,6 +135,74 @@ fn validation_problems_are_located_sentences_with_exit_code_1() {
 }
 
 #[test]
+fn persona_problems_are_reported_and_personas_stay_out_of_dist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = example(tmp.path());
+    let personas = Path::new(&project).join("personas");
+    let mut names: Vec<String> = std::fs::read_dir(&personas)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "anna-de-pro.json",
+            "bob-us-free.json",
+            "kenji-jp-mobile.json",
+            "qa-tester.json"
+        ]
+    );
+    // The example's personas are valid, and the build compiles none of them.
+    assert_eq!(code(&flagdeck(&["validate", &project])), 0);
+    assert_eq!(code(&flagdeck(&["build", &project])), 0);
+    let dist =
+        std::fs::read_to_string(Path::new(&project).join("dist/production.flagd.json")).unwrap();
+    assert!(!dist.contains("anna") && !dist.contains("Anna"), "{dist}");
+
+    let anna = personas.join("anna-de-pro.json");
+    let mut value: Value = serde_json::from_slice(&std::fs::read(&anna).unwrap()).unwrap();
+    value["context"]["plann"] = json!("pro");
+    value["context"]["age"] = json!("34");
+    std::fs::write(&anna, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+    let o = flagdeck(&["--format", "json", "validate", &project]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["pointer"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let file = "personas/anna-de-pro.json".to_owned();
+    assert_eq!(
+        found,
+        [
+            (
+                file.clone(),
+                "/context/age".into(),
+                "wrong-value-type".into()
+            ),
+            (file, "/context/plann".into(), "unknown-attribute".into()),
+        ]
+    );
+    let o = flagdeck(&["validate", &project]);
+    assert!(
+        stderr(&o).contains("(did you mean 'plan'?)")
+            || stdout(&o).contains("(did you mean 'plan'?)"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
 fn usage_and_io_errors_exit_2_with_a_sentence() {
     let o = flagdeck(&["validate", "/definitely/not/here"]);
     assert_eq!(code(&o), 2);

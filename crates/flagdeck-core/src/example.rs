@@ -1,5 +1,6 @@
 //! The example project that `flagdeck init --example` writes: a small web shop with three
-//! environments, flags of every type, nested segments, a rollout schedule and a ramp.
+//! environments, flags of every type, nested segments, a rollout schedule and a ramp, and
+//! personas (saved contexts) that the flags treat differently.
 //!
 //! It doubles as a fixture: it uses every operator of DESIGN §3, so that validation, evaluation,
 //! the compiler and the JSON Schemas all see every shape of the format at least once.
@@ -10,12 +11,12 @@ use serde_json::{Number, Value, json};
 use crate::format::{SourceFile, to_canonical_json};
 use crate::model::{
     AttributeDef, AttributeType, Condition, EnvironmentDef, FORMAT_VERSION, FlagEnvironment,
-    FlagFile, FlagType, ProjectFile, Ramp, Rule, RuleOverride, ScheduleStep, SegmentFile, Serve,
-    Target, Variation, WeightedVariation,
+    FlagFile, FlagType, PersonaFile, ProjectFile, Ramp, Rule, RuleOverride, ScheduleStep,
+    SegmentFile, Serve, Target, Variation, WeightedVariation,
 };
 
 /// Every file of the example project, in canonical form: `flagdeck.json`, then segments, then
-/// flags.
+/// flags, then personas.
 pub fn example_project() -> Vec<SourceFile> {
     let mut files = vec![SourceFile::new(
         "flagdeck.json",
@@ -33,7 +34,64 @@ pub fn example_project() -> Vec<SourceFile> {
             to_canonical_json(&flag),
         ));
     }
+    for persona in personas() {
+        files.push(SourceFile::new(
+            format!("personas/{}.json", persona.key),
+            to_canonical_json(&persona),
+        ));
+    }
     files
+}
+
+// ---------------------------------------------------------------------------------------------
+// Personas
+
+/// People to preview the shop as. Chosen so that the flags serve them differently: a paying
+/// customer in the EU (beta tester, EU colour test), a free customer in the US (the plain
+/// shop), a member of staff (targeted by QA rules) and an early adopter on the mobile app.
+fn personas() -> Vec<PersonaFile> {
+    vec![
+        persona(
+            "anna-de-pro",
+            "Anna (Germany, Pro)",
+            "A paying customer in the EU: a beta tester by plan",
+            json!({"targetingKey": "user-1001", "email": "anna@example.de", "country": "DE",
+                   "plan": "pro", "age": 34, "beta": false, "signupAt": 1_741_996_800}),
+        ),
+        persona(
+            "bob-us-free",
+            "Bob (US, Free)",
+            "A free customer in the US who signed up after the summer campaign",
+            json!({"targetingKey": "user-100", "email": "bob@example.com", "country": "US",
+                   "plan": "free", "age": 27, "signupAt": 1_782_864_000}),
+        ),
+        persona(
+            "qa-tester",
+            "QA tester",
+            "Acme's own QA account: internal staff, targeted by key",
+            json!({"targetingKey": "qa-1", "email": "qa@acme.example", "country": "FR",
+                   "plan": "enterprise", "companyId": "acme"}),
+        ),
+        persona(
+            "kenji-jp-mobile",
+            "Kenji (Japan, mobile beta)",
+            "Opted into beta on app version 2.3: an early adopter",
+            json!({"targetingKey": "user-2002", "country": "JP", "plan": "free", "beta": true,
+                   "appVersion": "2.3.0", "companyId": "kaisha-7"}),
+        ),
+    ]
+}
+
+fn persona(key: &str, name: &str, description: &str, context: Value) -> PersonaFile {
+    PersonaFile {
+        key: key.into(),
+        name: name.into(),
+        description: Some(description.into()),
+        context: match context {
+            Value::Object(map) => map.into_iter().collect(),
+            _ => IndexMap::new(),
+        },
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1106,6 +1164,8 @@ mod tests {
                 round_trip::<ProjectFile>(&file)
             } else if file.path.starts_with("flags/") {
                 round_trip::<FlagFile>(&file)
+            } else if file.path.starts_with("personas/") {
+                round_trip::<PersonaFile>(&file)
             } else {
                 round_trip::<SegmentFile>(&file)
             };
@@ -1197,6 +1257,41 @@ mod tests {
         }
         for segment in parsed_segments() {
             assert!(is_entity_key(&segment.key), "{}", segment.key);
+        }
+        for persona in personas() {
+            assert!(is_entity_key(&persona.key), "{}", persona.key);
+            assert!(paths.contains(format!("personas/{}.json", persona.key).as_str()));
+        }
+    }
+
+    /// Every two personas get a different variation of at least one flag in production (today
+    /// and after the rollouts), and together they see most variations of the shop.
+    #[test]
+    fn personas_see_different_shops() {
+        use crate::eval::evaluate_key;
+        use crate::instant::parse_rfc3339;
+        let project = crate::validate::check(&example_project()).project.unwrap();
+        let people = personas();
+        assert!((3..=4).contains(&people.len()));
+        for instant in ["2026-11-21T12:00:00Z", "2027-02-01T12:00:00Z"] {
+            let at = parse_rfc3339(instant).unwrap().seconds;
+            let shop = |p: &PersonaFile| -> Vec<Option<String>> {
+                let context = p.context.clone().into_iter().collect();
+                flags()
+                    .iter()
+                    .map(|f| evaluate_key(&project, "production", &f.key, &context, at).variant)
+                    .collect()
+            };
+            let shops: Vec<_> = people.iter().map(shop).collect();
+            for (i, a) in shops.iter().enumerate() {
+                for (j, b) in shops.iter().enumerate().skip(i + 1) {
+                    assert_ne!(
+                        a, b,
+                        "{} and {} see the same shop at {instant}",
+                        people[i].key, people[j].key
+                    );
+                }
+            }
         }
     }
 

@@ -372,3 +372,19 @@ pub struct SegmentFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
 }
+
+/// `personas/<key>.json`: a saved evaluation context (a persona), shared by the team to
+/// preview flags. Validated against the project's attributes; never compiled into `dist/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "Flagdeck persona (personas/<key>.json)")]
+pub struct PersonaFile {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The evaluation context: declared attributes with values of their declared type
+    /// (a datetime is Unix seconds).
+    pub context: IndexMap<String, Value>,
+}

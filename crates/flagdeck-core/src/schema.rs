@@ -8,7 +8,7 @@
 use schemars::{JsonSchema, Schema, schema_for};
 
 use crate::governance::{ChangeRequest, Person, Policy};
-use crate::model::{FlagFile, ProjectFile, SegmentFile};
+use crate::model::{FlagFile, PersonaFile, ProjectFile, SegmentFile};
 
 /// Every schema as `(file name, pretty JSON with a trailing newline)`, in a fixed order.
 pub fn schemas() -> Vec<(&'static str, String)> {
@@ -16,6 +16,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("flagdeck.schema.json", render(schema_for!(ProjectFile))),
         ("flag.schema.json", render(schema_for!(FlagFile))),
         ("segment.schema.json", render(schema_for!(SegmentFile))),
+        ("persona.schema.json", render(schema_for!(PersonaFile))),
         ("person.schema.json", render(schema_for!(Person))),
         ("policy.schema.json", render(schema_for!(Policy))),
         ("change.schema.json", render(schema_for!(ChangeRequest))),
@@ -70,7 +71,7 @@ mod tests {
     #[test]
     fn schemas_describe_the_format() {
         let all = schemas();
-        assert_eq!(all.len(), 6);
+        assert_eq!(all.len(), 7);
         for (name, text) in &all {
             let schema: Value = serde_json::from_str(text).unwrap();
             assert!(text.ends_with("}\n"), "{name} ends with a newline");
@@ -108,11 +109,13 @@ mod tests {
         let project = validator("flagdeck.schema.json");
         let flag = validator("flag.schema.json");
         let segment = validator("segment.schema.json");
+        let persona = validator("persona.schema.json");
         for file in example_project() {
             let instance: Value = serde_json::from_slice(&file.bytes).unwrap();
             let schema = match file.path.split('/').next() {
                 Some("flags") => &flag,
                 Some("segments") => &segment,
+                Some("personas") => &persona,
                 _ => &project,
             };
             let errors: Vec<String> = schema

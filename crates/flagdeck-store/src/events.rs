@@ -116,8 +116,6 @@ pub enum Subject {
     Audit { id: i64 },
     /// One sync run (started, finished or marked interrupted).
     SyncRun { id: i64 },
-    /// One persona.
-    Persona { key: String },
     /// One merge conflict.
     Conflict {
         id: i64,

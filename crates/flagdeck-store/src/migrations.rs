@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/20261121120000_environment_summaries.sql"),
         then: Some(crate::summary::rewrite_summaries),
     },
+    Migration {
+        version: 20261121170000,
+        name: "personas_as_drafts",
+        sql: include_str!("../migrations/20261121170000_personas_as_drafts.sql"),
+        then: Some(crate::persona_drafts::move_personas_to_drafts),
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -289,6 +295,77 @@ mod tests {
             serde_json::json!([{"key": "prod"}])
         );
         assert_eq!(environments("drafts", "b")[0]["offVariation"], true);
+    }
+
+    #[test]
+    fn upgrading_turns_the_old_personas_into_persona_drafts_and_drops_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, 1, &MIGRATIONS[..3]).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO workspaces (id, name, kind, location, created_at) VALUES (1, 'w', 'git', '/w', 1);
+               INSERT INTO workspaces (id, name, kind, location, created_at) VALUES (2, 'v', 'local', '/v', 1);
+               INSERT INTO personas VALUES (1, 'anna', 'Anna', '{"country":"DE","plan":"pro"}', 7);
+               INSERT INTO personas VALUES (1, 'Ana Smith', 'Ana', '{"targetingKey":"u-2"}', 8);
+               INSERT INTO personas VALUES (1, 'ana-smith', 'Other Ana', '{}', 9);
+               INSERT INTO personas VALUES (2, 'anna', 'Anna in v', '{"age":3}', 10);"#,
+        )
+        .unwrap();
+        drop(conn);
+        let store = crate::Store::open_at(&path, 2).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest_known_version());
+        let drafts = |ws: i64| -> Vec<(String, serde_json::Value, i64, crate::Source)> {
+            store
+                .drafts(ws)
+                .unwrap()
+                .into_iter()
+                .map(|d| {
+                    assert_eq!(d.kind, crate::EntityKind::Persona);
+                    let json = d.content.json().cloned().unwrap();
+                    (d.key, json, d.updated_at, d.source)
+                })
+                .collect()
+        };
+        let import = crate::Source::Import;
+        assert_eq!(
+            drafts(1),
+            vec![
+                (
+                    "ana-smith".to_owned(),
+                    serde_json::json!({"key": "ana-smith", "name": "Ana", "context": {"targetingKey": "u-2"}}),
+                    8,
+                    import
+                ),
+                (
+                    "ana-smith-2".to_owned(),
+                    serde_json::json!({"key": "ana-smith-2", "name": "Other Ana", "context": {}}),
+                    9,
+                    import
+                ),
+                (
+                    "anna".to_owned(),
+                    serde_json::json!({"key": "anna", "name": "Anna", "context": {"country": "DE", "plan": "pro"}}),
+                    7,
+                    import
+                ),
+            ]
+        );
+        assert_eq!(drafts(2)[0].1["name"], "Anna in v");
+        // Listed like any entity, with its name; no undo step removes what the user had.
+        let rows = store.entity_rows(1, crate::EntityKind::Persona).unwrap();
+        assert_eq!(rows[2].summary.name.as_deref(), Some("Anna"));
+        assert_eq!(store.undo_redo_counts(1).unwrap(), (0, 0));
+        let old_table: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'personas'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old_table, 0, "the old table is dropped");
+        assert!(backup_path(&path, MIGRATIONS[2].version).exists());
     }
 
     #[test]

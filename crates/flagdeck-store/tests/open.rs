@@ -46,7 +46,6 @@ fn a_new_file_gets_every_table_and_migration() {
         "draft_history",
         "change_requests",
         "approvals",
-        "personas",
         "audit_log",
         "sync_runs",
         "conflicts",
@@ -55,6 +54,9 @@ fn a_new_file_gets_every_table_and_migration() {
             format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'");
         assert_eq!(count(&path, &sql), 1, "table {table} is missing");
     }
+    // Personas are repository entities now (drafts and base rows), not a table of their own.
+    let personas = "SELECT count(*) FROM sqlite_master WHERE name = 'personas'";
+    assert_eq!(count(&path, personas), 0);
     let applied = count(&path, "SELECT count(*) FROM schema_migrations");
     assert_eq!(applied, i64::try_from(MIGRATIONS.len()).expect("small"));
 }
@@ -110,6 +112,9 @@ fn reopening_changes_nothing_and_takes_no_backup() {
         latest_known_version()
     );
     drop(store);
+    // Personas are repository entities now (drafts and base rows), not a table of their own.
+    let personas = "SELECT count(*) FROM sqlite_master WHERE name = 'personas'";
+    assert_eq!(count(&path, personas), 0);
     let applied = count(&path, "SELECT count(*) FROM schema_migrations");
     assert_eq!(applied, i64::try_from(MIGRATIONS.len()).expect("small"));
     assert!(!backup_path(&path, latest_known_version()).exists());
@@ -252,6 +257,9 @@ fn two_stores_opening_a_new_file_at_once_both_succeed() {
         let version = opener.join().expect("thread").expect("open");
         assert_eq!(version, Some(latest_known_version()));
     }
+    // Personas are repository entities now (drafts and base rows), not a table of their own.
+    let personas = "SELECT count(*) FROM sqlite_master WHERE name = 'personas'";
+    assert_eq!(count(&path, personas), 0);
     let applied = count(&path, "SELECT count(*) FROM schema_migrations");
     assert_eq!(applied, i64::try_from(MIGRATIONS.len()).expect("small"));
 }

@@ -46,7 +46,7 @@ pub enum SyncError {
     /// A path to write or delete is outside the project format (DESIGN §3), so Flagdeck will not
     /// touch it.
     #[error(
-        "The path {path:?} is not a file of the project format (flagdeck.json, flags/*.json, segments/*.json, dist/*), so Flagdeck does not write or delete it."
+        "The path {path:?} is not a file of the project format (flagdeck.json, policy.json, flags/, segments/, personas/, people/, changes/, dist/), so Flagdeck does not write or delete it."
     )]
     PathOutsideFormat { path: String },
 

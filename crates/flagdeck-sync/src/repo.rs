@@ -403,7 +403,7 @@ impl GitRepo {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut files = Vec::new();
         self.collect_files(&tree, "", &mut files)?;
-        for dir in ["flags", "segments", "people", "changes", "dist"] {
+        for dir in ["flags", "segments", "personas", "people", "changes", "dist"] {
             let Some(entry) = tree.get_name(dir) else {
                 continue;
             };
@@ -581,7 +581,8 @@ impl GitRepo {
 }
 
 /// Whether `path` is a file of the project format (DESIGN §3, §6): `flagdeck.json`,
-/// `policy.json`, `flags/<name>.json`, `segments/<name>.json`, `people/<name>.json`,
+/// `policy.json`, `flags/<name>.json`, `segments/<name>.json`, `personas/<name>.json`,
+/// `people/<name>.json`,
 /// `changes/<name>.json` or `dist/<name>`, one level deep, with a name that does not start with
 /// a dot and holds no backslash or NUL.
 pub fn is_format_path(path: &str) -> bool {
@@ -593,7 +594,7 @@ pub fn is_format_path(path: &str) -> bool {
     };
     let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
     match dir {
-        "flags" | "segments" | "people" | "changes" => {
+        "flags" | "segments" | "personas" | "people" | "changes" => {
             plain && name.len() > ".json".len() && name.ends_with(".json")
         }
         "dist" => plain,
@@ -748,6 +749,7 @@ mod tests {
             "flagdeck.json",
             "flags/checkout.json",
             "segments/beta-users.json",
+            "personas/qa-tester.json",
             "dist/flagd.json",
             "dist/README",
             "policy.json",
@@ -765,6 +767,8 @@ mod tests {
             "flags/notes.txt",
             "flags/nested/deep.json",
             "segments/a.JSON",
+            "personas/a.txt",
+            "personas/sub/a.json",
             "dist/",
             "dist/.gitkeep",
             "dist/sub/file",

@@ -39,9 +39,9 @@ const MIN_DEBOUNCE: Duration = Duration::from_millis(20);
 /// Under writes that never stop, a batch still goes out after this many debounce periods.
 const MAX_DELAY_FACTOR: u32 = 4;
 
-/// The two folders of the format whose own creation, removal or renaming changes which project
+/// The folders of the format whose own creation, removal or renaming changes which project
 /// files exist (`dist/` is build output, never reported).
-const FORMAT_DIRS: [&str; 2] = ["flags", "segments"];
+const FORMAT_DIRS: [&str; 3] = ["flags", "segments", "personas"];
 
 /// One debounced batch of changes. Never empty: it has at least one path, or `rescan`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,8 +50,9 @@ pub struct WatchBatch {
     /// root, '/'-separated, sorted, without duplicates. Only paths [`is_format_path`] accepts,
     /// never under `dist/` or `.git/`, so editors' temporary and backup files never appear.
     pub paths: Vec<String>,
-    /// Events were lost (the OS queue overflowed, a watch failed, or a whole `flags/` or
-    /// `segments/` folder went away): re-read every project file instead of trusting `paths`.
+    /// Events were lost (the OS queue overflowed, a watch failed, or a whole `flags/`,
+    /// `segments/` or `personas/` folder went away): re-read every project file instead of
+    /// trusting `paths`.
     pub rescan: bool,
 }
 
@@ -216,8 +217,8 @@ impl<F: FnMut(WatchBatch)> Batcher<F> {
 #[derive(Default)]
 struct Pending {
     files: BTreeSet<String>,
-    /// `flags` or `segments` themselves appeared, went or were renamed: listed when sending,
-    /// since files created in a new folder before its watch was added make no event.
+    /// `flags`, `segments` or `personas` themselves appeared, went or were renamed: listed when
+    /// sending, since files created in a new folder before its watch was added make no event.
     dirs: BTreeSet<String>,
     rescan: bool,
     first: Option<Instant>,

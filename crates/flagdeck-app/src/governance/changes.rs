@@ -476,6 +476,12 @@ fn entity_changes(
                     .with_field("entities"),
             );
         }
+        if entity.kind == Kind::Persona {
+            return Err(AppError::invalid(
+                "Personas need no approval: a plain sync shares them, so a change request cannot hold one.",
+            )
+            .with_field("entities"));
+        }
         let id = entity.checked()?;
         if base.same_entity(local, &id) {
             return Err(AppError::invalid(format!(
@@ -509,4 +515,25 @@ fn base36(mut n: u64) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_request_never_holds_a_persona() {
+        let (base, _) = Snapshot::from_files(&flagdeck_core::example::example_project());
+        let mut local = base.clone();
+        local.personas.remove("qa-tester");
+        let refused = entity_changes(&base, &local, &[EntityRef::persona("qa-tester")]);
+        let error = refused.err().map(|e| (e.field, e.message));
+        assert_eq!(
+            error,
+            Some((
+                Some("entities".to_owned()),
+                "Personas need no approval: a plain sync shares them, so a change request cannot hold one.".to_owned()
+            ))
+        );
+    }
 }

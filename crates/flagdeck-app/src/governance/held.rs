@@ -11,7 +11,9 @@ use serde_json::Value;
 /// base's policy. Change requests never do: they are how teammates collaborate.
 pub(crate) fn is_governed(base: &Snapshot, id: &EntityId, after: Option<Value>) -> bool {
     match id {
-        EntityId::Change(_) => return false,
+        // Personas are how people preview flags: nothing is served from them (not compiled into
+        // `dist/`), so no rule governs them and they travel with any sync.
+        EntityId::Change(_) | EntityId::Persona(_) => return false,
         // Who may approve and what needs approval are governed whatever the policy says, as
         // `flagdeck verify` requires: a plain sync must never weaken a policy or add a person.
         EntityId::Policy | EntityId::Person(_) => return true,
@@ -98,6 +100,16 @@ mod tests {
             &EntityId::Change("cr-1".into()),
             None
         ));
+        // Personas travel even under a policy whose rules match every change.
+        let everything = base(Some(json!({"rules": [{"name": "All", "when": {},
+            "require": {"approvals": 1, "from": ["person:bob"]}}]})));
+        let persona = EntityId::Persona("qa-tester".into());
+        assert!(!is_governed(
+            &everything,
+            &persona,
+            Some(json!({"key": "qa-tester"}))
+        ));
+        assert!(!is_governed(&everything, &persona, None));
         // A new person waits even when no rule mentions governance.
         let person = EntityId::Person("eve".into());
         let eve =

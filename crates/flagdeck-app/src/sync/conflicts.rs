@@ -162,7 +162,7 @@ impl App {
                 ))
             })?;
         let entity = view(stored.clone()).map(|v| v.entity).ok_or_else(|| {
-            AppError::invalid("This conflict is not about a flag, a segment or the project.")
+            AppError::invalid("This conflict is not about a file of the project.")
         })?;
         let id = entity.checked()?;
         let plan = self.with_side(workspace_id, |side| plan_offline(side))?;

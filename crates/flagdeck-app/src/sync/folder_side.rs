@@ -30,7 +30,8 @@ pub struct Checkout {
     pub branch: String,
 }
 
-/// The paths of the project's entities: `flagdeck.json`, `flags/*.json`, `segments/*.json`.
+/// The paths of the project's entities: `flagdeck.json`, `flags/*.json`, `segments/*.json`,
+/// `personas/*.json` and the governance files.
 pub fn is_entity_path(path: &str) -> bool {
     is_format_path(path) && !path.starts_with("dist/")
 }
@@ -520,6 +521,7 @@ mod tests {
         assert!(is_entity_path("flagdeck.json"));
         assert!(is_entity_path("flags/a.json"));
         assert!(is_entity_path("segments/b.json"));
+        assert!(is_entity_path("personas/qa-tester.json"));
         assert!(!is_entity_path("dist/production.flagd.json"));
         assert!(!is_entity_path("README.md"));
     }

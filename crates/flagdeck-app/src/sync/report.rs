@@ -113,6 +113,7 @@ pub fn entity_name(entity: &EntityId) -> String {
         EntityId::Project => "the project settings (flagdeck.json)".to_owned(),
         EntityId::Flag(key) => format!("flag {key}"),
         EntityId::Segment(key) => format!("segment {key}"),
+        EntityId::Persona(key) => format!("persona {key}"),
         EntityId::Policy => "the policy (policy.json)".to_owned(),
         EntityId::Person(id) => format!("person {id}"),
         EntityId::Change(id) => format!("change request {id}"),

@@ -15,6 +15,9 @@
 //! - `flagdeck.json` touches every environment (of the base project and of both sides).
 //! - `policy.json` and `people/*` are governance; so is any path the format does not govern,
 //!   which validation refuses anyway.
+//! - Personas (`personas/*`) are not governed: nothing is served from them (they are not compiled
+//!   into `dist/`), so [`classify`] calls them `Other`: `flagdeck verify` never asks a change
+//!   request for them, a change request may not list them, and a plain sync carries them.
 
 use std::collections::BTreeSet;
 

@@ -210,6 +210,7 @@ fn entity_noun(entity: Entity) -> &'static str {
     match entity {
         Entity::Flag => "flag",
         Entity::Segment => "segment",
+        Entity::Persona => "persona",
         Entity::Project => "project",
         Entity::Person => "person",
         Entity::Policy => "policy",

@@ -8,6 +8,8 @@
 //!   the project's environments and attributes by `key`. Order: local's, with remote's new
 //!   entries placed after the entry that precedes them in remote (so a rule remote added at the
 //!   top stays first); a reorder on one side only is taken;
+//! - a persona's `context` merges attribute by attribute (one side sets `plan`, the other
+//!   `country`: both kept), each value atomic;
 //! - plain lists (tags, target keys, segment `include` / `exclude`, an attribute's `values`) merge
 //!   as sets: additions and removals from both sides are kept, in local's order then remote's
 //!   additions;
@@ -40,7 +42,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::governance::{ChangeRequest, Person, Policy};
-use crate::model::{FlagFile, ProjectFile, SegmentFile};
+use crate::model::{FlagFile, PersonaFile, ProjectFile, SegmentFile};
 
 pub use apply::{apply_resolution, resolve};
 
@@ -118,6 +120,7 @@ pub enum Resolution {
 pub(crate) enum Entity {
     Flag,
     Segment,
+    Persona,
     Project,
     Person,
     Policy,
@@ -140,6 +143,15 @@ pub fn merge_segment(
     remote: Option<&SegmentFile>,
 ) -> Merged<SegmentFile> {
     merge_entity(Entity::Segment, base, local, remote)
+}
+
+/// Merges one persona file: its context attribute by attribute, each value whole.
+pub fn merge_persona(
+    base: Option<&PersonaFile>,
+    local: Option<&PersonaFile>,
+    remote: Option<&PersonaFile>,
+) -> Merged<PersonaFile> {
+    merge_entity(Entity::Persona, base, local, remote)
 }
 
 /// Merges `flagdeck.json`.

@@ -768,3 +768,43 @@ fn sentences_name_the_entry_and_where_it_is() {
         "Local deleted the targets of variation 'on' in production, which remote changed."
     );
 }
+
+#[test]
+fn personas_merge_attribute_by_attribute() {
+    let persona = |context: serde_json::Value| -> crate::model::PersonaFile {
+        serde_json::from_value(json!({"key": "anna", "name": "Anna", "context": context})).unwrap()
+    };
+    let base = persona(json!({"targetingKey": "u-1", "country": "DE", "plan": "free"}));
+    // Local sets the plan and removes the country; remote adds an age and renames nothing.
+    let local = persona(json!({"targetingKey": "u-1", "plan": "pro"}));
+    let remote =
+        persona(json!({"targetingKey": "u-1", "country": "DE", "plan": "free", "age": 34}));
+    let merged = merge_persona(Some(&base), Some(&local), Some(&remote));
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(
+        serde_json::to_value(merged.result.unwrap()).unwrap()["context"],
+        json!({"targetingKey": "u-1", "plan": "pro", "age": 34})
+    );
+    // Both change one attribute differently: one conflict there, local kept, named in words.
+    let theirs = persona(json!({"targetingKey": "u-1", "country": "DE", "plan": "enterprise"}));
+    let merged = merge_persona(Some(&base), Some(&local), Some(&theirs));
+    assert_eq!(merged.conflicts.len(), 1);
+    let conflict = &merged.conflicts[0];
+    assert_eq!(conflict.path, "/context/plan");
+    assert_eq!(
+        (conflict.local.clone(), conflict.remote.clone()),
+        (Some(json!("pro")), Some(json!("enterprise")))
+    );
+    assert!(
+        conflict.description.contains("persona 'anna'"),
+        "{}",
+        conflict.description
+    );
+    assert_eq!(
+        merged.result.as_ref().unwrap().context["plan"],
+        json!("pro")
+    );
+    let resolved = resolve(&merged, &[Resolution::Remote]).unwrap().unwrap();
+    assert_eq!(resolved.context["plan"], json!("enterprise"));
+    assert!(!resolved.context.contains_key("country"));
+}

@@ -47,6 +47,9 @@ const SEGMENT: &[(&str, Shape)] = &[
     ("exclude", Shape::Set),
 ];
 
+/// A context is a record of attributes: each one set, changed or removed on its own.
+const PERSONA: &[(&str, Shape)] = &[("", Shape::Record), ("context", Shape::Record)];
+
 const PROJECT: &[(&str, Shape)] = &[
     ("", Shape::Record),
     ("environments", Shape::Keyed("key")),
@@ -110,6 +113,7 @@ pub(crate) fn merge_document(
     let table = match entity {
         Entity::Flag => FLAG,
         Entity::Segment => SEGMENT,
+        Entity::Persona => PERSONA,
         Entity::Project => PROJECT,
         Entity::Person => PERSON,
         Entity::Policy => POLICY,

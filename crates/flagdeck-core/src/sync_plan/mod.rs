@@ -37,8 +37,8 @@ use crate::validate::{self, Checked};
 
 pub use snapshot::Snapshot;
 
-/// One entity of a project: `flagdeck.json`, a flag or a segment (by the key in its file name),
-/// and the governance files: `policy.json`, a person (`people/<id>.json`), a change request
+/// One entity of a project: `flagdeck.json`, a flag, a segment or a persona (by the key in its
+/// file name), and the governance files: `policy.json`, a person (`people/<id>.json`), a change request
 /// (`changes/<id>.json`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -47,6 +47,8 @@ pub enum EntityId {
     Project,
     Flag(String),
     Segment(String),
+    /// `personas/<key>.json`: shared, not governed, not compiled.
+    Persona(String),
     Policy,
     Person(String),
     Change(String),
@@ -59,6 +61,7 @@ impl EntityId {
             Self::Project => validate::PROJECT_FILE.to_owned(),
             Self::Flag(key) => format!("flags/{key}.json"),
             Self::Segment(key) => format!("segments/{key}.json"),
+            Self::Persona(key) => format!("{}/{key}.json", validate::PERSONAS_DIR),
             Self::Policy => POLICY_FILE.to_owned(),
             Self::Person(id) => format!("people/{id}.json"),
             Self::Change(id) => format!("changes/{id}.json"),
@@ -82,6 +85,7 @@ impl EntityId {
         match dir {
             "flags" => Some(Self::Flag(key)),
             "segments" => Some(Self::Segment(key)),
+            validate::PERSONAS_DIR => Some(Self::Persona(key)),
             "people" => Some(Self::Person(key)),
             "changes" => Some(Self::Change(key)),
             _ => None,
@@ -190,6 +194,12 @@ pub fn plan_owned(base: &Snapshot, local: Snapshot, remote: Snapshot) -> SyncPla
         merge::merge_segment,
         &mut conflicts,
     );
+    let personas = merge_all(
+        [&base.personas, &local.personas, &remote.personas],
+        EntityId::Persona,
+        merge::merge_persona,
+        &mut conflicts,
+    );
     let policy = merge_one(
         EntityId::Policy,
         [&base.policy, &local.policy, &remote.policy].map(Option::as_ref),
@@ -212,6 +222,7 @@ pub fn plan_owned(base: &Snapshot, local: Snapshot, remote: Snapshot) -> SyncPla
         project,
         flags,
         segments,
+        personas,
         policy,
         people,
         changes,

@@ -11,11 +11,11 @@ use crate::diag::Diagnostic;
 use crate::format::{self, SourceFile, to_canonical_json};
 use crate::governance::{ChangeRequest, Person, Policy};
 use crate::merge::{Conflict, Resolution, apply_resolution};
-use crate::model::{FlagFile, ProjectFile, SegmentFile};
+use crate::model::{FlagFile, PersonaFile, ProjectFile, SegmentFile};
 use crate::validate;
 
-/// The entities of a project: `flagdeck.json`, and flags and segments by the key in their file
-/// name (`flags/<key>.json`); and its governance files: `policy.json`, people and change
+/// The entities of a project: `flagdeck.json`, and flags, segments and personas by the key in
+/// their file name (`flags/<key>.json`); and its governance files: `policy.json`, people and change
 /// requests by the id in their file name (`people/<id>.json`, `changes/<id>.json`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub project: Option<ProjectFile>,
     pub flags: BTreeMap<String, FlagFile>,
     pub segments: BTreeMap<String, SegmentFile>,
+    #[serde(default)]
+    pub personas: BTreeMap<String, PersonaFile>,
     #[serde(default)]
     pub policy: Option<Policy>,
     #[serde(default)]
@@ -42,6 +44,7 @@ impl Snapshot {
             project: loaded.project,
             flags: by_key(loaded.flags, "flags/"),
             segments: by_key(loaded.segments, "segments/"),
+            personas: by_key(loaded.personas, "personas/"),
             ..Snapshot::default()
         };
         for file in files {
@@ -70,7 +73,8 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The files of the snapshot in canonical text: `flagdeck.json`, flags, segments, then the
+    /// The files of the snapshot in canonical text: `flagdeck.json`, flags, segments, personas,
+    /// then the
     /// policy, people and change requests.
     pub fn to_files(&self) -> Vec<SourceFile> {
         self.entities().filter_map(|e| self.file(&e)).collect()
@@ -82,6 +86,7 @@ impl Snapshot {
             project: self.project.clone(),
             flags: with_paths(&self.flags, EntityId::Flag),
             segments: with_paths(&self.segments, EntityId::Segment),
+            personas: with_paths(&self.personas, EntityId::Persona),
             ..validate::Loaded::default()
         }
     }
@@ -91,6 +96,7 @@ impl Snapshot {
         let project = self.project.as_ref().map(|_| EntityId::Project);
         let flags = self.flags.keys().cloned().map(EntityId::Flag);
         let segments = self.segments.keys().cloned().map(EntityId::Segment);
+        let personas = self.personas.keys().cloned().map(EntityId::Persona);
         let policy = self.policy.as_ref().map(|_| EntityId::Policy);
         let people = self.people.keys().cloned().map(EntityId::Person);
         let changes = self.changes.keys().cloned().map(EntityId::Change);
@@ -98,6 +104,7 @@ impl Snapshot {
             .into_iter()
             .chain(flags)
             .chain(segments)
+            .chain(personas)
             .chain(policy)
             .chain(people)
             .chain(changes)
@@ -108,6 +115,7 @@ impl Snapshot {
             EntityId::Project => self.project.is_some(),
             EntityId::Flag(key) => self.flags.contains_key(key),
             EntityId::Segment(key) => self.segments.contains_key(key),
+            EntityId::Persona(key) => self.personas.contains_key(key),
             EntityId::Policy => self.policy.is_some(),
             EntityId::Person(id) => self.people.contains_key(id),
             EntityId::Change(id) => self.changes.contains_key(id),
@@ -120,6 +128,7 @@ impl Snapshot {
             EntityId::Project => self.project.as_ref().map(to_canonical_json),
             EntityId::Flag(key) => self.flags.get(key).map(to_canonical_json),
             EntityId::Segment(key) => self.segments.get(key).map(to_canonical_json),
+            EntityId::Persona(key) => self.personas.get(key).map(to_canonical_json),
             EntityId::Policy => self.policy.as_ref().map(to_canonical_json),
             EntityId::Person(id) => self.people.get(id).map(to_canonical_json),
             EntityId::Change(id) => self.changes.get(id).map(to_canonical_json),
@@ -133,6 +142,7 @@ impl Snapshot {
             EntityId::Project => self.project.as_ref().map(serde_json::to_value),
             EntityId::Flag(key) => self.flags.get(key).map(serde_json::to_value),
             EntityId::Segment(key) => self.segments.get(key).map(serde_json::to_value),
+            EntityId::Persona(key) => self.personas.get(key).map(serde_json::to_value),
             EntityId::Policy => self.policy.as_ref().map(serde_json::to_value),
             EntityId::Person(id) => self.people.get(id).map(serde_json::to_value),
             EntityId::Change(id) => self.changes.get(id).map(serde_json::to_value),
@@ -146,6 +156,7 @@ impl Snapshot {
             EntityId::Project => self.project == other.project,
             EntityId::Flag(key) => self.flags.get(key) == other.flags.get(key),
             EntityId::Segment(key) => self.segments.get(key) == other.segments.get(key),
+            EntityId::Persona(key) => self.personas.get(key) == other.personas.get(key),
             EntityId::Policy => self.policy == other.policy,
             EntityId::Person(id) => self.people.get(id) == other.people.get(id),
             EntityId::Change(id) => self.changes.get(id) == other.changes.get(id),
@@ -158,6 +169,7 @@ impl Snapshot {
             EntityId::Project => self.project.take().is_some(),
             EntityId::Flag(key) => self.flags.remove(key).is_some(),
             EntityId::Segment(key) => self.segments.remove(key).is_some(),
+            EntityId::Persona(key) => self.personas.remove(key).is_some(),
             EntityId::Policy => self.policy.take().is_some(),
             EntityId::Person(id) => self.people.remove(id).is_some(),
             EntityId::Change(id) => self.changes.remove(id).is_some(),
@@ -177,6 +189,10 @@ impl Snapshot {
             }
             EntityId::Segment(key) => {
                 self.segments
+                    .insert(key.clone(), format::parse(&path, bytes)?);
+            }
+            EntityId::Persona(key) => {
+                self.personas
                     .insert(key.clone(), format::parse(&path, bytes)?);
             }
             EntityId::Policy => self.policy = Some(format::parse(&path, bytes)?),
@@ -222,6 +238,7 @@ impl Snapshot {
             }
             EntityId::Flag(key) => resolve_entry(&mut self.flags, key, conflict, choice),
             EntityId::Segment(key) => resolve_entry(&mut self.segments, key, conflict, choice),
+            EntityId::Persona(key) => resolve_entry(&mut self.personas, key, conflict, choice),
             EntityId::Policy => {
                 self.policy = apply_resolution(self.policy.as_ref(), conflict, choice)?;
                 Ok(())

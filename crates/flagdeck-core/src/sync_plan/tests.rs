@@ -192,6 +192,41 @@ fn the_commit_message_names_fields_and_environments() {
 }
 
 #[test]
+fn personas_sync_like_segments_and_merge_by_attribute() {
+    let base = example();
+    let local = edited(|s| {
+        let anna = s.personas.get_mut("anna-de-pro").unwrap();
+        anna.context.insert("plan".into(), json!("enterprise"));
+        let mut qa = s.personas["qa-tester"].clone();
+        qa.key = "qa-2".into();
+        s.personas.insert("qa-2".into(), qa);
+    });
+    let remote = edited(|s| {
+        let anna = s.personas.get_mut("anna-de-pro").unwrap();
+        anna.context.insert("age".into(), json!(35));
+        s.personas.remove("bob-us-free");
+    });
+    let plan = plan(&base, &local, &remote);
+    assert_eq!(plan.conflicts(), []);
+    let anna = &plan.merged().personas["anna-de-pro"];
+    assert_eq!(
+        (&anna.context["plan"], &anna.context["age"]),
+        (&json!("enterprise"), &json!(35))
+    );
+    assert!(!plan.merged().personas.contains_key("bob-us-free"));
+    assert_eq!(
+        plan.summary(),
+        "2 personas will change, 2 local changes to push"
+    );
+    assert_eq!(
+        plan.commit_message(),
+        "Update persona anna-de-pro (context), add persona qa-2"
+    );
+    assert!(paths(&plan.files_to_write()).contains(&"personas/qa-2.json"));
+    assert!(!plan.check().has_errors());
+}
+
+#[test]
 fn disjoint_changes_to_one_flag_both_survive() {
     let base = example();
     let local = edited(|s| {
@@ -548,6 +583,10 @@ mod governance_files {
             written,
             [
                 "flagdeck.json",
+                "personas/anna-de-pro.json",
+                "personas/bob-us-free.json",
+                "personas/kenji-jp-mobile.json",
+                "personas/qa-tester.json",
                 "policy.json",
                 "people/alice.json",
                 "changes/cr-1.json"

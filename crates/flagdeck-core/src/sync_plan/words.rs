@@ -71,6 +71,7 @@ fn item(effect: Effect, entity: &EntityId, remote: &Snapshot, merged: &Snapshot)
         EntityId::Project => "the project settings".to_owned(),
         EntityId::Flag(key) => key.clone(),
         EntityId::Segment(key) => format!("segment {key}"),
+        EntityId::Persona(key) => format!("persona {key}"),
         EntityId::Policy => "the policy".to_owned(),
         EntityId::Person(id) => format!("person {id}"),
         EntityId::Change(id) => format!("change request {id}"),
@@ -171,6 +172,13 @@ fn count_entities(entities: &[&EntityId]) -> String {
     }
     if segments > 0 {
         parts.push(plural(segments, "segment"));
+    }
+    let personas = entities
+        .iter()
+        .filter(|e| matches!(e, EntityId::Persona(_)))
+        .count();
+    if personas > 0 {
+        parts.push(plural(personas, "persona"));
     }
     let people = entities
         .iter()

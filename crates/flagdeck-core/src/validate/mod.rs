@@ -7,7 +7,7 @@
 
 mod cond;
 mod flag;
-
+mod persona;
 mod segment;
 mod serve;
 
@@ -17,7 +17,9 @@ use crate::checked::{self, EnvId, SegmentId};
 use crate::diag::{Code, Diagnostic, pointer_push};
 use crate::format::{self, SourceFile};
 use crate::keys;
-use crate::model::{AttributeType, FORMAT_VERSION, FlagFile, ProjectFile, SegmentFile};
+use crate::model::{
+    AttributeType, FORMAT_VERSION, FlagFile, PersonaFile, ProjectFile, SegmentFile,
+};
 
 /// The result of [`check`].
 #[derive(Debug)]
@@ -46,11 +48,16 @@ pub struct Loaded {
     pub flags: Vec<(String, FlagFile)>,
     /// `(path, segment)` sorted by path.
     pub segments: Vec<(String, SegmentFile)>,
+    /// `(path, persona)` sorted by path.
+    pub personas: Vec<(String, PersonaFile)>,
     /// Keys of flag and segment files that exist but could not be decoded: references to them
     /// are not reported as unknown, since the file's own diagnostic says what is wrong.
     pub broken_flags: HashSet<String>,
     pub broken_segments: HashSet<String>,
 }
+
+/// The folder of persona files (`personas/<key>.json`).
+pub const PERSONAS_DIR: &str = "personas";
 
 pub const PROJECT_FILE: &str = "flagdeck.json";
 
@@ -60,9 +67,11 @@ pub enum Parsed {
     Project(ProjectFile),
     Flag(String, FlagFile),
     Segment(String, SegmentFile),
-    /// A flag or segment file that could not be decoded (its diagnostic says why).
+    Persona(String, PersonaFile),
+    /// A flag, segment or persona file that could not be decoded (its diagnostic says why).
     BrokenFlag(String),
     BrokenSegment(String),
+    BrokenPersona(String),
     /// Not a file of the format (`dist/`, other folders); or a stray file, with a warning.
     Ignored,
 }
@@ -83,6 +92,10 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Option<Diagnostic>) {
             Ok(s) => (Parsed::Segment(file.path.clone(), s), None),
             Err(d) => (Parsed::BrokenSegment(name.to_owned()), Some(d)),
         },
+        Kind::Persona(name) => match format::parse::<PersonaFile>(&file.path, &file.bytes) {
+            Ok(p) => (Parsed::Persona(file.path.clone(), p), None),
+            Err(d) => (Parsed::BrokenPersona(name.to_owned()), Some(d)),
+        },
         Kind::Stray(dir) => (
             Parsed::Ignored,
             Some(Diagnostic::warning(
@@ -96,7 +109,8 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Option<Diagnostic>) {
     }
 }
 
-/// Decodes every file it knows (`flagdeck.json`, `flags/*.json`, `segments/*.json`); other
+/// Decodes every file it knows (`flagdeck.json`, `flags/*.json`, `segments/*.json`,
+/// `personas/*.json`); other
 /// folders of the repository (`dist/`, later `people/`, `changes/`...) are not its business.
 pub fn load(files: &[SourceFile]) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -124,11 +138,15 @@ fn gather(parsed: Vec<Parsed>) -> Loaded {
             Parsed::BrokenSegment(name) => {
                 loaded.broken_segments.insert(name);
             }
+            Parsed::Persona(path, p) => loaded.personas.push((path, p)),
+            // Nothing refers to a persona, so a broken one only has its own diagnostic.
+            Parsed::BrokenPersona(_) => {}
             Parsed::Ignored => {}
         }
     }
     loaded.flags.sort_by(|a, b| a.0.cmp(&b.0));
     loaded.segments.sort_by(|a, b| a.0.cmp(&b.0));
+    loaded.personas.sort_by(|a, b| a.0.cmp(&b.0));
     loaded
 }
 
@@ -136,6 +154,7 @@ enum Kind<'a> {
     Project,
     Flag(&'a str),
     Segment(&'a str),
+    Persona(&'a str),
     Stray(&'static str),
     Other,
 }
@@ -144,18 +163,16 @@ fn classify(path: &str) -> Kind<'_> {
     if path == PROJECT_FILE {
         return Kind::Project;
     }
-    for (dir, is_flag) in [("flags", true), ("segments", false)] {
+    for dir in ["flags", "segments", PERSONAS_DIR] {
         let Some(rest) = path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) else {
             continue;
         };
         return match rest.strip_suffix(".json") {
-            Some(name) if !name.contains('/') => {
-                if is_flag {
-                    Kind::Flag(name)
-                } else {
-                    Kind::Segment(name)
-                }
-            }
+            Some(name) if !name.contains('/') => match dir {
+                "flags" => Kind::Flag(name),
+                "segments" => Kind::Segment(name),
+                _ => Kind::Persona(name),
+            },
             _ => Kind::Stray(dir),
         };
     }
@@ -175,10 +192,11 @@ pub fn check_parsed(parsed: Vec<Parsed>, diagnostics: Vec<Diagnostic>) -> Checke
 }
 
 /// [`check`] for a project already decoded (no text, so its diagnostics carry no line or
-/// column); flags and segments are sorted by path here.
+/// column); flags, segments and personas are sorted by path here.
 pub fn check_loaded(mut loaded: Loaded) -> Checked {
     loaded.flags.sort_by(|a, b| a.0.cmp(&b.0));
     loaded.segments.sort_by(|a, b| a.0.cmp(&b.0));
+    loaded.personas.sort_by(|a, b| a.0.cmp(&b.0));
     finish(loaded, Vec::new())
 }
 
@@ -217,6 +235,7 @@ pub fn check_owned(loaded: Loaded, diags: &mut Vec<Diagnostic>) -> Option<checke
     };
     let mut scope = Scope::new(project_file, &loaded, diags);
     let segments = segment::check_all(&mut scope, &loaded.segments);
+    persona::check_all(&mut scope, project_file, &loaded.personas);
     let mut flags = Vec::new();
     let mut flag_index = HashMap::new();
     for (path, file) in loaded.flags {

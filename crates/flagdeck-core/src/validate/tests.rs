@@ -513,3 +513,124 @@ proptest! {
         }
     }
 }
+
+/// The problems of a project (`project_json` with `country` limited to DE, FR, US) holding one
+/// persona file at `path`: (code, pointer, message).
+fn persona_problems(path: &str, persona: Value) -> Vec<(Code, String, String)> {
+    let mut project = project_json();
+    project["attributes"][1]["values"] = json!(["DE", "FR", "US"]);
+    project["attributes"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"key": "plan", "type": "string", "values": ["free", "pro"]}));
+    let mut files = files(project, &[], &[]);
+    files.push(SourceFile::new(path, format::to_canonical_json(&persona)));
+    check(&files)
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            assert_eq!(d.file, path);
+            (d.code, d.pointer, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn a_valid_persona_has_no_problem_and_stays_out_of_the_resolved_project() {
+    let anna = json!({"key": "anna", "name": "Anna", "description": "Pro in Germany",
+        "context": {"targetingKey": "u-1", "country": "DE", "age": 34, "beta": true,
+                    "appVersion": "2.1.0", "signupAt": 1_767_225_600}});
+    assert_eq!(persona_problems("personas/anna.json", anna.clone()), vec![]);
+    let mut all = files(project_json(), &[flag_json()], &[segment_json()]);
+    all.push(SourceFile::new(
+        "personas/anna.json",
+        format::to_canonical_json(&anna),
+    ));
+    let checked = check(&all);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let project = checked.project.unwrap();
+    assert_eq!((project.flags.len(), project.segments.len()), (1, 1));
+}
+
+#[test]
+fn persona_problems_are_located_sentences_with_stable_codes() {
+    let found = persona_problems(
+        "personas/anna.json",
+        json!({"key": "anna", "name": "Anna", "context": {
+            "contry": "DE", "age": "34", "beta": null, "country": "IT",
+            "appVersion": "2.1", "signupAt": "2026-01-01T00:00:00Z", "targetingKey": 7}}),
+    );
+    let codes: Vec<(Code, &str)> = found.iter().map(|(c, p, _)| (*c, p.as_str())).collect();
+    assert_eq!(
+        codes,
+        vec![
+            (Code::WrongValueType, "/context/age"),
+            (Code::InvalidSemver, "/context/appVersion"),
+            (Code::WrongValueType, "/context/beta"),
+            (Code::UnknownAttribute, "/context/contry"),
+            (Code::WrongValueType, "/context/country"),
+            (Code::WrongValueType, "/context/signupAt"),
+            (Code::WrongValueType, "/context/targetingKey"),
+        ]
+    );
+    let message = |pointer: &str| {
+        found
+            .iter()
+            .find(|(_, p, _)| p == pointer)
+            .map(|(_, _, m)| m.as_str())
+            .unwrap()
+    };
+    assert_eq!(
+        message("/context/contry"),
+        "The attribute 'contry' is not declared in flagdeck.json (did you mean 'country'?); declare it there or remove it from the persona."
+    );
+    assert_eq!(
+        message("/context/country"),
+        "'IT' is not one of the values flagdeck.json declares for 'country': DE, FR, US."
+    );
+    assert_eq!(
+        message("/context/age"),
+        "'age' is a number attribute, so its value must be a number; found the string \"34\"."
+    );
+    assert_eq!(
+        message("/context/signupAt"),
+        "'signupAt' is a datetime attribute, so its value must be a number of Unix seconds; found the string \"2026-01-01T00:00:00Z\"."
+    );
+    assert!(message("/context/beta").contains("null (leave the attribute out instead)"));
+    // A near miss of a declared value is suggested too.
+    let near = persona_problems(
+        "personas/anna.json",
+        json!({"key": "anna", "name": "Anna", "context": {"plan": "prp"}}),
+    );
+    assert!(
+        near[0].2.ends_with("free, pro (did you mean 'pro'?)."),
+        "{}",
+        near[0].2
+    );
+}
+
+#[test]
+fn persona_keys_name_their_files() {
+    let persona = |key: &str| json!({"key": key, "name": "P", "context": {}});
+    let mismatch = persona_problems("personas/anna.json", persona("bob"));
+    assert_eq!(
+        (mismatch[0].0, mismatch[0].1.as_str()),
+        (Code::FileNameMismatch, "/key")
+    );
+    assert!(
+        mismatch[0].2.contains("holds the persona 'bob'"),
+        "{}",
+        mismatch[0].2
+    );
+    let bad = persona_problems("personas/Anna B.json", persona("Anna B"));
+    assert_eq!((bad[0].0, bad[0].1.as_str()), (Code::InvalidKey, "/key"));
+    // A persona file that is not one is a decoder error, located; a stray file a warning.
+    let broken = persona_problems(
+        "personas/anna.json",
+        json!({"key": "anna", "name": "A", "context": [], "extra": 1}),
+    );
+    assert_eq!(broken[0].0, Code::InvalidStructure);
+    let (parsed, warning) = parse_file(&SourceFile::new("personas/notes.txt", "hi"));
+    assert!(matches!(parsed, Parsed::Ignored));
+    assert_eq!(warning.map(|d| d.code), Some(Code::UnexpectedFile));
+}

@@ -7,16 +7,16 @@ import type { Progress } from "./Progress";
  */
 export type AppEvent = { workspaceId: number, 
 /**
- * What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `persona`,
- * `watchError`; or `progress` of a long task (then `progress` says how far it is).
+ * What changed: `workspace`, `base`, `draft`, `conflict`, `syncRun`, `audit`, `watchError`;
+ * or `progress` of a long task (then `progress` says how far it is).
  */
-subject: "workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "persona" | "watchError" | "progress", 
+subject: "workspace" | "base" | "draft" | "conflict" | "syncRun" | "audit" | "watchError" | "progress", 
 /**
  * The entity kind for drafts and conflicts.
  */
 entityKind?: Kind, 
 /**
- * The entity key (drafts, conflicts, personas) or the new base commit.
+ * The entity key (drafts, conflicts) or the new base commit.
  */
 key?: string, 
 /**

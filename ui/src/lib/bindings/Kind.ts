@@ -3,4 +3,4 @@
 /**
  * The kinds of entity the editor edits.
  */
-export type Kind = "project" | "flag" | "segment" | "policy" | "person" | "change";
+export type Kind = "project" | "flag" | "segment" | "persona" | "policy" | "person" | "change";

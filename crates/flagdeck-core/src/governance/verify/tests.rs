@@ -242,6 +242,27 @@ fn an_ungoverned_change_needs_only_a_fresh_dist() {
 }
 
 #[test]
+fn personas_are_never_governed_and_ask_for_no_build() {
+    // Even under a rule that matches every change, adding, editing or deleting a persona needs
+    // no change request, and `dist/` (which never holds personas) need not be rebuilt.
+    let mut everything = policy();
+    everything["rules"][0]["when"] = json!({});
+    let base = Tree::base().with("policy.json", &everything);
+    let anna = json!({"key": "anna", "name": "Anna", "context": {"targetingKey": "u-1"}});
+    let added = base.clone().with("personas/anna.json", &anna);
+    assert_eq!(lines(&verify(&base, &added)), Vec::<String>::new());
+    let mut moved = anna.clone();
+    moved["context"]["targetingKey"] = json!("u-2");
+    let edited = added.clone().with("personas/anna.json", &moved);
+    assert_eq!(lines(&verify(&added, &edited)), Vec::<String>::new());
+    let deleted = edited.clone().without("personas/anna.json");
+    assert_eq!(lines(&verify(&edited, &deleted)), Vec::<String>::new());
+    // The same rule does hold a flag.
+    let flagged = base.clone().with(FLAG, &flag(30)).built();
+    assert_eq!(verify(&base, &flagged).len(), 1);
+}
+
+#[test]
 fn a_request_is_judged_by_the_parents_policy_not_the_one_it_brings() {
     let base = Tree::base();
     let mut weaker = policy();
