@@ -6,8 +6,9 @@ import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 
 const OUT = '../docs/screenshots';
-const server = await preview({ preview: { port: 4181, strictPort: true }, logLevel: 'error' });
-const base = 'http://127.0.0.1:4181/';
+// Any free port: other helpers take screenshots on this machine too.
+const server = await preview({ preview: { port: 4191, strictPort: false }, logLevel: 'error' });
+const base = server.resolvedUrls?.local[0] ?? 'http://localhost:4191/';
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
