@@ -49,9 +49,12 @@ export function exposure(flag: FlagFile, env: FlagEnvironment, now: number, rang
   const instants = steps.map((s) => s.at);
   const rampEnds = steps.map((s) => parseInstant(s.step.fallthrough?.ramp?.to)).filter((t): t is number => t !== null);
   const day = 86_400_000;
-  const first = Math.min(now, ...instants);
   const last = Math.max(now, ...instants, ...rampEnds);
-  const start = range?.from ?? first - day;
+  // A schedule weeks ahead would be squeezed into the right edge next to "now": start the chart
+  // shortly before its first step instead (the chart then says that now is earlier).
+  const firstStep = instants.length > 0 ? Math.min(...instants) : now;
+  const farAhead = firstStep - now > 14 * day;
+  const start = range?.from ?? (farAhead ? firstStep - Math.max(day, (last - firstStep) * 0.15) : Math.min(now, firstStep) - day);
   const end = range?.to ?? last + day;
 
   const points = new Map<string, Point[]>(keys.map((k) => [k, []]));

@@ -183,3 +183,15 @@ describe('exposure', () => {
     expect(mid.get('off')).toBe(75);
   });
 });
+
+describe('exposure range', () => {
+  it('starts shortly before a schedule that lies weeks ahead instead of at now', () => {
+    const f = flag();
+    applyTemplate(f, 'production', 'four-step', at('2027-03-25'), 'on');
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    const { start, end } = exposure(f, prod(f), now);
+    expect(start).toBeGreaterThan(now);
+    expect(start).toBeLessThan(Date.parse('2027-03-25T08:00:00Z'));
+    expect(end).toBe(Date.parse('2027-03-31T07:00:00Z'));
+  });
+});
