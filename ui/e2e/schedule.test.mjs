@@ -86,6 +86,15 @@ test('a four-step template in production is saved as a draft, with the exposure 
   await byTestId(page, 'undo').click();
   await eventually(production, (e) => e?.schedule?.[0]?.at === '2027-03-25T08:00:00Z', { what: 'the undone move on disk' });
   await eventually(() => byTestId(page, 'schedule-problem').count(), (n) => n === 0, { what: 'the problem gone' });
+
+  // The example's own schedule: a ramp inside a rule's serve, shown as a rule step in words.
+  await go(page, '#/flags/mobile-payments/production');
+  const ruleStep = byTestId(page, 'schedule-step', { 'data-index': 0 });
+  await ruleStep.waitFor();
+  assert.equal(await ruleStep.locator('[data-testid="schedule-step-action"]').inputValue(), 'rule');
+  assert.match(await ruleStep.textContent(), /The rule ramps .* from 10% to 100%/);
+  await ruleStep.scrollIntoViewIfNeeded();
+  await screenshot(page, 'schedule-rule-ramp');
   assert.deepEqual(app.problems, []);
 });
 
@@ -107,20 +116,20 @@ test('the release calendar shows the steps and schedules a rollout', async (t) =
   await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': KEY, 'data-env': 'production' }).count(), (n) => n === 4, { what: 'four calendar entries' });
   await screenshot(page, 'calendar-march');
 
-  // Schedule a rollout of new-checkout in staging from the calendar.
+  // Schedule a rollout of mobile-payments in production from the calendar.
   await byTestId(page, 'calendar-schedule').click();
-  await byTestId(page, 'calendar-schedule-flag').selectOption('team-workspaces');
-  await byTestId(page, 'calendar-schedule-env').selectOption('staging');
+  await byTestId(page, 'calendar-schedule-flag').selectOption('mobile-payments');
+  await byTestId(page, 'calendar-schedule-env').selectOption('production');
   await byTestId(page, 'schedule-template-option', { 'data-template': 'gradual' }).check();
   await byTestId(page, 'schedule-template-start-date').fill('2027-03-01');
   await byTestId(page, 'schedule-template-start-time').fill('10:00');
   await page.waitForFunction(() => !document.querySelector('[data-testid="calendar-schedule-create"]')?.hasAttribute('disabled'));
   await byTestId(page, 'calendar-schedule-create').click();
-  const staging = () => app.readJson('flags/team-workspaces.json').environments?.staging;
-  const env = await eventually(staging, (e) => (e?.schedule?.length ?? 0) === 5, { what: 'five steps on disk' });
-  assert.equal(env.schedule[0].at, '2027-03-01T09:00:00Z');
-  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': 'team-workspaces', 'data-env': 'staging' }).count(), (n) => n === 5, { what: 'five new calendar entries' });
-  await byTestId(page, 'calendar-entry', { 'data-flag': 'team-workspaces', 'data-env': 'staging' }).first().click();
+  const target = () => app.readJson('flags/mobile-payments.json').environments?.production;
+  const env = await eventually(target, (e) => (e?.schedule?.length ?? 0) === 6, { what: 'five more steps on disk' });
+  assert.deepEqual(env.schedule.slice(1).map((s) => s.at), ['2027-03-01T09:00:00Z', '2027-03-02T09:00:00Z', '2027-03-03T09:00:00Z', '2027-03-04T09:00:00Z', '2027-03-05T09:00:00Z']);
+  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).count(), (n) => n === 5, { what: 'five new calendar entries' });
+  await byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).first().click();
   await byTestId(page, 'flag-editor').waitFor();
-  assert.equal(await byTestId(page, 'schedule-step').count(), 5);
+  assert.equal(await byTestId(page, 'schedule-step').count(), 6);
 });
