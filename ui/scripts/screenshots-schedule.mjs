@@ -45,8 +45,15 @@ const shots = [
     await page.locator('[data-testid=schedule-step][data-index="1"]').scrollIntoViewIfNeeded();
   }],
   ['calendar-month', '?mock#/calendar', async () => {}],
-  ['calendar-week', '?mock#/calendar', async (page) => page.click('[data-testid=calendar-mode][data-mode=week]')],
-  ['calendar-day', '?mock#/calendar', async (page) => page.click('[data-testid=calendar-mode][data-mode=day]')],
+  ['calendar-week', '?mock#/calendar', async (page) => {
+    await page.click('[data-testid=calendar-mode][data-mode=week]');
+    await page.click('[data-testid=calendar-next]');
+  }],
+  ['calendar-day', '?mock#/calendar', async (page) => {
+    // Thursday 3 December 2026 (the mock's two steps less than an hour apart), from 21 November.
+    await page.click('[data-testid=calendar-mode][data-mode=day]');
+    for (let i = 0; i < 12; i++) await page.click('[data-testid=calendar-next]');
+  }],
   ['calendar-schedule-dialog', '?mock#/calendar', async (page) => page.click('[data-testid=calendar-schedule]')],
 ];
 

@@ -3,6 +3,7 @@
 import type { FlagFile } from '../bindings/FlagFile';
 import type { ScheduleStep } from '../bindings/ScheduleStep';
 import { stepSummary } from '../domain/schedule/steps';
+import { formatLocal } from '../domain/schedule/time';
 import type { CalendarEntry, CalendarWarning, Freeze } from '../pending/issue6';
 
 /** Steps of one flag and environment closer than this get a `closeSteps` warning. */
@@ -33,7 +34,7 @@ export function calendarEntries(flags: readonly MockFlag[], from: string, to: st
         const unpublished = !sameStep(published.find((p) => p.at === step.at), step);
         const warnings: CalendarWarning[] = [];
         const near = steps.find((o) => o !== step && Math.abs(Date.parse(o.at) - at) < CLOSE_STEPS_MS);
-        if (near) warnings.push({ code: 'closeSteps', message: `Another step of this flag in ${envKey} is less than an hour away (${near.at}).` });
+        if (near) warnings.push({ code: 'closeSteps', message: `Another step of this flag in ${envKey} is less than an hour away (${formatLocal(Date.parse(near.at))}).` });
         for (const f of FREEZES) {
           const applies = f.environments.length === 0 || f.environments.includes(envKey);
           if (applies && at >= Date.parse(f.from) && at < Date.parse(f.to)) warnings.push({ code: 'inFreeze', message: `This step falls in the freeze '${f.name}'.` });
