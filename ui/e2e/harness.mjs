@@ -92,9 +92,10 @@ async function stopProcess(child) {
 /**
  * Everything one test needs: the project folder, the server's address, a browser page on it
  * (1280×800), and `stop()`. Console errors and page errors are collected in `problems`.
+ * `timezoneId` sets the browser's time zone (e.g. 'Europe/Berlin').
  * `withProject: false` starts `flagdeck serve` without a folder (a first start: the welcome).
  */
-export async function startFlagdeck({ theme, withProject = true } = {}) {
+export async function startFlagdeck({ theme, withProject = true, timezoneId } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'flagdeck-e2e-'));
   const dataDir = join(root, 'data');
   mkdirSync(dataDir);
@@ -107,6 +108,7 @@ export async function startFlagdeck({ theme, withProject = true } = {}) {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       colorScheme: theme ?? 'light',
+      ...(timezoneId ? { timezoneId } : {}),
     });
     const page = await context.newPage();
     const problems = [];

@@ -13,6 +13,7 @@ import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
 import { type Args, type Backend, BackendError, type Result } from './backend';
 import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
 import { envStateOf } from '../state/envState';
+import { FREEZES, calendarEntries, demoSchedules, type MockFlag } from './mockCalendar';
 
 type Json = JsonValue | null;
 type Listener = (events: AppEvent[]) => void;
@@ -33,6 +34,10 @@ export class MockBackend implements Backend {
     for (const seg of SEGMENTS) this.base.set(`segment:${seg.key}`, seg as unknown as JsonValue);
     for (const flag of FLAGS) this.base.set(`flag:${flag.key}`, flag as unknown as JsonValue);
     for (let i = 0; i < options.extraFlags; i++) this.base.set(`flag:${syntheticFlag(i).key}`, null);
+    // Scheduled steps for the release calendar (one flag's as a draft).
+    const scheduled = demoSchedules(FLAGS);
+    for (const flag of scheduled.base) this.base.set(`flag:${flag.key}`, flag as unknown as JsonValue);
+    for (const flag of scheduled.drafts) this.drafts.set(`flag:${flag.key}`, flag as unknown as JsonValue);
     // Two drafts, so "unpublished" shows.
     this.drafts.set('flag:banner-color', { ...(FLAGS[1] as unknown as Record<string, JsonValue>), owner: 'dana', tags: ['design', 'marketing', 'q4'] });
     this.drafts.set('flag:onboarding-tour', { ...(FLAGS[8] as unknown as Record<string, JsonValue>), description: 'Guided tour for new users, now with video' });
@@ -73,7 +78,9 @@ export class MockBackend implements Backend {
         this.workspaces = this.workspaces.filter((w) => w.id !== args.workspaceId);
         return null;
       case 'project':
-        return PROJECT;
+        return { ...PROJECT, freezes: FREEZES };
+      case 'calendar':
+        return calendarEntries(this.calendarFlags(), String(args.from), String(args.to), Date.now());
       case 'listEntities':
         return this.list(String(args.kind));
       case 'entity':
@@ -134,6 +141,13 @@ export class MockBackend implements Backend {
       items.push({ kind: kind as EntityListItem['kind'], key, name: (shown?.name as string) ?? null, description: (shown?.description as string) ?? null, flagType: (shown?.type as string) ?? null, tags: (shown?.tags as string[]) ?? [], owner: (shown?.owner as string) ?? null, state, environments: kind === 'flag' && json !== null ? envStates(shown as FlagFile | null) : [] });
     }
     return items.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  private calendarFlags(): MockFlag[] {
+    const ids = new Set([...this.base.keys(), ...this.drafts.keys()].filter((id) => id.startsWith('flag:')));
+    return [...ids]
+      .map((id) => ({ current: this.content(id) as unknown as FlagFile | null, base: this.baseOf(id) as unknown as FlagFile | null }))
+      .filter((f): f is MockFlag => f.current !== null);
   }
 
   private entity(ref: { kind: string; key: string }): unknown {

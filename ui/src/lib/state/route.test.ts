@@ -10,6 +10,7 @@ describe('routes', () => {
       { screen: 'flag', key: 'new-checkout' },
       { screen: 'flag', key: 'a.b_c', env: 'production' },
       { screen: 'segment', key: 'beta-testers' },
+      { screen: 'calendar' },
     ];
     for (const route of routes) expect(hashToRoute(routeToHash(route))).toEqual(route);
   });

@@ -5,13 +5,15 @@ export type Route =
   | { screen: 'flags' }
   | { screen: 'flag'; key: string; env?: string }
   | { screen: 'segments' }
-  | { screen: 'segment'; key: string };
+  | { screen: 'segment'; key: string }
+  | { screen: 'calendar' };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
     case 'workspaces':
     case 'flags':
     case 'segments':
+    case 'calendar':
       return `#/${route.screen}`;
     case 'flag':
       return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
@@ -27,5 +29,6 @@ export function hashToRoute(hash: string): Route {
   if (first === 'segments' && key) return { screen: 'segment', key };
   if (first === 'segments') return { screen: 'segments' };
   if (first === 'workspaces') return { screen: 'workspaces' };
+  if (first === 'calendar') return { screen: 'calendar' };
   return { screen: 'flags' };
 }

@@ -1,0 +1,48 @@
+// Problems with a schedule, in plain words, per step, checked as the user edits (the backend's own
+// diagnostics come on top, at their JSON pointers). `now` is a parameter so tests pick the clock.
+import type { FlagEnvironment } from '../../bindings/FlagEnvironment';
+import type { FlagFile } from '../../bindings/FlagFile';
+import { totalOf, TOTAL } from '../flags/rollout';
+import { servedBefore } from './steps';
+import { formatLocal, parseInstant } from './time';
+
+export type StepProblem = { index: number; message: string };
+
+/** Every problem of `env`'s schedule (several per step possible), in step order. */
+export function scheduleProblems(flag: FlagFile, env: FlagEnvironment, now: number): StepProblem[] {
+  const steps = env.schedule ?? [];
+  const problems: StepProblem[] = [];
+  const seen = new Map<number, number>();
+  const variations = new Set(flag.variations.map((v) => v.key));
+  let previous: number | null = null;
+  steps.forEach((step, index) => {
+    const say = (message: string): void => void problems.push({ index, message });
+    const at = parseInstant(step.at);
+    if (at === null) {
+      say('This step has no valid date and time.');
+      return;
+    }
+    const twin = seen.get(at);
+    if (twin !== undefined) say(`Step ${twin + 1} is at the same moment (${formatLocal(at)}); two steps cannot happen at one instant.`);
+    else seen.set(at, index);
+    if (previous !== null && at < previous) say(`This step comes before the step above it; steps must be in time order.`);
+    previous = at;
+    if (at <= now) say(`This step is in the past (${formatLocal(at)}); it cannot be published.`);
+    const serve = step.fallthrough;
+    if (serve?.rollout && totalOf(serve.rollout) !== TOTAL) say('The percentages must add up to exactly 100%.');
+    if (serve?.variation && !variations.has(serve.variation)) say(`'${serve.variation}' is not a variation of this flag.`);
+    const ramp = serve?.ramp;
+    if (ramp) {
+      const to = parseInstant(ramp.to);
+      if (to === null || to <= at) say('The ramp must end after it starts.');
+      if (!variations.has(ramp.variation)) say(`'${ramp.variation}' is not a variation of this flag.`);
+      const rest = servedBefore(env, index);
+      if (rest === null) say('A ramp must follow one variation served to everyone, not a percentage rollout.');
+      else if (rest === ramp.variation) say('The ramp moves people to the variation they already get; pick another one.');
+    }
+    for (const id of Object.keys(step.rules ?? {})) {
+      if (!env.rules?.some((r) => r.id === id)) say(`This step changes a rule ('${id}') that no longer exists.`);
+    }
+  });
+  return problems;
+}
