@@ -5,18 +5,25 @@ export type Route =
   | { screen: 'flags' }
   | { screen: 'flag'; key: string; env?: string }
   | { screen: 'segments' }
-  | { screen: 'segment'; key: string };
+  | { screen: 'segment'; key: string }
+  | { screen: 'personas' }
+  | { screen: 'persona'; key: string }
+  | { screen: 'preview' };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
     case 'workspaces':
     case 'flags':
     case 'segments':
+    case 'personas':
+    case 'preview':
       return `#/${route.screen}`;
     case 'flag':
       return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
     case 'segment':
       return `#/segments/${encodeURIComponent(route.key)}`;
+    case 'persona':
+      return `#/personas/${encodeURIComponent(route.key)}`;
   }
 }
 
@@ -27,5 +34,8 @@ export function hashToRoute(hash: string): Route {
   if (first === 'segments' && key) return { screen: 'segment', key };
   if (first === 'segments') return { screen: 'segments' };
   if (first === 'workspaces') return { screen: 'workspaces' };
+  if (first === 'personas' && key) return { screen: 'persona', key };
+  if (first === 'personas') return { screen: 'personas' };
+  if (first === 'preview') return { screen: 'preview' };
   return { screen: 'flags' };
 }
