@@ -27,6 +27,11 @@ describe('RebucketImpact', () => {
     expect(view.getAllByTestId('rebucket-trigger').map((t) => t.textContent)).toEqual(['Production: weights of the default rollout changed']);
     expect(view.container.textContent).toMatch(/Keyword search → Semantic search: [\d,]+/);
     expect(view.container.textContent).toContain('10,000 contexts');
+    expect(view.container.textContent).not.toContain('The draft changed since this check');
+
+    if (!search) return;
+    await view.rerender({ flag: { ...search, name: 'Search engine' } });
+    expect(view.container.textContent).toContain('The draft changed since this check');
   });
 
   it('imports a CSV and lists its bad rows', async () => {
