@@ -8,10 +8,13 @@ import type { CommandName } from '../bindings/Commands';
 import type { EntityListItem } from '../bindings/EntityListItem';
 import type { EnvState } from '../bindings/EnvState';
 import type { FlagFile } from '../bindings/FlagFile';
+import type { Serve } from '../bindings/Serve';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import type { WorkspaceInfo } from '../bindings/WorkspaceInfo';
 import { type Args, type Backend, BackendError, type Result } from './backend';
 import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
+import { PERSONAS } from './mockData';
+import { type Store, answerIssue6 } from './mockPreview';
 import { envStateOf } from '../state/envState';
 import { FREEZES, calendarEntries, demoSchedules, type MockFlag } from './mockCalendar';
 
@@ -33,6 +36,7 @@ export class MockBackend implements Backend {
     if (!options.empty) this.workspaces.push(this.demoInfo());
     for (const seg of SEGMENTS) this.base.set(`segment:${seg.key}`, seg as unknown as JsonValue);
     for (const flag of FLAGS) this.base.set(`flag:${flag.key}`, flag as unknown as JsonValue);
+    for (const persona of PERSONAS) this.base.set(`persona:${persona.key}`, persona as unknown as JsonValue);
     for (let i = 0; i < options.extraFlags; i++) this.base.set(`flag:${syntheticFlag(i).key}`, null);
     // Scheduled steps for the release calendar (one flag's as a draft).
     const scheduled = demoSchedules(FLAGS);
@@ -40,6 +44,9 @@ export class MockBackend implements Backend {
     for (const flag of scheduled.drafts) this.drafts.set(`flag:${flag.key}`, flag as unknown as JsonValue);
     // Two drafts, so "unpublished" shows.
     this.drafts.set('flag:banner-color', { ...(FLAGS[1] as unknown as Record<string, JsonValue>), owner: 'dana', tags: ['design', 'marketing', 'q4'] });
+    // Issue 6: drafts that change what people see (preview) and who gets what (rebucketing).
+    this.drafts.set('flag:hero-image', withDefault(FLAGS[2], 'production', { variation: 'winter' }));
+    this.drafts.set('flag:search-algorithm', withDefault(FLAGS[6], 'production', { rollout: [{ variation: 'semantic', weight: 20 }, { variation: 'classic', weight: 80 }] }));
     this.drafts.set('flag:onboarding-tour', { ...(FLAGS[8] as unknown as Record<string, JsonValue>), description: 'Guided tour for new users, now with video' });
   }
 
@@ -63,6 +70,8 @@ export class MockBackend implements Backend {
   }
 
   private answer(command: string, args: Record<string, unknown>): unknown {
+    const issue6 = answerIssue6(command, args, this.store);
+    if (issue6 !== undefined) return issue6;
     switch (command) {
       case 'workspaces':
         return this.workspaces;
@@ -101,6 +110,13 @@ export class MockBackend implements Backend {
         throw new BackendError({ code: 'invalidInput', message: `The mock host does not know "${command}".` });
     }
   }
+
+  private readonly store: Store = {
+    keys: (kind) => this.list(kind).filter((item) => item.state !== 'deleted').map((item) => item.key),
+    base: (id) => this.baseOf(id),
+    content: (id) => this.content(id),
+    hasDraft: (id) => this.drafts.has(id),
+  };
 
   private demoInfo(): WorkspaceInfo {
     return { id: 1, name: 'Demo', kind: 'git', location: '/home/me/.local/share/flagdeck/demo', remoteUrl: 'file:///home/me/.local/share/flagdeck/demo.git', baseCommit: 'a1b2c3d' };
@@ -179,6 +195,14 @@ export class MockBackend implements Backend {
   private emit(events: AppEvent[]): void {
     setTimeout(() => this.listeners.forEach((l) => l(events)), 0);
   }
+}
+
+/** A copy of `flag` whose default in `env` serves `fallthrough` (a draft for the previews). */
+function withDefault(flag: FlagFile | undefined, env: string, fallthrough: Serve): JsonValue {
+  const copy = JSON.parse(JSON.stringify(flag ?? {})) as FlagFile;
+  const target = copy.environments?.[env];
+  if (target) target.fallthrough = fallthrough;
+  return copy as unknown as JsonValue;
 }
 
 function envStates(flag: FlagFile | null): EnvState[] {

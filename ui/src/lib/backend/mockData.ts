@@ -95,3 +95,10 @@ export function syntheticFlag(i: number): FlagFile {
   const envs: Envs = { development: ['on', 'off'], staging: [i % 3 ? 'on' : 'off', 'off', i % 17 !== 0], production: ['off', 'off', i % 23 !== 0, i % 11 === 0] };
   return flag(`generated-${String(i).padStart(5, '0')}`, `Generated feature ${i}`, `Synthetic flag number ${i}`, 'boolean', `owner-${i % 9}`, [team], ON_OFF, envs);
 }
+
+/** Issue 6: the example's personas (`personas/<key>.json`). */
+export const PERSONAS: { key: string; name: string; description?: string; context: Record<string, JsonValue> }[] = [
+  { key: 'anna-de-pro', name: 'Anna (Germany, Pro)', description: 'A paying customer in Berlin on the latest app', context: { targetingKey: 'user-anna', email: 'anna@example.de', country: 'DE', plan: 'pro', appVersion: '2.4.0', beta: true, signupAt: 1751328000 } },
+  { key: 'bob-us-free', name: 'Bob (USA, Free)', description: 'A free user in the US on an old app version', context: { targetingKey: 'user-bob', email: 'bob@example.com', country: 'US', plan: 'free', appVersion: '1.9.3', beta: false } },
+  { key: 'qa-tester', name: 'QA tester', description: 'Acme staff testing releases', context: { targetingKey: 'qa-1', email: 'qa@acme.example', country: 'FR', plan: 'enterprise', beta: true } },
+];

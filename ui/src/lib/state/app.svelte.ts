@@ -28,6 +28,7 @@ import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
 import { type Route, hashToRoute, routeToHash } from './route';
 import { WorkspaceMemory } from './memory';
+import { isUnsupported } from '../pending/issue6';
 
 export type { Toast } from './toasts.svelte';
 /** starting: first load; welcome: no workspace yet; loading: opening one; ready: one is open. */
@@ -46,6 +47,9 @@ export class AppState {
   project = $state<ProjectInfo | null>(null);
   flags = $state.raw<EntityListItem[]>([]);
   segments = $state.raw<EntityListItem[]>([]);
+  /** Issue 6: the personas; empty (and `personasSupported` false) on a host without them yet. */
+  personas = $state.raw<EntityListItem[]>([]);
+  personasSupported = $state(true);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
   entityVersion = $state<Record<string, number>>({});
@@ -118,6 +122,7 @@ export class AppState {
       this.segments = segments;
       this.status = status;
       this.memory.set(id);
+      void this.reloadPersonas(id);
       this.phase = 'ready';
       return true;
     } catch (error) {
@@ -205,6 +210,7 @@ export class AppState {
     this.project = null;
     this.flags = [];
     this.segments = [];
+    this.personas = [];
     this.status = null;
   }
 
@@ -261,14 +267,16 @@ export class AppState {
     if (id !== null) {
       for (const kind of plan.kinds) jobs.push(this.reloadList(id, kind));
       if (plan.status) jobs.push(this.reloadStatus(id));
+      if (plan.base) jobs.push(this.reloadPersonas(id));
     }
     await Promise.all(jobs);
-    if (plan.base) for (const item of [...this.flags, ...this.segments]) plan.entities.add(`${item.kind}:${item.key}`);
+    if (plan.base) for (const item of [...this.flags, ...this.segments, ...this.personas]) plan.entities.add(`${item.kind}:${item.key}`);
     for (const key of plan.entities) this.entityVersion[key] = (this.entityVersion[key] ?? 0) + 1;
   }
 
   private async reloadList(id: number, kind: Kind): Promise<void> {
     if (kind === 'project') return this.reloadProject(id);
+    if ((kind as string) === 'persona') return this.reloadPersonas(id);
     if (kind !== 'flag' && kind !== 'segment') return;
     try {
       const items = await this.backend.call('listEntities', { workspaceId: id, kind });
@@ -277,6 +285,21 @@ export class AppState {
       else this.segments = items;
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /** Personas load apart from the rest, so a host without them still opens the workspace. */
+  async reloadPersonas(id: number): Promise<void> {
+    try {
+      const items = await this.backend.call('listEntities', { workspaceId: id, kind: 'persona' as Kind });
+      if (this.workspaceId !== id) return;
+      this.personas = items;
+      this.personasSupported = true;
+    } catch (error) {
+      if (this.workspaceId !== id) return;
+      this.personas = [];
+      if (isUnsupported(error)) this.personasSupported = false;
+      else this.fail(error);
     }
   }
 

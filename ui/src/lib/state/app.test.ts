@@ -66,7 +66,8 @@ describe('AppState', () => {
     backend.resync();
     await vi.advanceTimersByTimeAsync(REFRESH_MS + 10);
     expect(app.flags.map((f) => f.key)).toEqual(['a', 'b']);
-    expect(backend.count('listEntities')).toBe(before.list + 2);
+    // Flags, segments and (issue 6) personas.
+    expect(backend.count('listEntities')).toBe(before.list + 3);
     expect(backend.count('status')).toBe(before.status + 1);
     expect(backend.count('workspaces')).toBe(before.workspaces + 1);
     expect(backend.count('project')).toBe(2);

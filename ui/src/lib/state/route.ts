@@ -6,7 +6,10 @@ export type Route =
   | { screen: 'flag'; key: string; env?: string }
   | { screen: 'segments' }
   | { screen: 'segment'; key: string }
-  | { screen: 'calendar' };
+  | { screen: 'calendar' }
+  | { screen: 'personas' }
+  | { screen: 'persona'; key: string }
+  | { screen: 'preview' };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
@@ -14,11 +17,15 @@ export function routeToHash(route: Route): string {
     case 'flags':
     case 'segments':
     case 'calendar':
+    case 'personas':
+    case 'preview':
       return `#/${route.screen}`;
     case 'flag':
       return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
     case 'segment':
       return `#/segments/${encodeURIComponent(route.key)}`;
+    case 'persona':
+      return `#/personas/${encodeURIComponent(route.key)}`;
   }
 }
 
@@ -30,5 +37,8 @@ export function hashToRoute(hash: string): Route {
   if (first === 'segments') return { screen: 'segments' };
   if (first === 'workspaces') return { screen: 'workspaces' };
   if (first === 'calendar') return { screen: 'calendar' };
+  if (first === 'personas' && key) return { screen: 'persona', key };
+  if (first === 'personas') return { screen: 'personas' };
+  if (first === 'preview') return { screen: 'preview' };
   return { screen: 'flags' };
 }
