@@ -7,6 +7,7 @@
 
 mod cond;
 mod flag;
+mod freeze;
 
 mod segment;
 mod serve;
@@ -394,6 +395,7 @@ impl<'a> Scope<'a> {
                 );
             }
         }
+        freeze::check_all(self, &project.freezes);
     }
 
     pub fn is_string_attribute(&self, key: &str) -> bool {
