@@ -13,6 +13,7 @@
 
 pub mod api;
 mod audit;
+mod calendar;
 mod clock;
 mod demo;
 mod dist;
@@ -47,7 +48,7 @@ pub use events::{AppEvent, EventSink, Progress, no_events};
 pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
-pub use project_info::{AttributeInfo, EnvironmentInfo, ProjectInfo};
+pub use project_info::{AttributeInfo, EnvironmentInfo, Freeze, ProjectInfo};
 pub use segment_usage::SegmentUse;
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};

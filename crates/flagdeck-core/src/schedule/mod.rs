@@ -19,11 +19,7 @@ pub use past::past_steps;
 pub use summary::step_summary;
 
 /// Whether `step` of the environment `env` is not in the published flag `published` as it is.
-pub(crate) fn is_unpublished(
-    published: Option<&FlagFile>,
-    env: &str,
-    step: &ScheduleStep,
-) -> bool {
+pub(crate) fn is_unpublished(published: Option<&FlagFile>, env: &str, step: &ScheduleStep) -> bool {
     !published
         .and_then(|flag| flag.environments.get(env))
         .is_some_and(|published_env: &FlagEnvironment| published_env.schedule.contains(step))

@@ -37,7 +37,10 @@ pub fn step_summary(flag: &FlagFile, env: &FlagEnvironment, step: &ScheduleStep)
             .find(|r| r.id == *rule_id)
             .and_then(|r| r.name.as_deref())
             .unwrap_or(rule_id);
-        parts.push(format!("Rule '{name}' {}", serve_words(flag, &change.serve)));
+        parts.push(format!(
+            "Rule '{name}' {}",
+            serve_words(flag, &change.serve)
+        ));
     }
     if parts.is_empty() {
         return "Changes nothing".to_owned();

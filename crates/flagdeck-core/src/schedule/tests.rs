@@ -6,7 +6,9 @@ use crate::instant::parse_rfc3339;
 use crate::sync_plan::{EntityId, Snapshot};
 
 fn t(text: &str) -> i64 {
-    parse_rfc3339(text).map(|p| p.seconds).expect("a test instant")
+    parse_rfc3339(text)
+        .map(|p| p.seconds)
+        .expect("a test instant")
 }
 
 fn project() -> Value {
@@ -36,7 +38,8 @@ fn flag(schedule: Value) -> Value {
 
 fn snapshot(flags: &[Value]) -> Snapshot {
     let mut s = Snapshot::default();
-    s.insert_json(&EntityId::Project, &project()).expect("project");
+    s.insert_json(&EntityId::Project, &project())
+        .expect("project");
     for f in flags {
         let key = f["key"].as_str().expect("key").to_owned();
         s.insert_json(&EntityId::Flag(key), f).expect("flag");
@@ -124,7 +127,13 @@ fn codes(entry: &CalendarEntry) -> Vec<CalendarWarningCode> {
 fn the_calendar_lists_every_step_in_the_window_sorted_with_warnings() {
     let base = snapshot(&[flag(steps())]);
     let now = t("2026-11-01T00:00:00Z");
-    let all = calendar(&base, &base, t("2026-11-01T00:00:00Z"), t("2027-01-01T00:00:00Z"), now);
+    let all = calendar(
+        &base,
+        &base,
+        t("2026-11-01T00:00:00Z"),
+        t("2027-01-01T00:00:00Z"),
+        now,
+    );
     assert_eq!(all.len(), 6, "three steps in each of two environments");
     let order: Vec<(&str, &str)> = all
         .iter()
@@ -151,7 +160,10 @@ fn the_calendar_lists_every_step_in_the_window_sorted_with_warnings() {
     // Production is frozen over Black Friday; staging is not.
     assert_eq!(
         codes(first),
-        [CalendarWarningCode::CloseSteps, CalendarWarningCode::InFreeze]
+        [
+            CalendarWarningCode::CloseSteps,
+            CalendarWarningCode::InFreeze
+        ]
     );
     assert_eq!(
         first.warnings[0].message,
@@ -167,9 +179,21 @@ fn the_calendar_lists_every_step_in_the_window_sorted_with_warnings() {
     assert!(codes(ramp).is_empty(), "{:?}", ramp.warnings);
 
     // The window is half-open and cuts by the step's instant.
-    let december = calendar(&base, &base, t("2026-12-01T09:00:00Z"), t("2026-12-01T09:00:01Z"), now);
+    let december = calendar(
+        &base,
+        &base,
+        t("2026-12-01T09:00:00Z"),
+        t("2026-12-01T09:00:01Z"),
+        now,
+    );
     assert_eq!(december.len(), 2);
-    let none = calendar(&base, &base, t("2026-11-28T09:30:01Z"), t("2026-12-01T09:00:00Z"), now);
+    let none = calendar(
+        &base,
+        &base,
+        t("2026-11-28T09:30:01Z"),
+        t("2026-12-01T09:00:00Z"),
+        now,
+    );
     assert!(none.is_empty());
 }
 
@@ -199,8 +223,10 @@ fn drafts_are_unpublished_and_past_ones_are_flagged() {
     let current = snapshot(&[flag(changed)]);
     let now = t("2026-12-03T00:00:00Z");
     let all = calendar(&base, &current, 0, i64::MAX, now);
-    let production: Vec<&CalendarEntry> =
-        all.iter().filter(|e| e.environment == "production").collect();
+    let production: Vec<&CalendarEntry> = all
+        .iter()
+        .filter(|e| e.environment == "production")
+        .collect();
     let unpublished: Vec<bool> = production.iter().map(|e| e.unpublished).collect();
     assert_eq!(unpublished, [false, false, true, true]);
     // The published steps are in the past too, but that is history: no warning.
@@ -213,14 +239,21 @@ fn drafts_are_unpublished_and_past_ones_are_flagged() {
     assert!(codes(production[3]).is_empty());
     // A flag that only exists as a draft: every step is unpublished.
     let empty = snapshot(&[]);
-    assert!(calendar(&empty, &current, 0, i64::MAX, now).iter().all(|e| e.unpublished));
+    assert!(
+        calendar(&empty, &current, 0, i64::MAX, now)
+            .iter()
+            .all(|e| e.unpublished)
+    );
 }
 
 #[test]
 fn past_steps_added_or_changed_by_drafts_are_refused() {
     let base = snapshot(&[flag(steps())]);
     let now = t("2026-12-03T00:00:00Z");
-    assert!(past_steps(&base, &base, now).is_empty(), "published history is fine");
+    assert!(
+        past_steps(&base, &base, now).is_empty(),
+        "published history is fine"
+    );
 
     let mut changed = steps();
     changed[2]["fallthrough"]["ramp"]["toWeight"] = json!(50);
@@ -237,8 +270,16 @@ fn past_steps_added_or_changed_by_drafts_are_refused() {
     assert_eq!(
         located,
         [
-            (Code::ScheduleInPast, "flags/new-checkout.json", "/environments/production/schedule/2/at"),
-            (Code::ScheduleInPast, "flags/new-checkout.json", "/environments/staging/schedule/2/at"),
+            (
+                Code::ScheduleInPast,
+                "flags/new-checkout.json",
+                "/environments/production/schedule/2/at"
+            ),
+            (
+                Code::ScheduleInPast,
+                "flags/new-checkout.json",
+                "/environments/staging/schedule/2/at"
+            ),
         ]
     );
     assert!(found.iter().all(|d| d.is_error()));
