@@ -253,10 +253,11 @@ fn a_sync_refuses_a_draft_step_in_the_past_and_keeps_the_draft() -> TestResult {
     Ok(())
 }
 
+/// The remote's URL, Alice's and Bob's apps and their workspace ids.
+type Governed = (String, TestApp, TestApp, i64, i64);
+
 /// Bob must approve production changes; Alice drafts, Bob approves, Alice publishes.
-fn governed(
-    root: &std::path::Path,
-) -> Result<(String, TestApp, TestApp, i64, i64), Box<dyn std::error::Error>> {
+fn governed(root: &std::path::Path) -> Result<Governed, Box<dyn std::error::Error>> {
     let alice = app(&root.join("alice"), "Alice")?;
     let bob = app(&root.join("bob"), "Bob")?;
     let mut files = example();
