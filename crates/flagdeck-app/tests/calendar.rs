@@ -340,3 +340,41 @@ fn publishing_a_change_request_refuses_a_step_whose_time_has_passed() -> TestRes
     );
     Ok(())
 }
+
+#[test]
+fn a_folder_workspace_sync_refuses_a_past_step_and_leaves_the_file_alone() -> TestResult {
+    let root = tempfile::tempdir()?;
+    let url = seeded_remote(root.path(), &example())?;
+    let folder = root.path().join("work");
+    git(
+        root.path(),
+        &["clone", "-q", &url, folder.to_str().ok_or("path")?],
+    )?;
+    let t = app(&root.path().join("data"), "Ann")?;
+    let ws = t.app.open_folder_workspace("Work", &folder)?.id;
+    set_clock(&t, "2026-11-21T12:00:00Z");
+    let remote_before = remote_file(&url, "flags/onboarding-tour.json")?;
+    edit_flag(&t.app, ws, "onboarding-tour", |f| {
+        f["environments"]["staging"]["schedule"] = json!([step("2026-11-20T09:00:00Z", "off")]);
+    })
+    .err()
+    .ok_or("saving reports the past step as an error")?;
+
+    let refused = t.app.sync(ws, &SyncOptions::default()).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Invalid);
+    assert!(
+        refused
+            .message
+            .contains("in Staging: the schedule step at 20 Nov 2026 09:00 UTC"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(
+        remote_file(&url, "flags/onboarding-tour.json")?,
+        remote_before
+    );
+    // The edit is still in the user's file.
+    let on_disk = std::fs::read_to_string(folder.join("flags/onboarding-tour.json"))?;
+    assert!(on_disk.contains("2026-11-20T09:00:00Z"));
+    Ok(())
+}
