@@ -1,5 +1,5 @@
 //! A schedule step in plain words: "Everyone gets On", "Rollout: On 5%, Off 95%",
-//! "Kill switch on", "Rule 'EU' serves On", "Ramp On 0% → 100% until 5 Dec 2026 09:00 UTC".
+//! "Kill switch on", "Rule 'EU' serves On", "Ramp On 0% → 100% until Sat 5 Dec 2026 09:00 UTC".
 //! Percentages and instants are worded as in evaluation's explanations.
 
 use serde_json::Number;
@@ -71,13 +71,26 @@ pub fn serve_words(flag: &FlagFile, serve: &Serve) -> String {
 
 fn ramp_words(flag: &FlagFile, ramp: &Ramp) -> String {
     let until = crate::instant::parse_rfc3339(&ramp.to)
-        .map_or_else(|| ramp.to.clone(), |p| human_time(p.seconds));
+        .map_or_else(|| ramp.to.clone(), |p| with_weekday(p.seconds));
     format!(
         "ramp {} {} → {} until {until}",
         label(flag, &ramp.variation),
         weight(&ramp.from_weight),
         weight(&ramp.to_weight)
     )
+}
+
+/// `Fri 10 Dec 2027 09:00 UTC`: a ramp's end is read as a working day.
+fn with_weekday(seconds: i64) -> String {
+    let day = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| t.weekday().to_string())
+        .unwrap_or_default();
+    let short: String = day.chars().take(3).collect();
+    if short.is_empty() {
+        human_time(seconds)
+    } else {
+        format!("{short} {}", human_time(seconds))
+    }
 }
 
 /// A variation by its name, or its key when it has none.

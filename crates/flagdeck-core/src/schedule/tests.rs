@@ -99,7 +99,7 @@ fn steps_are_summarised_in_plain_words() {
     assert_eq!(
         summary_of(json!({"at": at, "fallthrough": {"ramp": {
             "from": at, "to": "2026-12-05T09:00:00Z", "variation": "on", "fromWeight": 0, "toWeight": 100}}})),
-        "Ramp On 0% → 100% until 5 Dec 2026 09:00 UTC"
+        "Ramp On 0% → 100% until Sat 5 Dec 2026 09:00 UTC"
     );
     assert_eq!(
         summary_of(json!({"at": at, "enabled": true, "fallthrough": {"variation": "on"}})),
