@@ -23,6 +23,7 @@ use crate::{
     WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::schedule::CalendarEntry;
 
 /// Declares the commands: `Name(ArgsType { field: Type, ... }) -> Result = |app, args| body;`.
 macro_rules! commands {
@@ -205,6 +206,10 @@ commands! {
     /// Answers one conflict.
     ResolveConflict(ResolveConflictArgs { workspace_id: i64, conflict_id: i64, choice: ConflictChoice }) -> ConflictView =
         |app, a| app.resolve_conflict(a.workspace_id, a.conflict_id, &a.choice);
+    /// Every schedule step with `from <= at < to` (RFC 3339), drafts included, sorted by `at`,
+    /// in words and with warnings (close steps, freezes, unpublished steps in the past).
+    Calendar(CalendarArgs { workspace_id: i64, from: String, to: String }) -> Vec<CalendarEntry> =
+        |app, a| app.calendar(a.workspace_id, &a.from, &a.to);
     /// The newest entries of the audit log.
     AuditLog(AuditLogArgs { workspace_id: i64, limit: u32 }) -> Vec<AuditView> =
         |app, a| app.workspace(a.workspace_id).and_then(|_| app.audit_log(a.workspace_id, a.limit));

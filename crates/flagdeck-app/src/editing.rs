@@ -5,6 +5,7 @@
 use std::sync::{Arc, PoisonError};
 
 use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::schedule;
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
 use flagdeck_core::validate;
 use flagdeck_store::{
@@ -321,6 +322,9 @@ impl App {
         let (local, _, mut diagnostics) = self.local_snapshot(workspace_id)?;
         let files = local.to_files();
         diagnostics.extend(validate::check(&files).diagnostics);
+        // Drafts' schedule steps in the past could not be published (the core has no clock).
+        let base = self.base_snapshot(workspace_id)?;
+        diagnostics.extend(schedule::past_steps(&base, &local, self.now()));
         diagnostics.extend(
             flagdeck_core::governance::check_governance(&files, local.project.as_ref()).diagnostics,
         );
@@ -405,6 +409,9 @@ impl App {
             local.personas.insert(key.clone(), persona.clone());
         }
         diagnostics.extend(validate::check(&local.to_files()).diagnostics);
+        if matches!(id, EntityId::Flag(_)) {
+            diagnostics.extend(schedule::past_steps(base, &local, self.now()));
+        }
         let path = id.path();
         diagnostics.retain(|d| d.file == path);
         Ok(diagnostics)

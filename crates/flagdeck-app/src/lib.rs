@@ -13,6 +13,7 @@
 
 pub mod api;
 mod audit;
+mod calendar;
 mod clock;
 mod demo;
 mod dist;
@@ -49,7 +50,7 @@ pub use flagdeck_store::Source;
 pub use folder::Refreshed;
 pub use governance::{AuditFormat, ChangeView, IdentityStatus, PublishReport};
 pub use preview_server::PreviewServerInfo;
-pub use project_info::{AttributeInfo, EnvironmentInfo, ProjectInfo};
+pub use project_info::{AttributeInfo, EnvironmentInfo, Freeze, ProjectInfo};
 pub use segment_usage::SegmentUse;
 pub use status::StatusView;
 pub use sync::{ConflictChoice, ConflictView, SyncOptions, SyncReport, SyncResult};

@@ -20,6 +20,21 @@ pub struct ProjectInfo {
     pub bucket_by: String,
     pub environments: Vec<EnvironmentInfo>,
     pub attributes: Vec<AttributeInfo>,
+    /// Freeze windows (the release calendar warns about steps inside one).
+    pub freezes: Vec<Freeze>,
+}
+
+/// A freeze window as declared in `flagdeck.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Freeze {
+    pub name: String,
+    /// RFC 3339, as written in `flagdeck.json`.
+    pub from: String,
+    /// RFC 3339; the window ends just before it.
+    pub to: String,
+    /// Environment keys; empty means every environment.
+    pub environments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -87,6 +102,16 @@ impl App {
                     kind: a.kind,
                     description: a.description,
                     values: a.values,
+                })
+                .collect(),
+            freezes: project
+                .freezes
+                .into_iter()
+                .map(|f| Freeze {
+                    name: f.name,
+                    from: f.from,
+                    to: f.to,
+                    environments: f.environments,
                 })
                 .collect(),
         })

@@ -456,6 +456,10 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
             "previewServerPin",
             json!({"workspaceId": missing, "flag": "new-checkout", "variation": "on"}),
         ),
+        (
+            "calendar",
+            json!({"workspaceId": missing, "from": "2027-01-01T00:00:00Z", "to": "2027-02-01T00:00:00Z"}),
+        ),
     ];
     // Commands that name no workspace.
     let without = [

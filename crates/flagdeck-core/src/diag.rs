@@ -82,6 +82,10 @@ pub enum Code {
     InvalidRequirement,
     /// Governance: an emergency change without a reason.
     MissingReason,
+    /// A freeze window of `flagdeck.json` that ends before it starts.
+    InvalidFreeze,
+    /// A draft adds or changes a schedule step whose time has passed (checked at publish time).
+    ScheduleInPast,
 }
 
 impl Code {
@@ -126,6 +130,8 @@ impl Code {
             Self::InvalidChangeEntity => "invalid-change-entity",
             Self::InvalidRequirement => "invalid-requirement",
             Self::MissingReason => "missing-reason",
+            Self::InvalidFreeze => "invalid-freeze",
+            Self::ScheduleInPast => "schedule-in-past",
         }
     }
 }

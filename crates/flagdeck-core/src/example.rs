@@ -11,7 +11,7 @@ use serde_json::{Number, Value, json};
 use crate::format::{SourceFile, to_canonical_json};
 use crate::model::{
     AttributeDef, AttributeType, Condition, EnvironmentDef, FORMAT_VERSION, FlagEnvironment,
-    FlagFile, FlagType, PersonaFile, ProjectFile, Ramp, Rule, RuleOverride, ScheduleStep,
+    FlagFile, FlagType, FreezeDef, PersonaFile, ProjectFile, Ramp, Rule, RuleOverride, ScheduleStep,
     SegmentFile, Serve, Target, Variation, WeightedVariation,
 };
 
@@ -157,6 +157,13 @@ fn project() -> ProjectFile {
             ),
             attribute("signupAt", AttributeType::Datetime, "Unix seconds", None),
         ],
+        freezes: vec![FreezeDef {
+            // Catches legacy-export's step of 1 Mar 2027: the calendar warns about it.
+            name: "Spring sale".into(),
+            from: "2027-03-01T00:00:00Z".into(),
+            to: "2027-03-03T00:00:00Z".into(),
+            environments: strings(&["production"]),
+        }],
     }
 }
 
@@ -702,6 +709,17 @@ fn onboarding_tour() -> FlagFile {
             "New sign-ups",
             Some(in_segment("new-signups")),
             Serve::variation("on"),
+        ),
+    ];
+    // Two steps half an hour apart: the calendar warns that they are close.
+    production.schedule = vec![
+        step_fallthrough(
+            "2027-03-08T09:00:00Z",
+            rollout(&[("on", weight_int(10)), ("off", weight_int(90))], None),
+        ),
+        step_fallthrough(
+            "2027-03-08T09:30:00Z",
+            rollout(&[("on", weight_int(50)), ("off", weight_int(50))], None),
         ),
     ];
     flag.environments = envs(vec![

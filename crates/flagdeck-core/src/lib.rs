@@ -19,6 +19,7 @@ pub mod keys;
 pub mod merge;
 pub mod model;
 pub mod resolution;
+pub mod schedule;
 pub mod schema;
 pub mod semver;
 mod suggest;

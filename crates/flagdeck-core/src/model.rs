@@ -32,6 +32,10 @@ pub struct ProjectFile {
     pub environments: Vec<EnvironmentDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<AttributeDef>,
+    /// Freeze windows: times when nothing should change; the release calendar warns about
+    /// schedule steps inside one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub freezes: Vec<FreezeDef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -42,6 +46,28 @@ pub struct EnvironmentDef {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// A freeze window of `flagdeck.json`: from `from` (inclusive) to `to` (exclusive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FreezeDef {
+    pub name: String,
+    /// RFC 3339; the window's first instant.
+    pub from: String,
+    /// RFC 3339, after `from`; the window's end (not included).
+    pub to: String,
+    /// The environments frozen, by key; none listed means every environment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<String>,
+}
+
+impl FreezeDef {
+    /// Whether this freeze applies to the environment `env`.
+    pub fn covers(&self, env: &str) -> bool {
+        self.environments.is_empty() || self.environments.iter().any(|e| e == env)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -67,6 +67,7 @@ fn project() -> ProjectFile {
             attr("appVersion", AttributeType::Semver),
             attr("signupAt", AttributeType::Datetime),
         ],
+        freezes: Vec::new(),
     }
 }
 

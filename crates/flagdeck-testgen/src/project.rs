@@ -207,6 +207,7 @@ impl<'r> ProjectGen<'r> {
                     values: None,
                 })
                 .collect(),
+            freezes: Vec::new(),
         }
     }
 

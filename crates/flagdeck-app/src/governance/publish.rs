@@ -186,6 +186,8 @@ impl App {
             }
             touched.push(entity);
         }
+        // A step the request adds in the past would apply at once, not when it says.
+        crate::sync::engine::refuse_past_steps(&head, &snapshot, self.now())?;
         let mut published = request.clone();
         published.status = Status::Published;
         published.published = Some(Published {

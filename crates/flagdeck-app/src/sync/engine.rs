@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::schedule;
 use flagdeck_core::sync_plan::{self, Snapshot, SyncPlan};
 use flagdeck_sync::{FileChange, GitRepo, Oid, PushOutcome};
 
@@ -76,6 +77,23 @@ pub fn refuse_on_errors(diagnostics: Vec<Diagnostic>, side: &str) -> Result<(), 
     Ok(())
 }
 
+/// Refuses to publish a schedule step that a draft adds or changes and whose time has passed:
+/// it would apply at once. Nothing is committed; the drafts stay as they are.
+pub fn refuse_past_steps(published: &Snapshot, after: &Snapshot, now: i64) -> Result<(), AppError> {
+    let past = schedule::past_steps(published, after, now);
+    if past.is_empty() {
+        return Ok(());
+    }
+    let sentences: Vec<&str> = past.iter().map(|d| d.message.as_str()).collect();
+    Err(AppError::new(
+        ErrorCode::Invalid,
+        format!(
+            "Nothing was published. {} Your drafts are kept.",
+            sentences.join(" ")
+        ),
+    ))
+}
+
 /// The user's side of a sync and where its last synced state is kept.
 pub trait LocalSide {
     /// The branch synced.
@@ -103,6 +121,11 @@ pub trait LocalSide {
     /// the base commit `from` to the remote head `to`; `None` when this side does not check.
     fn verify_incoming(&self, _from: Oid, _to: Oid) -> Result<Option<Vec<FoundViolation>>, Stop> {
         Ok(None)
+    }
+    /// The instant before which a pushed draft must not add or change a schedule step (the
+    /// app's clock); `None` when this side does not check.
+    fn past_steps_at(&self) -> Option<i64> {
+        None
     }
 }
 
@@ -174,6 +197,9 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             let mut report = with(SyncResult::Invalid);
             report.diagnostics = checked.diagnostics;
             return Ok(report);
+        }
+        if let Some(now) = side.past_steps_at() {
+            refuse_past_steps(plan.remote(), plan.merged(), now)?;
         }
         let message = plan.commit_message();
         let mut writes = plan.files_to_write();

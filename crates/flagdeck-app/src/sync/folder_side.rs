@@ -137,6 +137,9 @@ pub struct FolderSide<'a> {
     pub on_conflicts: Option<ConflictRecorder<'a>>,
     /// The seconds the author's time defaults to.
     pub now: i64,
+    /// Refuse to push a draft's schedule step earlier than this (the app passes its clock;
+    /// `flagdeck sync` passes `None`, leaving the check to the app).
+    pub past_steps_at: Option<i64>,
     /// What the sync read of the working folder and which edits it holds back (GOV §4).
     pub held: HeldBack,
 }
@@ -287,6 +290,10 @@ impl LocalSide for FolderSide<'_> {
             email,
             unix_seconds: self.now,
         })
+    }
+
+    fn past_steps_at(&self) -> Option<i64> {
+        self.past_steps_at
     }
 }
 

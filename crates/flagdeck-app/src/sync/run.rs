@@ -172,6 +172,7 @@ impl App {
                     resolver: Some(&resolver),
                     on_conflicts: Some(&on_conflicts),
                     now: self.now(),
+                    past_steps_at: Some(self.now()),
                     held: Default::default(),
                 };
                 let result = f(&side);

@@ -247,6 +247,10 @@ impl LocalSide for StoreSide<'_> {
         Ok(self.app.author())
     }
 
+    fn past_steps_at(&self) -> Option<i64> {
+        Some(self.app.now())
+    }
+
     /// Only a project that uses governance (its base has a `policy.json`) is checked. A base
     /// commit the clone lacks (the remote was rewritten) leaves nothing to compare against.
     fn verify_incoming(&self, from: Oid, to: Oid) -> Result<Option<Vec<FoundViolation>>, Stop> {

@@ -125,6 +125,7 @@ fn new_project(into: &Path) -> ProjectFile {
             description: None,
             values: None,
         }],
+        freezes: Vec::new(),
     }
 }
 

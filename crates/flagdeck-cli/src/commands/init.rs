@@ -128,6 +128,7 @@ fn empty_project(root: &std::path::Path) -> Vec<SourceFile> {
             description: Some("Stable id of the user or device".to_owned()),
             values: None,
         }],
+        freezes: Vec::new(),
     };
     vec![SourceFile::new(
         validate::PROJECT_FILE,

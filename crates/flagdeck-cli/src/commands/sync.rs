@@ -59,6 +59,7 @@ pub fn run(options: SyncOptions, format: Format) -> CliResult {
         resolver: None,
         on_conflicts: None,
         now,
+        past_steps_at: None,
         held: Default::default(),
     };
     let report = match engine::run(

@@ -8,7 +8,7 @@
 //! path uses a tracer that records nothing, so it builds no text and allocates only the result.
 
 mod cond;
-mod explain;
+pub(crate) mod explain;
 #[cfg(test)]
 mod fixtures;
 mod logic;

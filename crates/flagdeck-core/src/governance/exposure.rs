@@ -175,7 +175,7 @@ fn buckets(serve: &Serve) -> Option<Vec<(&str, i64, i64)>> {
 }
 
 /// A weight in thousandths of a percent (validation guarantees at most three decimals).
-fn thousandths(n: &Number) -> Option<i64> {
+pub(crate) fn thousandths(n: &Number) -> Option<i64> {
     if let Some(u) = n.as_u64() {
         return i64::try_from(u)
             .ok()?

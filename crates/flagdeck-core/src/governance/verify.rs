@@ -201,6 +201,7 @@ impl Base {
                 bucket_by: None,
                 environments: Vec::new(),
                 attributes: Vec::new(),
+                freezes: Vec::new(),
             }),
         }
     }

@@ -7,6 +7,7 @@
 
 mod cond;
 mod flag;
+mod freeze;
 mod persona;
 mod segment;
 mod serve;
@@ -413,6 +414,7 @@ impl<'a> Scope<'a> {
                 );
             }
         }
+        freeze::check_all(self, &project.freezes);
     }
 
     pub fn is_string_attribute(&self, key: &str) -> bool {

@@ -634,3 +634,62 @@ fn persona_keys_name_their_files() {
     assert!(matches!(parsed, Parsed::Ignored));
     assert_eq!(warning.map(|d| d.code), Some(Code::UnexpectedFile));
 }
+
+#[test]
+fn freeze_windows_are_validated_with_located_sentences() {
+    let valid = problems(|p, _, _| {
+        p["freezes"] = json!([
+            {"name": "Black Friday", "from": "2026-11-27T00:00:00Z", "to": "2026-11-30T00:00:00Z"},
+            {"name": "Year end", "from": "2026-12-24T00:00:00+01:00", "to": "2027-01-02T00:00:00Z",
+             "environments": ["production"]}
+        ])
+    });
+    assert!(valid.is_empty(), "{valid:#?}");
+
+    let (mut p, f, s) = (project_json(), flag_json(), segment_json());
+    p["freezes"] = json!([
+        {"name": "Backwards", "from": "2026-12-02T00:00:00Z", "to": "2026-12-01T00:00:00Z"},
+        {"name": "Empty", "from": "2026-12-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"},
+        {"name": "Sloppy", "from": "1 Dec 2026", "to": "2026-12-01T00:00:00Z"},
+        {"name": "Typo", "from": "2026-12-01T00:00:00Z", "to": "2026-12-02T00:00:00Z",
+         "environments": ["prodution"]},
+        {"name": " ", "from": "2026-12-01T00:00:00Z", "to": "2026-12-02T00:00:00Z"}
+    ]);
+    let checked = check(&files(p, &[f], &[s]));
+    let found: Vec<(Code, &str, &str)> = checked
+        .errors()
+        .map(|d| (d.code, d.pointer.as_str(), d.message.as_str()))
+        .collect();
+    let expect = [
+        (
+            Code::InvalidFreeze,
+            "/freezes/0/to",
+            "The freeze 'Backwards' ends (2026-12-01T00:00:00Z) before it starts (2026-12-02T00:00:00Z); 'to' must be after 'from'.",
+        ),
+        (
+            Code::InvalidFreeze,
+            "/freezes/1/to",
+            "The freeze 'Empty' ends (2026-12-01T00:00:00Z) before it starts (2026-12-01T00:00:00Z); 'to' must be after 'from'.",
+        ),
+        (
+            Code::InvalidDatetime,
+            "/freezes/2/from",
+            "The freeze 'Sloppy': 'from' is '1 Dec 2026', which is not a date and time like 2026-12-01T09:00:00Z.",
+        ),
+        (
+            Code::UnknownEnvironment,
+            "/freezes/3/environments/0",
+            "The freeze 'Typo' names the environment 'prodution' (did you mean 'production'?), which the project does not declare.",
+        ),
+        (
+            Code::InvalidFreeze,
+            "/freezes/4/name",
+            "A freeze window needs a name, shown in the release calendar's warnings.",
+        ),
+    ];
+    for e in &expect {
+        assert!(found.contains(e), "missing {e:?} in {found:#?}");
+    }
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    assert!(checked.errors().all(|d| d.file == PROJECT_FILE));
+}

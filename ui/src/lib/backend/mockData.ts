@@ -41,6 +41,7 @@ export const PROJECT: ProjectInfo = {
     attribute('beta', 'boolean', 'Opted into beta features'),
     attribute('signupAt', 'datetime', 'Unix seconds'),
   ],
+  freezes: [{ name: 'Spring sale', from: '2027-03-01T00:00:00Z', to: '2027-03-03T00:00:00Z', environments: ['production'] }],
 };
 
 export const SEGMENTS: SegmentFile[] = [

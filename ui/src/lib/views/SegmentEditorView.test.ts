@@ -30,7 +30,7 @@ function setup(initial: Record<string, unknown>, diagnostics: Diagnostic[] = [])
   } as unknown as Backend;
   const app = new AppState(backend);
   app.workspaceId = 1;
-  app.project = { name: 'Acme', bucketBy: 'targetingKey', attributes: [], environments: [{ key: 'production', name: 'Production' } as never] };
+  app.project = { name: 'Acme', bucketBy: 'targetingKey', attributes: [], freezes: [], environments: [{ key: 'production', name: 'Production' } as never] };
   const view = render(SegmentEditorInApp, { props: { app, segmentKey: 'staff' } });
   return { app, view, state };
 }
