@@ -41,6 +41,16 @@ impl App {
         workspace_id: i64,
         id: &EntityId,
     ) -> AppResult<Arc<Snapshot>> {
+        self.partial_base(workspace_id, std::slice::from_ref(id))
+    }
+
+    /// The project, every segment and the entities `ids` of the base (the whole base when it
+    /// is decoded already): what evaluating a few flags needs.
+    pub(crate) fn partial_base(
+        &self,
+        workspace_id: i64,
+        ids: &[EntityId],
+    ) -> AppResult<Arc<Snapshot>> {
         let rows = {
             let store = self.store();
             let workspace = self.workspace_record(&store, workspace_id)?;
@@ -49,11 +59,13 @@ impl App {
             }
             let mut rows = store.base_entities_of_kind(workspace_id, EntityKind::Project)?;
             rows.extend(store.base_entities_of_kind(workspace_id, EntityKind::Segment)?);
-            let (kind, key) = store_id(id);
-            if !matches!(kind, EntityKind::Project | EntityKind::Segment)
-                && let Some(json) = store.base_entity(workspace_id, kind, &key)?
-            {
-                rows.push(BaseEntity { kind, key, json });
+            for id in ids {
+                let (kind, key) = store_id(id);
+                if !matches!(kind, EntityKind::Project | EntityKind::Segment)
+                    && let Some(json) = store.base_entity(workspace_id, kind, &key)?
+                {
+                    rows.push(BaseEntity { kind, key, json });
+                }
             }
             rows
         };

@@ -445,6 +445,14 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
             json!({"workspaceId": missing, "conflictId": 1, "choice": {"choice": "local"}}),
         ),
         ("auditLog", json!({"workspaceId": missing, "limit": 10})),
+        (
+            "preview",
+            json!({"workspaceId": missing, "context": {}, "at": 0, "environments": [], "keys": null}),
+        ),
+        (
+            "rebucketImpact",
+            json!({"workspaceId": missing, "key": "new-checkout", "at": 0, "sample": {"kind": "generated", "count": 1, "seed": 1}}),
+        ),
     ];
     // Commands that name no workspace.
     let without = [

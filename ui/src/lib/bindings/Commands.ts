@@ -18,8 +18,13 @@ import type { Kind } from "./Kind";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
 import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
+import type { PreviewArgs } from "./PreviewArgs";
+import type { PreviewResult } from "./PreviewResult";
 import type { ProjectArgs } from "./ProjectArgs";
 import type { ProjectInfo } from "./ProjectInfo";
+import type { RebucketImpact } from "./RebucketImpact";
+import type { RebucketImpactArgs } from "./RebucketImpactArgs";
+import type { RebucketSample } from "./RebucketSample";
 import type { RedoArgs } from "./RedoArgs";
 import type { RemoveWorkspaceArgs } from "./RemoveWorkspaceArgs";
 import type { ResolveConflictArgs } from "./ResolveConflictArgs";
@@ -61,6 +66,8 @@ export type Commands = {
   conflicts: { args: ConflictsArgs; result: Array<ConflictView> };
   resolveConflict: { args: ResolveConflictArgs; result: ConflictView };
   auditLog: { args: AuditLogArgs; result: Array<AuditView> };
+  preview: { args: PreviewArgs; result: PreviewResult };
+  rebucketImpact: { args: RebucketImpactArgs; result: RebucketImpact };
 };
 
 export type CommandName = keyof Commands;
