@@ -78,7 +78,16 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("preview");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(8));
+    group.bench_function("published_side_all_flags", |b| {
+        b.iter(|| black_box(preview::published(&base, None)))
+    });
+    // The app's steady state: the published side is kept per base commit.
+    let published = preview::published(&base, None);
     group.bench_function("all_flags_3_envs", |b| {
+        b.iter(|| black_box(preview::preview_with(&base, &published, &drafts, &request)))
+    });
+    // The first preview of a base: resolving every published flag too.
+    group.bench_function("all_flags_3_envs_cold", |b| {
         b.iter(|| black_box(preview::preview(&base, &drafts, &request)))
     });
     let keys: Vec<String> = (0..10).map(|i| format!("flag-{i:05}")).collect();

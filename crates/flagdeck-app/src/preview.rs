@@ -41,21 +41,23 @@ impl App {
         environments: &[String],
         keys: Option<&[String]>,
     ) -> AppResult<PreviewResult> {
-        let base = match keys {
-            Some(keys) => self.partial_base(workspace_id, &flag_ids(keys))?,
-            None => self.base_snapshot(workspace_id)?,
-        };
         let (drafts, unreadable) = self.preview_drafts(workspace_id)?;
-        let mut result = preview::preview(
-            &base,
-            &drafts,
-            &PreviewRequest {
-                context,
-                at,
-                environments,
-                keys,
-            },
-        );
+        let request = PreviewRequest {
+            context,
+            at,
+            environments,
+            keys,
+        };
+        let mut result = match keys {
+            Some(keys) => {
+                let base = self.partial_base(workspace_id, &flag_ids(keys))?;
+                preview::preview(&base, &drafts, &request)
+            }
+            None => {
+                let (base, published) = self.published_side(workspace_id)?;
+                preview::preview_with(&base, &published, &drafts, &request)
+            }
+        };
         result.warnings.extend(unreadable);
         Ok(result)
     }

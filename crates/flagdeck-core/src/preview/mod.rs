@@ -81,6 +81,19 @@ pub struct PreviewRequest<'a> {
 /// Resolves both sides (only the flags asked for) and previews them.
 pub fn preview(base: &Snapshot, drafts: &Drafts, request: &PreviewRequest<'_>) -> PreviewResult {
     let wanted: Option<BTreeSet<String>> = request.keys.map(|k| k.iter().cloned().collect());
+    let published = published(base, wanted.as_ref());
+    preview_with(base, &published, drafts, request)
+}
+
+/// [`preview`] with the published side already resolved (with at least the flags asked for):
+/// a host keeps it per base, since resolving 10,000 flags costs more than explaining them.
+pub fn preview_with(
+    base: &Snapshot,
+    published: &Side,
+    drafts: &Drafts,
+    request: &PreviewRequest<'_>,
+) -> PreviewResult {
+    let wanted: Option<BTreeSet<String>> = request.keys.map(|k| k.iter().cloned().collect());
     let affected = affected_flags(base, drafts);
     let changed_keys: Option<BTreeSet<String>> = match (&affected, &wanted) {
         (Affected::All, wanted) => wanted.clone(),
@@ -92,8 +105,11 @@ pub fn preview(base: &Snapshot, drafts: &Drafts, request: &PreviewRequest<'_>) -
                 .collect(),
         ),
     };
-    let published = published(base, wanted.as_ref());
-    let drafted = drafted(base, drafts, changed_keys.as_ref());
+    // No draft reaches the flags asked for: nothing to resolve on the drafted side.
+    let drafted = changed_keys
+        .as_ref()
+        .is_none_or(|keys| !keys.is_empty())
+        .then(|| drafted(base, drafts, changed_keys.as_ref()));
     let mut keys: BTreeSet<String> = base.flags.keys().cloned().collect();
     keys.extend(drafts.flag_keys(base));
     let mut warnings = context_warnings(base, drafts, request.context);
@@ -119,8 +135,8 @@ pub fn preview(base: &Snapshot, drafts: &Drafts, request: &PreviewRequest<'_>) -
                 name: file.map_or_else(|| key.clone(), |f| f.name.clone()),
                 kind: file.map_or(FlagType::Boolean, |f| f.kind),
                 environments: preview_flag(
-                    &published,
-                    affected.contains(key).then_some(&drafted),
+                    published,
+                    drafted.as_ref().filter(|_| affected.contains(key)),
                     key,
                     request,
                 ),
