@@ -312,3 +312,43 @@ fn evaluations_serialise_as_the_contract_says() {
     assert_eq!(cell["published"]["errorCode"], Value::Null);
     assert!(cell["published"]["explain"][0]["kind"].is_string());
 }
+
+#[test]
+fn large_previews_keep_the_flags_in_order_whichever_core_explains_them() {
+    let mut files = base_files();
+    let flags: Vec<(String, Value)> = (0..1_200)
+        .map(|i| {
+            let key = format!("f-{i:04}");
+            let serve = if i % 2 == 0 { "on" } else { "off" };
+            let flag = json!({"key": key, "name": format!("F {i}"), "type": "boolean",
+                "variations": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+                "environments": {"production": {"enabled": true, "fallthrough": {"variation": serve}}}});
+            (format!("flags/{key}.json"), flag)
+        })
+        .collect();
+    files.extend(flags.iter().map(|(p, f)| (p.as_str(), f.clone())));
+    let base = snapshot(&files);
+    let result = run(
+        &base,
+        &Drafts::default(),
+        json!({"targetingKey": "u1"}),
+        None,
+    );
+    assert_eq!(result.flags.len(), 1_202);
+    let ours: Vec<&PreviewFlag> = result
+        .flags
+        .iter()
+        .filter(|f| f.key.starts_with("f-"))
+        .collect();
+    for (i, flag) in ours.iter().enumerate() {
+        assert_eq!(flag.key, format!("f-{i:04}"));
+        let expected = if i % 2 == 0 { "on" } else { "off" };
+        assert_eq!(
+            cell(&result, &flag.key, "production")
+                .published
+                .variant
+                .as_deref(),
+            Some(expected)
+        );
+    }
+}
