@@ -1,13 +1,13 @@
-//! Preview and rebucketing impact at the 10,000-flag size (issue 6; docs/BENCHMARKS.md
-//! "Preview and rebucketing"): the core's work, without the cache or Git. It lives here because
-//! this crate already has the benchmark project's generator as a dev-dependency.
-//!
-//! Targets: well under a second for a preview of every flag for one context in 3 environments,
-//! and for a rebucketing impact over 10,000 generated contexts.
-//! `cargo bench -p flagdeck-app --bench preview`.
-//!
-//! Setup (untimed, once): the large project (`flagdeck_testgen::large`, seed 7) decoded into a
-//! snapshot, as the app keeps its base; drafts that raise a rule's weight on 10 flags.
+// Preview and rebucketing impact at the 10,000-flag size (issue 6; docs/BENCHMARKS.md
+// "Preview and rebucketing"): the core's work, without the cache or Git. It lives here because
+// this crate already has the benchmark project's generator as a dev-dependency.
+//
+// Targets: well under a second for a preview of every flag for one context in 3 environments,
+// and for a rebucketing impact over 10,000 generated contexts.
+// `cargo bench -p flagdeck-app --bench preview`.
+//
+// Setup (untimed, once): the large project (`flagdeck_testgen::large`, seed 7) decoded into a
+// snapshot, as the app keeps its base; drafts that raise a rule's weight on 10 flags.
 
 use std::collections::BTreeSet;
 use std::hint::black_box;
