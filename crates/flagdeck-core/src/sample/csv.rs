@@ -349,6 +349,26 @@ mod tests {
     }
 
     #[test]
+    fn spreadsheet_exports_read_alike() {
+        // A byte order mark, CRLF line ends, quoted cells with commas, spaces around cells.
+        let read = read("\u{feff}targetingKey , plan\r\n\"u,1\", pro \r\n\r\n\"u2\",free\r\n");
+        assert_eq!(read.problems, Vec::<String>::new());
+        assert_eq!(
+            read.contexts,
+            vec![
+                json!({"targetingKey": "u,1", "plan": "pro"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+                json!({"targetingKey": "u2", "plan": "free"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ]
+        );
+    }
+
+    #[test]
     fn problems_are_capped_with_a_count() {
         let mut text = String::from("targetingKey,age\n");
         for i in 0..60 {
