@@ -19,11 +19,13 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
     App, AuditView, ConflictChoice, ConflictView, EntityListItem, EntityRef, EntityView, Kind,
-    PreviewServerInfo, ProjectInfo, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport,
+    PreviewServerInfo, ProjectInfo, RebucketSample, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport,
     WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
 use flagdeck_core::schedule::CalendarEntry;
+use flagdeck_core::preview::PreviewResult;
+use flagdeck_core::rebucket::RebucketImpact;
 
 /// Declares the commands: `Name(ArgsType { field: Type, ... }) -> Result = |app, args| body;`.
 macro_rules! commands {
@@ -225,6 +227,12 @@ commands! {
     /// Pins a flag to a variation in the preview server (`variation: null` unpins).
     PreviewServerPin(PreviewServerPinArgs { workspace_id: i64, flag: String, variation: Option<String> }) -> PreviewServerInfo =
         |app, a| app.preview_server_pin(a.workspace_id, &a.flag, a.variation.as_deref());
+    /// Every flag (or `keys`) for a context at an instant, published and with the drafts, explained.
+    Preview(PreviewArgs { workspace_id: i64, context: serde_json::Map<String, Value>, at: i64, environments: Vec<String>, keys: Option<Vec<String>> }) -> PreviewResult =
+        |app, a| app.preview(a.workspace_id, &a.context, a.at, &a.environments, a.keys.as_deref());
+    /// Which share of a population a flag's drafts move between variations, per environment.
+    RebucketImpact(RebucketImpactArgs { workspace_id: i64, key: String, at: i64, sample: RebucketSample }) -> RebucketImpact =
+        |app, a| app.rebucket_impact(a.workspace_id, &a.key, a.at, &a.sample);
 }
 
 #[cfg(test)]

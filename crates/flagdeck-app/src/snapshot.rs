@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::preview::Side;
 use flagdeck_core::sync_plan::{EntityId, Snapshot};
 use flagdeck_store::{BaseEntity, Draft, DraftContent, EntityKind, SyncedDraft};
 
@@ -15,6 +16,8 @@ use crate::error::{AppError, AppResult, ErrorCode};
 pub(crate) struct CachedBase {
     commit: Option<String>,
     snapshot: Arc<Snapshot>,
+    /// The base resolved for evaluation, every flag: made by the first preview of all flags.
+    published: Option<Arc<Side>>,
 }
 
 impl App {
@@ -41,6 +44,16 @@ impl App {
         workspace_id: i64,
         id: &EntityId,
     ) -> AppResult<Arc<Snapshot>> {
+        self.partial_base(workspace_id, std::slice::from_ref(id))
+    }
+
+    /// The project, every segment and the entities `ids` of the base (the whole base when it
+    /// is decoded already): what evaluating a few flags needs.
+    pub(crate) fn partial_base(
+        &self,
+        workspace_id: i64,
+        ids: &[EntityId],
+    ) -> AppResult<Arc<Snapshot>> {
         let rows = {
             let store = self.store();
             let workspace = self.workspace_record(&store, workspace_id)?;
@@ -49,15 +62,51 @@ impl App {
             }
             let mut rows = store.base_entities_of_kind(workspace_id, EntityKind::Project)?;
             rows.extend(store.base_entities_of_kind(workspace_id, EntityKind::Segment)?);
-            let (kind, key) = store_id(id);
-            if !matches!(kind, EntityKind::Project | EntityKind::Segment)
-                && let Some(json) = store.base_entity(workspace_id, kind, &key)?
-            {
-                rows.push(BaseEntity { kind, key, json });
+            for id in ids {
+                let (kind, key) = store_id(id);
+                if !matches!(kind, EntityKind::Project | EntityKind::Segment)
+                    && let Some(json) = store.base_entity(workspace_id, kind, &key)?
+                {
+                    rows.push(BaseEntity { kind, key, json });
+                }
             }
             rows
         };
         Ok(Arc::new(decode_base(&rows)?))
+    }
+
+    /// The base and its published side (every flag resolved), both kept per base commit:
+    /// resolving 10,000 flags takes longer than previewing them.
+    pub(crate) fn published_side(
+        &self,
+        workspace_id: i64,
+    ) -> AppResult<(Arc<Snapshot>, Arc<Side>)> {
+        let base = self.base_snapshot(workspace_id)?;
+        let kept = |bases: &std::collections::HashMap<i64, CachedBase>| {
+            bases
+                .get(&workspace_id)
+                .filter(|cached| Arc::ptr_eq(&cached.snapshot, &base))
+                .and_then(|cached| cached.published.clone())
+        };
+        if let Some(side) = kept(
+            &self
+                .bases
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        ) {
+            return Ok((base, side));
+        }
+        let side = Arc::new(flagdeck_core::preview::published(&base, None));
+        let mut bases = self
+            .bases
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cached) = bases.get_mut(&workspace_id)
+            && Arc::ptr_eq(&cached.snapshot, &base)
+        {
+            cached.published = Some(Arc::clone(&side));
+        }
+        Ok((base, side))
     }
 
     /// Remembers a base that the app has just written, so the next read skips decoding it.
@@ -70,7 +119,14 @@ impl App {
             .bases
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        bases.insert(workspace_id, CachedBase { commit, snapshot });
+        bases.insert(
+            workspace_id,
+            CachedBase {
+                commit,
+                snapshot,
+                published: None,
+            },
+        );
     }
 
     fn cached_base(&self, workspace_id: i64, commit: &Option<String>) -> Option<Arc<Snapshot>> {

@@ -460,6 +460,14 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
             "calendar",
             json!({"workspaceId": missing, "from": "2027-01-01T00:00:00Z", "to": "2027-02-01T00:00:00Z"}),
         ),
+        (
+            "preview",
+            json!({"workspaceId": missing, "context": {}, "at": 0, "environments": [], "keys": null}),
+        ),
+        (
+            "rebucketImpact",
+            json!({"workspaceId": missing, "key": "new-checkout", "at": 0, "sample": {"kind": "generated", "count": 1, "seed": 1}}),
+        ),
     ];
     // Commands that name no workspace.
     let without = [

@@ -3,7 +3,7 @@
 //! is where engines disagree (boundaries, empty strings, look-alike versions).
 
 use fastrand::Rng;
-use serde_json::{Number, Value, json};
+use serde_json::Number;
 
 /// Picks one item; pools are never empty, and an empty one gives the type's default.
 pub fn pick<T: Clone + Default>(rng: &mut Rng, items: &[T]) -> T {
@@ -135,14 +135,8 @@ pub const BAD_SEMVERS: &[&str] = &[
 pub const EPOCH_START: i64 = 1_780_272_000;
 pub const EPOCH_END: i64 = 1_830_211_200;
 
-/// A JSON number that is an integer when it can be one, so `18` is written `18`, not `18.0`.
-pub fn number(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
-        json!(x as i64)
-    } else {
-        Number::from_f64(x).map_or(Value::Null, Value::Number)
-    }
-}
+/// A JSON number that is an integer when it can be one (shared with the core's samples).
+pub use flagdeck_core::sample::json_number as number;
 
 /// Percent with up to three decimals, from integer thousandths of a percent.
 pub fn percent(thousandths: u32) -> Number {

@@ -8,6 +8,7 @@ use crate::checked::{Cond, Leaf, Op, Project, SemverOp};
 
 /// Three-valued truth (DESIGN §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Truth {
     True,
@@ -35,6 +36,7 @@ impl std::ops::Not for Truth {
 
 /// What a step is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum StepKind {
     /// The flag is not configured in the environment, or the environment is unknown.
@@ -62,6 +64,7 @@ pub enum StepKind {
 
 /// One step of an explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExplainStep {
     pub kind: StepKind,
@@ -70,19 +73,25 @@ pub struct ExplainStep {
     /// Nesting level: 0 for top-level steps, deeper for the conditions and segments of a rule.
     pub depth: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub rule_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub segment_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub attribute: Option<String>,
     /// For rules, segments and conditions: whether it matched (`unknown` never matches).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub matched: Option<Truth>,
     /// The variation key served by this step, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub variation: Option<String>,
     /// For rollouts: the bucket of the context among 100,000.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub bucket: Option<u64>,
 }
 
@@ -142,6 +151,9 @@ pub(crate) trait Tracer {
     fn reserve(&mut self) -> usize;
     /// Fill a reserved place.
     fn fill(&mut self, slot: usize, make: impl FnOnce() -> ExplainStep);
+    /// A rollout found no text at its bucketBy attribute (the rebucketing impact counts these).
+    #[inline(always)]
+    fn unbucketable(&mut self) {}
 }
 
 /// The fast path: records nothing.
@@ -156,6 +168,26 @@ impl Tracer for NoTrace {
     }
     #[inline(always)]
     fn fill(&mut self, _slot: usize, _make: impl FnOnce() -> ExplainStep) {}
+}
+
+/// Records only whether a rollout could not bucket the context: as fast as [`NoTrace`].
+#[derive(Default)]
+pub(crate) struct BucketProbe {
+    pub unbucketable: bool,
+}
+
+impl Tracer for BucketProbe {
+    #[inline(always)]
+    fn step(&mut self, _make: impl FnOnce() -> ExplainStep) {}
+    #[inline(always)]
+    fn reserve(&mut self) -> usize {
+        0
+    }
+    #[inline(always)]
+    fn fill(&mut self, _slot: usize, _make: impl FnOnce() -> ExplainStep) {}
+    fn unbucketable(&mut self) {
+        self.unbucketable = true;
+    }
 }
 
 /// Records every step.

@@ -19,9 +19,10 @@ mod tests;
 use serde_json::{Map, Value};
 
 pub use explain::{ExplainStep, StepKind, Truth};
+pub(crate) use explain::{describe, human_time, percent, quoted, thousands};
 
 use self::cond::Scope;
-use self::explain::{NoTrace, Recorder, Tracer, quoted};
+use self::explain::{BucketProbe, NoTrace, Recorder, Tracer};
 use crate::bucket;
 use crate::checked::{
     EnvId, Flag, FlagEnv, FlagId, JsonLogicServe, Phase, Project, RampPlan, Rule, ServePlan,
@@ -38,6 +39,20 @@ pub fn evaluate(
     at: i64,
 ) -> Resolution {
     run(project, env, flag, ctx, at, &mut NoTrace)
+}
+
+/// Like [`evaluate`], also saying whether a rollout met a context it could not bucket (no text
+/// at its `bucketBy`): the rebucketing impact counts those.
+pub fn evaluate_bucketing(
+    project: &Project,
+    env: EnvId,
+    flag: FlagId,
+    ctx: &Map<String, Value>,
+    at: i64,
+) -> (Resolution, bool) {
+    let mut probe = BucketProbe::default();
+    let resolution = run(project, env, flag, ctx, at, &mut probe);
+    (resolution, probe.unbucketable)
 }
 
 /// Like [`evaluate`], with every step taken in words.
@@ -463,6 +478,7 @@ impl Eval<'_> {
         tr: &mut T,
     ) -> Resolution {
         let Some(value) = self.scope.string_attr(bucket_by) else {
+            tr.unbucketable();
             tr.step(|| self.cannot_bucket(bucket_by, origin));
             return self.off(Reason::Default);
         };

@@ -20,6 +20,8 @@ import type { Kind } from "./Kind";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
 import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
+import type { PreviewArgs } from "./PreviewArgs";
+import type { PreviewResult } from "./PreviewResult";
 import type { PreviewServerInfo } from "./PreviewServerInfo";
 import type { PreviewServerPinArgs } from "./PreviewServerPinArgs";
 import type { PreviewServerStartArgs } from "./PreviewServerStartArgs";
@@ -27,6 +29,9 @@ import type { PreviewServerStatusArgs } from "./PreviewServerStatusArgs";
 import type { PreviewServerStopArgs } from "./PreviewServerStopArgs";
 import type { ProjectArgs } from "./ProjectArgs";
 import type { ProjectInfo } from "./ProjectInfo";
+import type { RebucketImpact } from "./RebucketImpact";
+import type { RebucketImpactArgs } from "./RebucketImpactArgs";
+import type { RebucketSample } from "./RebucketSample";
 import type { RedoArgs } from "./RedoArgs";
 import type { RemoveWorkspaceArgs } from "./RemoveWorkspaceArgs";
 import type { ResolveConflictArgs } from "./ResolveConflictArgs";
@@ -73,6 +78,8 @@ export type Commands = {
   previewServerStop: { args: PreviewServerStopArgs; result: null };
   previewServerStatus: { args: PreviewServerStatusArgs; result: PreviewServerInfo | null };
   previewServerPin: { args: PreviewServerPinArgs; result: PreviewServerInfo };
+  preview: { args: PreviewArgs; result: PreviewResult };
+  rebucketImpact: { args: RebucketImpactArgs; result: RebucketImpact };
 };
 
 export type CommandName = keyof Commands;

@@ -10,7 +10,13 @@ import type { EntityArgs } from "./EntityArgs";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
 import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
+import type { PreviewArgs } from "./PreviewArgs";
+import type { PreviewServerPinArgs } from "./PreviewServerPinArgs";
+import type { PreviewServerStartArgs } from "./PreviewServerStartArgs";
+import type { PreviewServerStatusArgs } from "./PreviewServerStatusArgs";
+import type { PreviewServerStopArgs } from "./PreviewServerStopArgs";
 import type { ProjectArgs } from "./ProjectArgs";
+import type { RebucketImpactArgs } from "./RebucketImpactArgs";
 import type { RedoArgs } from "./RedoArgs";
 import type { RemoveWorkspaceArgs } from "./RemoveWorkspaceArgs";
 import type { ResolveConflictArgs } from "./ResolveConflictArgs";
@@ -26,4 +32,4 @@ import type { WorkspacesArgs } from "./WorkspacesArgs";
 /**
  * One command with its arguments, as both hosts receive it.
  */
-export type Request = { "command": "workspaces", "args": WorkspacesArgs } | { "command": "workspace", "args": WorkspaceArgs } | { "command": "createGitWorkspace", "args": CreateGitWorkspaceArgs } | { "command": "openFolderWorkspace", "args": OpenFolderWorkspaceArgs } | { "command": "createLocalWorkspace", "args": CreateLocalWorkspaceArgs } | { "command": "openDemo", "args": OpenDemoArgs } | { "command": "removeWorkspace", "args": RemoveWorkspaceArgs } | { "command": "project", "args": ProjectArgs } | { "command": "listEntities", "args": ListEntitiesArgs } | { "command": "segmentUsage", "args": SegmentUsageArgs } | { "command": "entity", "args": EntityArgs } | { "command": "saveEntity", "args": SaveEntityArgs } | { "command": "deleteEntity", "args": DeleteEntityArgs } | { "command": "discard", "args": DiscardArgs } | { "command": "undo", "args": UndoArgs } | { "command": "redo", "args": RedoArgs } | { "command": "validate", "args": ValidateArgs } | { "command": "status", "args": StatusArgs } | { "command": "sync", "args": SyncArgs } | { "command": "conflicts", "args": ConflictsArgs } | { "command": "resolveConflict", "args": ResolveConflictArgs } | { "command": "calendar", "args": CalendarArgs } | { "command": "auditLog", "args": AuditLogArgs };
+export type Request = { "command": "workspaces", "args": WorkspacesArgs } | { "command": "workspace", "args": WorkspaceArgs } | { "command": "createGitWorkspace", "args": CreateGitWorkspaceArgs } | { "command": "openFolderWorkspace", "args": OpenFolderWorkspaceArgs } | { "command": "createLocalWorkspace", "args": CreateLocalWorkspaceArgs } | { "command": "openDemo", "args": OpenDemoArgs } | { "command": "removeWorkspace", "args": RemoveWorkspaceArgs } | { "command": "project", "args": ProjectArgs } | { "command": "listEntities", "args": ListEntitiesArgs } | { "command": "segmentUsage", "args": SegmentUsageArgs } | { "command": "entity", "args": EntityArgs } | { "command": "saveEntity", "args": SaveEntityArgs } | { "command": "deleteEntity", "args": DeleteEntityArgs } | { "command": "discard", "args": DiscardArgs } | { "command": "undo", "args": UndoArgs } | { "command": "redo", "args": RedoArgs } | { "command": "validate", "args": ValidateArgs } | { "command": "status", "args": StatusArgs } | { "command": "sync", "args": SyncArgs } | { "command": "conflicts", "args": ConflictsArgs } | { "command": "resolveConflict", "args": ResolveConflictArgs } | { "command": "calendar", "args": CalendarArgs } | { "command": "auditLog", "args": AuditLogArgs } | { "command": "previewServerStart", "args": PreviewServerStartArgs } | { "command": "previewServerStop", "args": PreviewServerStopArgs } | { "command": "previewServerStatus", "args": PreviewServerStatusArgs } | { "command": "previewServerPin", "args": PreviewServerPinArgs } | { "command": "preview", "args": PreviewArgs } | { "command": "rebucketImpact", "args": RebucketImpactArgs };
