@@ -19,13 +19,13 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
     App, AuditView, ConflictChoice, ConflictView, EntityListItem, EntityRef, EntityView, Kind,
-    PreviewServerInfo, ProjectInfo, RebucketSample, SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport,
-    WorkspaceInfo,
+    PreviewServerInfo, ProjectInfo, RebucketSample, SaveOutcome, SegmentUse, StatusView,
+    SyncOptions, SyncReport, WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
-use flagdeck_core::schedule::CalendarEntry;
 use flagdeck_core::preview::PreviewResult;
 use flagdeck_core::rebucket::RebucketImpact;
+use flagdeck_core::schedule::CalendarEntry;
 
 /// Declares the commands: `Name(ArgsType { field: Type, ... }) -> Result = |app, args| body;`.
 macro_rules! commands {

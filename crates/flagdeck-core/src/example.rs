@@ -11,8 +11,8 @@ use serde_json::{Number, Value, json};
 use crate::format::{SourceFile, to_canonical_json};
 use crate::model::{
     AttributeDef, AttributeType, Condition, EnvironmentDef, FORMAT_VERSION, FlagEnvironment,
-    FlagFile, FlagType, FreezeDef, PersonaFile, ProjectFile, Ramp, Rule, RuleOverride, ScheduleStep,
-    SegmentFile, Serve, Target, Variation, WeightedVariation,
+    FlagFile, FlagType, FreezeDef, PersonaFile, ProjectFile, Ramp, Rule, RuleOverride,
+    ScheduleStep, SegmentFile, Serve, Target, Variation, WeightedVariation,
 };
 
 /// Every file of the example project, in canonical form: `flagdeck.json`, then segments, then
