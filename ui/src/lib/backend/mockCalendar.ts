@@ -4,7 +4,9 @@ import type { FlagFile } from '../bindings/FlagFile';
 import type { ScheduleStep } from '../bindings/ScheduleStep';
 import { stepSummary } from '../domain/schedule/steps';
 import { formatLocal } from '../domain/schedule/time';
-import type { CalendarEntry, CalendarWarning, Freeze } from '../pending/issue6';
+import type { CalendarEntry } from '../bindings/CalendarEntry';
+import type { CalendarWarning } from '../bindings/CalendarWarning';
+import type { Freeze } from '../bindings/Freeze';
 
 /** Steps of one flag and environment closer than this get a `closeSteps` warning. */
 export const CLOSE_STEPS_MS = 3_600_000;

@@ -6,7 +6,14 @@ import type { FlagEnvironment } from '../bindings/FlagEnvironment';
 import type { FlagFile } from '../bindings/FlagFile';
 import type { Serve } from '../bindings/Serve';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
-import type { EnvImpact, Evaluation, ExplainStep, PreviewFlag, PreviewServerInfo, RebucketImpact, RebucketSample } from '../pending/issue6';
+import type { EnvImpact } from '../bindings/EnvImpact';
+import type { Evaluation } from '../bindings/Evaluation';
+import type { ExplainStep } from '../bindings/ExplainStep';
+import type { PreviewFlag } from '../bindings/PreviewFlag';
+import type { PreviewResult } from '../bindings/PreviewResult';
+import type { PreviewServerInfo } from '../bindings/PreviewServerInfo';
+import type { RebucketImpact } from '../bindings/RebucketImpact';
+import type { RebucketSample } from '../bindings/RebucketSample';
 import { BackendError } from './backend';
 import { PROJECT } from './mockData';
 
@@ -24,7 +31,7 @@ export function answerIssue6(command: string, args: Record<string, unknown>, sto
       return rebucket(store, String(args.key), Number(args.at), args.sample as RebucketSample);
     case 'previewServerStart': {
       const port = Number(args.port) || 8016;
-      const info = servers.get(workspaceId) ?? { workspaceId, url: `http://127.0.0.1:${port}`, port, pins: {}, startedAt: new Date().toISOString() };
+      const info: PreviewServerInfo = servers.get(workspaceId) ?? { workspaceId, url: `http://127.0.0.1:${port}`, port, pins: {}, startedAt: new Date().toISOString() };
       servers.set(workspaceId, info);
       return info;
     }
@@ -39,7 +46,7 @@ export function answerIssue6(command: string, args: Record<string, unknown>, sto
       const pins = { ...info.pins };
       if (args.variation === null) delete pins[String(args.flag)];
       else pins[String(args.flag)] = String(args.variation);
-      const next = { ...info, pins };
+      const next: PreviewServerInfo = { ...info, pins };
       servers.set(workspaceId, next);
       return next;
     }
@@ -48,7 +55,7 @@ export function answerIssue6(command: string, args: Record<string, unknown>, sto
   }
 }
 
-function preview(store: Store, context: Record<string, JsonValue>, at: number, environments: string[], keys: string[] | null): unknown {
+function preview(store: Store, context: Record<string, JsonValue>, at: number, environments: string[], keys: string[] | null): PreviewResult {
   const flags: PreviewFlag[] = [];
   for (const key of keys ?? store.keys('flag')) {
     const published = store.base(`flag:${key}`) as FlagFile | null;

@@ -28,7 +28,6 @@ import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
 import { type Route, hashToRoute, routeToHash } from './route';
 import { WorkspaceMemory } from './memory';
-import { isUnsupported } from '../pending/issue6';
 
 export type { Toast } from './toasts.svelte';
 /** starting: first load; welcome: no workspace yet; loading: opening one; ready: one is open. */
@@ -47,9 +46,8 @@ export class AppState {
   project = $state<ProjectInfo | null>(null);
   flags = $state.raw<EntityListItem[]>([]);
   segments = $state.raw<EntityListItem[]>([]);
-  /** Issue 6: the personas; empty (and `personasSupported` false) on a host without them yet. */
+  /** The project's personas (`personas/<key>.json`). */
   personas = $state.raw<EntityListItem[]>([]);
-  personasSupported = $state(true);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
   entityVersion = $state<Record<string, number>>({});
@@ -288,18 +286,16 @@ export class AppState {
     }
   }
 
-  /** Personas load apart from the rest, so a host without them still opens the workspace. */
+  /** Reloads the personas list. */
   async reloadPersonas(id: number): Promise<void> {
     try {
-      const items = await this.backend.call('listEntities', { workspaceId: id, kind: 'persona' as Kind });
+      const items = await this.backend.call('listEntities', { workspaceId: id, kind: 'persona' });
       if (this.workspaceId !== id) return;
       this.personas = items;
-      this.personasSupported = true;
     } catch (error) {
       if (this.workspaceId !== id) return;
       this.personas = [];
-      if (isUnsupported(error)) this.personasSupported = false;
-      else this.fail(error);
+      this.fail(error);
     }
   }
 

@@ -9,7 +9,7 @@ import type { Kind } from '../bindings/Kind';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { type Context, withAttribute } from '../domain/personas/context';
 import { byPointer } from '../domain/segments/diagnostics';
-import type { PersonaFile } from '../pending/issue6';
+import type { PersonaFile } from '../bindings/PersonaFile';
 import type { SaveState } from './segmentEditor.svelte';
 
 export type PersonaDraft = { key: string; name: string; description: string; context: Context };

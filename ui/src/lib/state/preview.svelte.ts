@@ -6,7 +6,8 @@ import { BackendError } from '../backend';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { type Context, withAttribute } from '../domain/personas/context';
 import { nextWeek } from '../domain/preview/instant';
-import { type PersonaFile, type PreviewResult, callPending, isUnsupported } from '../pending/issue6';
+import type { PersonaFile } from '../bindings/PersonaFile';
+import type { PreviewResult } from '../bindings/PreviewResult';
 import { PERSONA_KIND } from './personaEditor.svelte';
 
 /** Which persona the preview opens with (set by "Preview as …" in the persona editor). */
@@ -29,7 +30,6 @@ export class PreviewState {
   result = $state.raw<PreviewResult | null>(null);
   running = $state(false);
   error = $state<string | null>(null);
-  unsupported = $state(false);
 
   private personaContext: Context = {};
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -124,16 +124,14 @@ export class PreviewState {
     try {
       const at = this.instant();
       if (this.mode === 'now') this.at = at;
-      const result = await callPending(this.backend, 'preview', {
+      const result = await this.backend.call('preview', {
         workspaceId: this.workspaceId, context: JSON.parse(JSON.stringify(this.context)) as Context, at, environments: [...this.environments], keys: null,
       });
       if (generation !== this.generation) return;
       this.result = result;
       this.error = null;
-      this.unsupported = false;
     } catch (error) {
       if (generation !== this.generation) return;
-      this.unsupported = isUnsupported(error);
       this.error = messageOf(error);
     } finally {
       if (generation === this.generation) this.running = false;

@@ -2,13 +2,12 @@
 // (a flag served with a chosen variation). Errors stay on the panel, not in toasts.
 import type { Backend } from '../backend';
 import { BackendError } from '../backend';
-import { type PreviewServerInfo, callPending, isUnsupported } from '../pending/issue6';
+import type { PreviewServerInfo } from '../bindings/PreviewServerInfo';
 
 export class PreviewServer {
   info = $state<PreviewServerInfo | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
-  unsupported = $state(false);
 
   constructor(
     private readonly backend: Backend,
@@ -17,26 +16,26 @@ export class PreviewServer {
 
   load(): Promise<void> {
     return this.attempt(async () => {
-      this.info = await callPending(this.backend, 'previewServerStatus', { workspaceId: this.workspaceId });
+      this.info = await this.backend.call('previewServerStatus', { workspaceId: this.workspaceId });
     });
   }
 
   start(): Promise<void> {
     return this.attempt(async () => {
-      this.info = await callPending(this.backend, 'previewServerStart', { workspaceId: this.workspaceId, port: null });
+      this.info = await this.backend.call('previewServerStart', { workspaceId: this.workspaceId, port: null });
     });
   }
 
   stop(): Promise<void> {
     return this.attempt(async () => {
-      await callPending(this.backend, 'previewServerStop', { workspaceId: this.workspaceId });
+      await this.backend.call('previewServerStop', { workspaceId: this.workspaceId });
       this.info = null;
     });
   }
 
   pin(flag: string, variation: string | null): Promise<void> {
     return this.attempt(async () => {
-      this.info = await callPending(this.backend, 'previewServerPin', { workspaceId: this.workspaceId, flag, variation });
+      this.info = await this.backend.call('previewServerPin', { workspaceId: this.workspaceId, flag, variation });
     });
   }
 
@@ -46,7 +45,6 @@ export class PreviewServer {
       await action();
       this.error = null;
     } catch (error) {
-      this.unsupported = isUnsupported(error);
       this.error = error instanceof BackendError || error instanceof Error ? error.message : String(error);
     } finally {
       this.busy = false;

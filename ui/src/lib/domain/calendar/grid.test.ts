@@ -1,6 +1,6 @@
 // The calendar's local-time arithmetic in Europe/Berlin, across a DST change.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CalendarEntry } from '../../pending/issue6';
+import type { CalendarEntry } from '../../bindings/CalendarEntry';
 import { fromLocal, localDate } from '../schedule/time';
 import { byDay, filterEntries, freezesOn, rangeArgs, rangeOf, shift, titleOf } from './grid';
 

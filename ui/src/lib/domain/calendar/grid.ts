@@ -1,7 +1,8 @@
 // The release calendar's arithmetic, all in local time: which days a month, week or day view
 // shows, moving between periods, titles, and which entries and freeze windows fall on a day.
 // Weeks start on Monday (ISO 8601), as release plans in Europe usually do.
-import type { CalendarEntry, Freeze } from '../../pending/issue6';
+import type { CalendarEntry } from '../../bindings/CalendarEntry';
+import type { Freeze } from '../../bindings/Freeze';
 import { addLocalDays, formatLocalDay, formatMonth, localDate, startOfLocalDay, toRfc3339 } from '../schedule/time';
 
 export type Mode = 'month' | 'week' | 'day';

@@ -1,6 +1,7 @@
 // Rebucketing impact in words: "12.3% of people would get a different variation" and
 // "On → Off: 1,234", with variation keys shown by their names.
-import type { EnvImpact, Transition } from '../../pending/issue6';
+import type { EnvImpact } from '../../bindings/EnvImpact';
+import type { Transition } from '../../bindings/Transition';
 
 /** The sample every "Check impact" uses unless a CSV is imported: fixed, so runs compare. */
 export const GENERATED_SAMPLE = { kind: 'generated', count: 10_000, seed: 42 } as const;

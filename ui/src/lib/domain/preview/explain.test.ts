@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExplainStep } from '../../pending/issue6';
+import type { ExplainStep } from '../../bindings/ExplainStep';
 import { explainTree, matchedWords, reasonWords } from './explain';
 import { visibleRows } from './rows';
 

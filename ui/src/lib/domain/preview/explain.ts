@@ -1,6 +1,7 @@
 // An evaluation in words: the reason, and the explanation steps as a tree (the core sends them
 // flat, in order, with a depth; children follow their parent one level deeper).
-import type { ExplainStep, Truth } from '../../pending/issue6';
+import type { ExplainStep } from '../../bindings/ExplainStep';
+import type { Truth } from '../../bindings/Truth';
 
 export type ExplainNode = { step: ExplainStep; children: ExplainNode[] };
 

@@ -1,6 +1,6 @@
 // Which preview rows show: the search (name or key) and "changes only" (a draft changes the
 // variation somewhere among the shown environments).
-import type { PreviewFlag } from '../../pending/issue6';
+import type { PreviewFlag } from '../../bindings/PreviewFlag';
 
 export function changedSomewhere(flag: PreviewFlag, environments: readonly string[]): boolean {
   return flag.environments.some((cell) => cell.changed && environments.includes(cell.environment));
