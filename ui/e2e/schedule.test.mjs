@@ -1,8 +1,7 @@
 // Issue 6, items 1 and 2 in the browser, in Europe/Berlin: a release owner adds a four-step
 // rollout from a template in production (across the spring DST change), sees it saved as a draft
 // with the exposure chart, gets a plain-word problem for a step moved into the past, undoes it;
-// then the release calendar shows the steps and schedules another rollout. The calendar part is
-// skipped, saying why, when the host has no `calendar` command yet.
+// then the release calendar shows the steps and schedules another rollout.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, eventually, screenshot, startFlagdeck } from './harness.mjs';
@@ -30,7 +29,8 @@ test('a four-step template in production is saved as a draft, with the exposure 
   const schedule = byTestId(page, 'schedule');
   await schedule.waitFor();
   assert.equal(await byTestId(page, 'schedule-tz').textContent(), 'Europe/Berlin (CET)');
-  assert.equal(await byTestId(page, 'schedule-step').count(), 0);
+  // The example already has two steps on 8 March 2027 (half an hour apart).
+  assert.equal(await byTestId(page, 'schedule-step').count(), 2);
 
   // Thursday 25 March 2027, 09:00 Berlin: Thu, Fri, then Mon and Tue after the clocks go forward.
   await byTestId(page, 'schedule-template').click();
@@ -41,35 +41,35 @@ test('a four-step template in production is saved as a draft, with the exposure 
   await byTestId(page, 'schedule-template-apply').click();
   await pause(page);
 
-  const env = await eventually(production, (e) => (e?.schedule?.length ?? 0) === 4, { what: 'four steps on disk' });
-  assert.deepEqual(env.schedule.map((s) => s.at), ['2027-03-25T08:00:00Z', '2027-03-26T08:00:00Z', '2027-03-29T07:00:00Z', '2027-03-30T07:00:00Z']);
-  assert.deepEqual(env.schedule[0].fallthrough, { rollout: [{ variation: 'on', weight: 10 }, { variation: 'off', weight: 90 }] });
-  assert.deepEqual(env.schedule[2].fallthrough, { rollout: [{ variation: 'on', weight: 50 }, { variation: 'off', weight: 50 }] });
-  assert.deepEqual(env.schedule[3].fallthrough, { variation: 'on' });
+  const env = await eventually(production, (e) => (e?.schedule?.length ?? 0) === 6, { what: 'four more steps on disk' });
+  assert.deepEqual(env.schedule.map((s) => s.at), ['2027-03-08T09:00:00Z', '2027-03-08T09:30:00Z', '2027-03-25T08:00:00Z', '2027-03-26T08:00:00Z', '2027-03-29T07:00:00Z', '2027-03-30T07:00:00Z']);
+  assert.deepEqual(env.schedule[2].fallthrough, { rollout: [{ variation: 'on', weight: 10 }, { variation: 'off', weight: 90 }] });
+  assert.deepEqual(env.schedule[4].fallthrough, { rollout: [{ variation: 'on', weight: 50 }, { variation: 'off', weight: 50 }] });
+  assert.deepEqual(env.schedule[5].fallthrough, { variation: 'on' });
   assert.equal(await byTestId(page, 'save-state').textContent(), 'Saved as draft');
   await byTestId(page, 'unpublished-badge').waitFor();
 
   // The steps show in local time, and the chart has them.
-  assert.equal(await byTestId(page, 'schedule-step').count(), 4);
-  const third = byTestId(page, 'schedule-step', { 'data-index': 2 });
+  assert.equal(await byTestId(page, 'schedule-step').count(), 6);
+  const third = byTestId(page, 'schedule-step', { 'data-index': 4 });
   assert.equal(await third.locator('[data-testid="schedule-step-date"]').inputValue(), '2027-03-29');
   assert.equal(await third.locator('[data-testid="schedule-step-time"]').inputValue(), '09:00');
   assert.equal(await third.locator('[data-testid="schedule-step-action"]').inputValue(), 'rollout');
   assert.equal(await third.locator('[data-testid="schedule-step-percent"][data-variation="on"]').inputValue(), '50');
   const chart = byTestId(page, 'exposure-chart');
   await chart.waitFor();
-  assert.equal(await chart.getAttribute('data-steps'), '4');
+  assert.equal(await chart.getAttribute('data-steps'), '6');
   assert.equal(await chart.locator('path.line').count(), 2);
   assert.equal(await byTestId(page, 'schedule-problem').count(), 0);
   await chart.scrollIntoViewIfNeeded();
   await screenshot(page, 'schedule-four-steps-chart');
 
-  // Change the second step's rollout to 15 %: the rest follows, the file has it.
-  const second = byTestId(page, 'schedule-step', { 'data-index': 1 });
+  // Change the second new step's rollout to 15 %: the rest follows, the file has it.
+  const second = byTestId(page, 'schedule-step', { 'data-index': 3 });
   await second.locator('[data-testid="schedule-step-percent"][data-variation="on"]').fill('15');
   await second.locator('[data-testid="schedule-step-percent"][data-variation="on"]').press('Enter');
   await pause(page);
-  await eventually(production, (e) => e?.schedule?.[1]?.fallthrough?.rollout?.[1]?.weight === 85, { what: 'the 15/85 rollout on disk' });
+  await eventually(production, (e) => e?.schedule?.[3]?.fallthrough?.rollout?.[1]?.weight === 85, { what: 'the 15/85 rollout on disk' });
 
   // Move the first step into the past: a problem in words at that step.
   const first = byTestId(page, 'schedule-step', { 'data-index': 0 });
@@ -77,14 +77,14 @@ test('a four-step template in production is saved as a draft, with the exposure 
   await pause(page);
   const problem = byTestId(page, 'schedule-problem', { 'data-index': 0 });
   await problem.waitFor();
-  assert.match(await problem.textContent(), /in the past \(Mon 6 Jan 2020, 09:00\)/);
-  await eventually(production, (e) => e?.schedule?.[0]?.at === '2020-01-06T08:00:00Z', { what: 'the moved step on disk' });
+  assert.match(await problem.textContent(), /in the past \(Mon 6 Jan 2020, 10:00\)/);
+  await eventually(production, (e) => e?.schedule?.[0]?.at === '2020-01-06T09:00:00Z', { what: 'the moved step on disk' });
   await first.scrollIntoViewIfNeeded();
   await screenshot(page, 'schedule-problem');
 
   // Undo takes the move back.
   await byTestId(page, 'undo').click();
-  await eventually(production, (e) => e?.schedule?.[0]?.at === '2027-03-25T08:00:00Z', { what: 'the undone move on disk' });
+  await eventually(production, (e) => e?.schedule?.[0]?.at === '2027-03-08T09:00:00Z', { what: 'the undone move on disk' });
   await eventually(() => byTestId(page, 'schedule-problem').count(), (n) => n === 0, { what: 'the problem gone' });
 
   // The example's own schedule: a ramp inside a rule's serve, shown as a rule step in words.
@@ -98,22 +98,17 @@ test('a four-step template in production is saved as a draft, with the exposure 
   assert.deepEqual(app.problems, []);
 });
 
-test('the release calendar shows the steps and schedules a rollout', async (t) => {
+test('the release calendar shows the steps and schedules a rollout', async () => {
   const { page } = app;
   await go(page, '#/calendar');
   const calendar = byTestId(page, 'calendar');
   await calendar.waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="calendar"]')?.getAttribute('data-state') !== 'loading');
-  if ((await calendar.getAttribute('data-state')) === 'unsupported') {
-    await screenshot(page, 'calendar-unsupported');
-    t.skip('this flagdeck binary has no `calendar` command yet (helper A2); the calendar is tested against the mock host in Vitest');
-    return;
-  }
   // To March 2027, where the four steps are.
   for (let i = 0; i < 24 && !(await byTestId(page, 'calendar-title').textContent()).startsWith('March 2027'); i++) {
     await byTestId(page, 'calendar-next').click();
   }
-  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': KEY, 'data-env': 'production' }).count(), (n) => n === 4, { what: 'four calendar entries' });
+  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': KEY, 'data-env': 'production' }).count(), (n) => n === 6, { what: 'six calendar entries (two from the example, four new)' });
   await screenshot(page, 'calendar-march');
 
   // Schedule a rollout of mobile-payments in production from the calendar.

@@ -44,9 +44,11 @@ export class MockBackend implements Backend {
     for (const flag of scheduled.drafts) this.drafts.set(`flag:${flag.key}`, flag as unknown as JsonValue);
     // Two drafts, so "unpublished" shows.
     this.drafts.set('flag:banner-color', { ...(FLAGS[1] as unknown as Record<string, JsonValue>), owner: 'dana', tags: ['design', 'marketing', 'q4'] });
-    // Issue 6: drafts that change what people see (preview) and who gets what (rebucketing).
-    this.drafts.set('flag:hero-image', withDefault(FLAGS[2], 'production', { variation: 'winter' }));
-    this.drafts.set('flag:search-algorithm', withDefault(FLAGS[6], 'production', { rollout: [{ variation: 'semantic', weight: 20 }, { variation: 'classic', weight: 80 }] }));
+    // Issue 6: drafts that change what people see (preview) and who gets what (rebucketing),
+    // made from the scheduled versions so the calendar keeps their steps.
+    const scheduledBase = (key: string): FlagFile | undefined => this.base.get(`flag:${key}`) as unknown as FlagFile | undefined;
+    this.drafts.set('flag:hero-image', withDefault(scheduledBase('hero-image'), 'production', { variation: 'winter' }));
+    this.drafts.set('flag:search-algorithm', withDefault(scheduledBase('search-algorithm'), 'production', { rollout: [{ variation: 'semantic', weight: 20 }, { variation: 'classic', weight: 80 }] }));
     this.drafts.set('flag:onboarding-tour', { ...(FLAGS[8] as unknown as Record<string, JsonValue>), description: 'Guided tour for new users, now with video' });
   }
 
