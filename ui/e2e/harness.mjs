@@ -22,23 +22,35 @@ const CHROMIUM_ARGS = [
 const URL_LINE = /Flagdeck is at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/;
 const START_TIMEOUT_MS = 30_000;
 
-/** `flagdeck init <dir> --example`, then a Git repository with the project committed. */
-export function makeProject(root) {
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com',
+};
+
+/** Runs git in `cwd`; returns its standard output. */
+export function git(cwd, ...args) {
+  return execFileSync('git', args, { cwd, stdio: 'pipe', env: GIT_ENV }).toString();
+}
+
+/**
+ * `flagdeck init <dir> --example`, then a Git repository with the project committed. With
+ * `remote`, the project also keeps `dist/` (as teams that publish from the repository do) and
+ * is a clone of a bare repository `remote.git` beside it, its origin.
+ */
+export function makeProject(root, { remote = false } = {}) {
   const dir = join(root, 'project');
   execFileSync(FLAGDECK_BIN, ['init', dir, '--example'], { stdio: 'pipe' });
-  const git = (...args) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      stdio: 'pipe',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com',
-        GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com',
-      },
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'The example project');
+  if (remote) execFileSync(FLAGDECK_BIN, ['build', dir], { stdio: 'pipe' });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'The example project');
+  if (remote) {
+    git(root, 'clone', '-q', '--bare', dir, 'remote.git');
+    git(dir, 'remote', 'add', 'origin', join(root, 'remote.git'));
+    git(dir, 'fetch', '-q', 'origin');
+    git(dir, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
+  }
   return dir;
 }
 
@@ -94,12 +106,13 @@ async function stopProcess(child) {
  * (1280×800), and `stop()`. Console errors and page errors are collected in `problems`.
  * `timezoneId` sets the browser's time zone (e.g. 'Europe/Berlin').
  * `withProject: false` starts `flagdeck serve` without a folder (a first start: the welcome).
+ * `withRemote: true` gives the project a bare origin; `readRemote(path)` reads its `main`.
  */
-export async function startFlagdeck({ theme, withProject = true, timezoneId } = {}) {
+export async function startFlagdeck({ theme, withProject = true, withRemote = false, timezoneId } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'flagdeck-e2e-'));
   const dataDir = join(root, 'data');
   mkdirSync(dataDir);
-  const projectDir = withProject ? makeProject(root) : null;
+  const projectDir = withProject ? makeProject(root, { remote: withRemote }) : null;
   const server = startServer(projectDir, dataDir);
   let browser;
   try {
@@ -130,6 +143,7 @@ export async function startFlagdeck({ theme, withProject = true, timezoneId } = 
       serverLog: server.log,
       readJson: (path) => JSON.parse(readFileSync(join(projectDir, path), 'utf8')),
       readText: (path) => readFileSync(join(projectDir, path), 'utf8'),
+      readRemote: (path) => git(join(root, 'remote.git'), 'show', `main:${path}`),
       async stop() {
         stopWatching();
         await browser?.close().catch(() => {});

@@ -3,15 +3,35 @@
 // button a person needs to get their drafts into the repository.
 import type { AppState } from './app.svelte';
 import type { SyncReport } from '../bindings/SyncReport';
+import type { PlannedChange } from '../bindings/PlannedChange';
+
+/** Names up to three entities ("mobile-payments and banner-color"), else counts them. */
+function named(changes: readonly PlannedChange[]): string {
+  const names = changes.map(({ entity }) => ('key' in entity ? entity.key : entity.kind === 'project' ? 'the project settings' : 'the policy'));
+  if (names.length > 3) return `${names.length} changes`;
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
+
+/**
+ * A finished sync in the past tense. The report's `summary` is the plan's, written before the
+ * sync ("1 local change to push"), which reads wrong once the change has been pushed.
+ */
+function doneWords(report: SyncReport): string {
+  const sent = report.changes.filter((c) => c.outgoing !== null);
+  const received = report.changes.filter((c) => c.incoming !== null);
+  const parts: string[] = [];
+  if (sent.length > 0) parts.push(`${named(sent)} ${sent.length === 1 ? 'is' : 'are'} in the repository`);
+  if (received.length > 0) parts.push(`${named(received)} from your team ${received.length === 1 ? 'is' : 'are'} here`);
+  return parts.length > 0 ? `Synced: ${parts.join('; ')}.` : 'Synced.';
+}
 
 /** What a finished sync tells the person, and whether it is a problem. */
 export function syncOutcome(report: SyncReport): { kind: 'info' | 'error'; text: string } {
   switch (report.result) {
     case 'pushed':
     case 'published':
-      return { kind: 'info', text: `Synced: your changes are in the repository. ${report.summary}` };
     case 'pulled':
-      return { kind: 'info', text: `Synced: your team's changes are here. ${report.summary}` };
+      return { kind: 'info', text: doneWords(report) };
     case 'upToDate':
       return { kind: 'info', text: 'Already up to date: nothing to send or bring in.' };
     case 'dryRun':

@@ -14,8 +14,14 @@ function report(result: SyncReport['result'], extra: Partial<SyncReport> = {}): 
 
 describe('syncOutcome', () => {
   it('says in words what a sync did', () => {
-    expect(syncOutcome(report('pushed'))).toEqual({ kind: 'info', text: expect.stringContaining('your changes are in the repository') });
-    expect(syncOutcome(report('pulled')).text).toContain("your team's changes are here");
+    const flag = (key: string, out: boolean, inc: boolean) => ({ entity: { kind: 'flag' as const, key }, outgoing: out ? 'update' : null, incoming: inc ? 'update' : null, conflicts: 0 }) as never;
+    // In the past tense, not the plan's "1 local change to push".
+    expect(syncOutcome(report('pushed', { summary: '1 local change to push', changes: [flag('mobile-payments', true, false)] })))
+      .toEqual({ kind: 'info', text: 'Synced: mobile-payments is in the repository.' });
+    expect(syncOutcome(report('pushed', { changes: [flag('a', true, false), flag('b', true, false), flag('c', false, true)] })).text)
+      .toBe('Synced: a and b are in the repository; c from your team is here.');
+    expect(syncOutcome(report('pulled', { changes: ['a', 'b', 'c', 'd'].map((k) => flag(k, false, true)) })).text)
+      .toBe('Synced: 4 changes from your team are here.');
     expect(syncOutcome(report('upToDate')).text).toBe('Already up to date: nothing to send or bring in.');
   });
 
