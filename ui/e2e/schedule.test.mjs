@@ -19,6 +19,24 @@ after(async () => {
 });
 
 const production = () => app.readJson(`flags/${KEY}.json`).environments?.production;
+const DAY_MS = 86_400_000;
+const utc = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/**
+ * The next spring clock change in Berlin (the last Sunday of March) whose Thursday is at least two
+ * days away: that Thursday as YYYY-MM-DD, and the instants of 09:00 Berlin on Thursday, Friday
+ * (CET, UTC+1), Monday, Tuesday and Wednesday (CEST, UTC+2). Computed, so the test never ages.
+ */
+function springChange() {
+  for (let year = new Date().getUTCFullYear(); ; year++) {
+    const sunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+    const thursday = Date.UTC(year, 2, sunday - 3, 8);
+    if (thursday < Date.now() + 2 * DAY_MS) continue;
+    const after = (days) => Date.UTC(year, 2, sunday + days, 7);
+    return { year, date: utc(thursday).slice(0, 10), nine: [thursday, thursday + DAY_MS, after(1), after(2), after(3)].map(utc) };
+  }
+}
+const spring = springChange();
 const go = (page, hash) => page.evaluate((h) => { window.location.hash = h; }, hash);
 
 test('a four-step template in production is saved as a draft, with the exposure chart', async () => {
@@ -29,20 +47,23 @@ test('a four-step template in production is saved as a draft, with the exposure 
   const schedule = byTestId(page, 'schedule');
   await schedule.waitFor();
   assert.equal(await byTestId(page, 'schedule-tz').textContent(), 'Europe/Berlin (CET)');
-  // The example already has two steps on 8 March 2027 (half an hour apart).
+  // The example already has two steps (half an hour apart).
+  const existing = production().schedule;
+  assert.equal(existing.length, 2);
   assert.equal(await byTestId(page, 'schedule-step').count(), 2);
 
-  // Thursday 25 March 2027, 09:00 Berlin: Thu, Fri, then Mon and Tue after the clocks go forward.
+  // The Thursday before the spring clock change, 09:00 Berlin: Thu, Fri, then Mon and Tue after
+  // the clocks go forward (an hour earlier in UTC).
   await byTestId(page, 'schedule-template').click();
   await byTestId(page, 'schedule-template-option', { 'data-template': 'four-step' }).check();
-  await byTestId(page, 'schedule-template-start-date').fill('2027-03-25');
+  await byTestId(page, 'schedule-template-start-date').fill(spring.date);
   await byTestId(page, 'schedule-template-start-time').fill('09:00');
   await screenshot(page, 'schedule-template-dialog');
   await byTestId(page, 'schedule-template-apply').click();
   await pause(page);
 
   const env = await eventually(production, (e) => (e?.schedule?.length ?? 0) === 6, { what: 'four more steps on disk' });
-  assert.deepEqual(env.schedule.map((s) => s.at), ['2027-03-08T09:00:00Z', '2027-03-08T09:30:00Z', '2027-03-25T08:00:00Z', '2027-03-26T08:00:00Z', '2027-03-29T07:00:00Z', '2027-03-30T07:00:00Z']);
+  assert.deepEqual(env.schedule.map((s) => s.at), [...existing.map((s) => s.at), ...spring.nine.slice(0, 4)]);
   assert.deepEqual(env.schedule[2].fallthrough, { rollout: [{ variation: 'on', weight: 10 }, { variation: 'off', weight: 90 }] });
   assert.deepEqual(env.schedule[4].fallthrough, { rollout: [{ variation: 'on', weight: 50 }, { variation: 'off', weight: 50 }] });
   assert.deepEqual(env.schedule[5].fallthrough, { variation: 'on' });
@@ -52,7 +73,7 @@ test('a four-step template in production is saved as a draft, with the exposure 
   // The steps show in local time, and the chart has them.
   assert.equal(await byTestId(page, 'schedule-step').count(), 6);
   const third = byTestId(page, 'schedule-step', { 'data-index': 4 });
-  assert.equal(await third.locator('[data-testid="schedule-step-date"]').inputValue(), '2027-03-29');
+  assert.equal(await third.locator('[data-testid="schedule-step-date"]').inputValue(), spring.nine[2].slice(0, 10));
   assert.equal(await third.locator('[data-testid="schedule-step-time"]').inputValue(), '09:00');
   assert.equal(await third.locator('[data-testid="schedule-step-action"]').inputValue(), 'rollout');
   assert.equal(await third.locator('[data-testid="schedule-step-percent"][data-variation="on"]').inputValue(), '50');
@@ -84,7 +105,7 @@ test('a four-step template in production is saved as a draft, with the exposure 
 
   // Undo takes the move back.
   await byTestId(page, 'undo').click();
-  await eventually(production, (e) => e?.schedule?.[0]?.at === '2027-03-08T09:00:00Z', { what: 'the undone move on disk' });
+  await eventually(production, (e) => e?.schedule?.[0]?.at === existing[0].at, { what: 'the undone move on disk' });
   await eventually(() => byTestId(page, 'schedule-problem').count(), (n) => n === 0, { what: 'the problem gone' });
 
   // The example's own schedule: a ramp inside a rule's serve, shown as a rule step in words.
@@ -104,11 +125,12 @@ test('the release calendar shows the steps and schedules a rollout', async () =>
   const calendar = byTestId(page, 'calendar');
   await calendar.waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="calendar"]')?.getAttribute('data-state') !== 'loading');
-  // To March 2027, where the four steps are.
-  for (let i = 0; i < 24 && !(await byTestId(page, 'calendar-title').textContent()).startsWith('March 2027'); i++) {
+  // To March, where the four steps are.
+  const marchSteps = production().schedule.filter((s) => s.at.startsWith(`${spring.year}-03`)).length;
+  for (let i = 0; i < 30 && !(await byTestId(page, 'calendar-title').textContent()).startsWith(`March ${spring.year}`); i++) {
     await byTestId(page, 'calendar-next').click();
   }
-  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': KEY, 'data-env': 'production' }).count(), (n) => n === 6, { what: 'six calendar entries (two from the example, four new)' });
+  await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': KEY, 'data-env': 'production' }).count(), (n) => n === marchSteps, { what: 'the four new steps (and the example\'s) in that March' });
   await screenshot(page, 'calendar-march');
 
   // Schedule a rollout of mobile-payments in production from the calendar.
@@ -116,13 +138,13 @@ test('the release calendar shows the steps and schedules a rollout', async () =>
   await byTestId(page, 'calendar-schedule-flag').selectOption('mobile-payments');
   await byTestId(page, 'calendar-schedule-env').selectOption('production');
   await byTestId(page, 'schedule-template-option', { 'data-template': 'gradual' }).check();
-  await byTestId(page, 'schedule-template-start-date').fill('2027-03-01');
+  await byTestId(page, 'schedule-template-start-date').fill(spring.date);
   await byTestId(page, 'schedule-template-start-time').fill('10:00');
   await page.waitForFunction(() => !document.querySelector('[data-testid="calendar-schedule-create"]')?.hasAttribute('disabled'));
   await byTestId(page, 'calendar-schedule-create').click();
   const target = () => app.readJson('flags/mobile-payments.json').environments?.production;
   const env = await eventually(target, (e) => (e?.schedule?.length ?? 0) === 6, { what: 'five more steps on disk' });
-  assert.deepEqual(env.schedule.slice(1).map((s) => s.at), ['2027-03-01T09:00:00Z', '2027-03-02T09:00:00Z', '2027-03-03T09:00:00Z', '2027-03-04T09:00:00Z', '2027-03-05T09:00:00Z']);
+  assert.deepEqual(env.schedule.slice(1).map((s) => s.at), spring.nine.map((at) => utc(Date.parse(at) + 3_600_000)));
   await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).count(), (n) => n === 5, { what: 'five new calendar entries' });
   await byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).first().click();
   await byTestId(page, 'flag-editor').waitFor();

@@ -26,6 +26,8 @@ function isFlagFile(json: JsonValue | null): json is FlagFile & { [k: string]: J
 export class FlagEditor {
   readonly key: string;
   flag = $state<FlagFile | null>(null);
+  /** The flag as published (the workspace's base), for what a draft changes; null for a new flag. */
+  published = $state.raw<FlagFile | null>(null);
   hasDraft = $state(false);
   diagnostics = $state<Diagnostic[]>([]);
   saveState = $state<SaveState>({ kind: 'idle' });
@@ -78,6 +80,7 @@ export class FlagEditor {
         this.flag = view.json;
         this.loadError = null;
       }
+      this.published = isFlagFile(view.base) ? view.base : null;
       this.hasDraft = view.hasDraft;
       this.diagnostics = view.diagnostics;
     } catch (error) {

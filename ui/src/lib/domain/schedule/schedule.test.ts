@@ -133,6 +133,17 @@ describe('validation', () => {
     expect(problems.some((p) => p.index === 3 && p.message.includes('in the past'))).toBe(true);
     expect(problems.some((p) => p.index === 0)).toBe(false);
   });
+  it('says a step is in the past only when it is not published yet', () => {
+    const f = flag();
+    const done = { at: '2026-11-02T08:00:00Z', fallthrough: { rollout: [{ variation: 'on', weight: 10 }, { variation: 'off', weight: 90 }] } };
+    prod(f).schedule = [{ ...done }, { at: '2026-11-03T08:00:00Z', enabled: false }];
+    // The published side has the first step with its keys in another order: still the same step.
+    const published = { ...prod(flag()), schedule: [{ fallthrough: done.fallthrough, at: done.at }] };
+    const problems = scheduleProblems(f, prod(f), now, published);
+    expect(problems.map((p) => p.index)).toEqual([1]);
+    expect(problems[0]?.message).toContain('in the past');
+    expect(scheduleProblems(f, prod(f), now).map((p) => p.index)).toEqual([0, 1]);
+  });
   it('refuses a ramp after a rollout, and a rollout that does not add up', () => {
     const f = flag();
     prod(f).schedule = [

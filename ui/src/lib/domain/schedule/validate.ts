@@ -8,8 +8,22 @@ import { formatLocal, parseInstant } from './time';
 
 export type StepProblem = { index: number; message: string };
 
-/** Every problem of `env`'s schedule (several per step possible), in step order. */
-export function scheduleProblems(flag: FlagFile, env: FlagEnvironment, now: number): StepProblem[] {
+/** Whether two JSON values are equal whatever the order of their objects' keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const [ka, kb] = [Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined), Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined)];
+  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * Every problem of `env`'s schedule (several per step possible), in step order. `published` is
+ * the environment as published: a step it already holds is not "in the past, cannot be
+ * published" once its time has come (it was published, and flagd applied it), as the backend's
+ * own check says too.
+ */
+export function scheduleProblems(flag: FlagFile, env: FlagEnvironment, now: number, published?: FlagEnvironment | null): StepProblem[] {
   const steps = env.schedule ?? [];
   const problems: StepProblem[] = [];
   const seen = new Map<number, number>();
@@ -27,7 +41,8 @@ export function scheduleProblems(flag: FlagFile, env: FlagEnvironment, now: numb
     else seen.set(at, index);
     if (previous !== null && at < previous) say(`This step comes before the step above it; steps must be in time order.`);
     previous = at;
-    if (at <= now) say(`This step is in the past (${formatLocal(at)}); it cannot be published.`);
+    const alreadyPublished = (published?.schedule ?? []).some((p) => sameJson(p, step));
+    if (at <= now && !alreadyPublished) say(`This step is in the past (${formatLocal(at)}); it cannot be published.`);
     const serve = step.fallthrough;
     if (serve?.rollout && totalOf(serve.rollout) !== TOTAL) say('The percentages must add up to exactly 100%.');
     if (serve?.variation && !variations.has(serve.variation)) say(`'${serve.variation}' is not a variation of this flag.`);
