@@ -40,9 +40,9 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME" test-artifacts/de
 
 tests=(${DESKTOP_TESTS:-tests/desktop/shell.test.mjs})
 if [[ -n "${DESKTOP_TESTS:-}" || -f ui/dist/placeholder.js ]]; then
-  echo "ui/dist is the shell's placeholder page: only the shell's own tests run (demo.test.mjs and issue6.test.mjs need the real UI)"
+  echo "ui/dist is the shell's placeholder page: only the shell's own tests run (demo, issue6 and governance need the real UI)"
 else
-  tests+=(tests/desktop/demo.test.mjs tests/desktop/issue6.test.mjs)
+  tests+=(tests/desktop/demo.test.mjs tests/desktop/issue6.test.mjs tests/desktop/governance.test.mjs)
 fi
 
 # A large screen so the window (1280x800) fits whole in the screenshots.

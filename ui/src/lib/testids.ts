@@ -2,6 +2,7 @@
 export const TestId = {
   welcome: 'welcome',
   welcomeOpenDemo: 'welcome-open-demo',
+  welcomeWay: 'welcome-way',
   workspacePicker: 'workspace-picker',
   workspaceItem: 'workspace-item',
   navFlags: 'nav-flags',
