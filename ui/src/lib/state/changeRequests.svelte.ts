@@ -21,6 +21,8 @@ export class ChangesState {
   requests = $state.raw<ChangeView[]>([]);
   identity = $state.raw<IdentityStatus | null>(null);
   emergency = $state.raw<EmergencyPolicy>(NO_EMERGENCY);
+  /** Person id → name, from `people/`. */
+  names = $state.raw<Record<string, string>>({});
   /** `entityKey`s of the chosen drafts. */
   selected = $state<string[]>([]);
   loading = $state(true);
@@ -62,6 +64,7 @@ export class ChangesState {
       // Drafts that went away (published, discarded) leave the selection.
       const present = new Set(drafts.map((d) => entityKey(d.entity)));
       this.selected = this.selected.filter((k) => present.has(k));
+      this.names = await loadNames(this.backend, id);
     } catch (error) {
       this.fail(error);
     } finally {
@@ -156,12 +159,7 @@ export class ChangeRequestState {
       if (error instanceof BackendError && error.code === 'notFound') this.problem = error.message;
       else this.fail(error);
     }
-    try {
-      const people = await this.backend.call('listEntities', { workspaceId: this.workspaceId, kind: 'person' });
-      this.names = Object.fromEntries(people.filter((p) => p.name).map((p) => [p.key, p.name as string]));
-    } catch {
-      // Names are a nicety: ids are shown without them.
-    }
+    this.names = await loadNames(this.backend, this.workspaceId);
   }
 
   toggleLine(index: number): void {
@@ -216,6 +214,16 @@ export class ChangeRequestState {
     } finally {
       this.busy = null;
     }
+  }
+}
+
+/** Person id → name from the project's `people/`; empty when they cannot be listed (ids are shown then). */
+async function loadNames(backend: Backend, workspaceId: number): Promise<Record<string, string>> {
+  try {
+    const people = await backend.call('listEntities', { workspaceId, kind: 'person' });
+    return Object.fromEntries(people.filter((p) => p.name).map((p) => [p.key, p.name as string]));
+  } catch {
+    return {};
   }
 }
 

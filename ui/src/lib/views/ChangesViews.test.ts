@@ -108,7 +108,7 @@ describe('ChangeRequestView', () => {
     expect(field.querySelector('.after')?.textContent?.trim()).toBe('25 % on · 75 % off');
     expect(view.container.textContent).not.toContain('{"');
     expect(view.getByTestId('change-policy').textContent).toContain('needs 1 more approval from Release managers');
-    expect(view.getByTestId('change-author').textContent).toContain('Alice Liu');
+    await waitFor(() => expect(view.getByTestId('change-author').textContent).toContain('Alice Liu'));
   });
 
   it('approves with a comment: the timeline shows it and the status turns to approved', async () => {

@@ -5,7 +5,7 @@ import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 
 export type ValueWords = { kind: 'words'; text: string; muted?: boolean } | { kind: 'table'; value: JsonValue };
 
-type Obj = { [key: string]: JsonValue | undefined };
+type Obj = { [key in string]: JsonValue };
 
 function isObject(value: JsonValue | null | undefined): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
