@@ -4,7 +4,7 @@
 // a release manager (Alice and Bob), never the author's own. Alice turns the new checkout off in
 // production and requests a review; Bob syncs, finds it, approves it with a comment and syncs;
 // Alice syncs, sees it approved, and publishes after a confirmation; the bare repository's
-// dist/production.flagd.json then has the flag disabled.
+// dist/production.flagd.json then serves it off.
 //
 // Needs a keyring: run through scripts/with-keyring.sh (scripts/test.sh does); otherwise skipped.
 import assert from 'node:assert/strict';
@@ -96,7 +96,7 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   const alice = apps.alice.page;
   const bob = apps.bob.page;
   const before = remoteJson('dist/production.flagd.json').flags[FLAG];
-  assert.equal(before.state, 'ENABLED', 'the example serves the new checkout in production');
+  assert.ok(before.targeting, 'the example targets the new checkout in production');
 
   // 1. Alice turns the new checkout off in production: a draft, held for review.
   await alice.goto(apps.alice.url);
@@ -167,8 +167,10 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   await byTestId(alice, 'confirm').click();
   await byTestId(alice, 'change', { 'data-status': 'published' }).waitFor({ timeout: 30_000 });
   await byTestId(alice, 'change-event', { 'data-kind': 'published' }).waitFor();
-  const published = await eventually(() => remoteJson('dist/production.flagd.json').flags[FLAG], (f) => f.state === 'DISABLED', { what: 'the flag disabled in the remote dist/', timeout: 15_000 });
-  assert.notDeepEqual(published, before);
+  // Killed, flagd serves the off variation to everyone: no targeting, `off` by default.
+  const published = await eventually(() => remoteJson('dist/production.flagd.json').flags[FLAG], (f) => JSON.stringify(f) !== JSON.stringify(before), { what: 'the flag changed in the remote dist/', timeout: 15_000 });
+  assert.equal(published.defaultVariant, 'off');
+  assert.equal(published.targeting, undefined);
   assert.equal(remoteJson(`flags/${FLAG}.json`).environments.production.enabled, false);
   assert.equal(remoteJson(`changes/${id}.json`).status, 'published');
   await screenshot(alice, 'governance-7-published');
