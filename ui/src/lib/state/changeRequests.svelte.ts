@@ -62,8 +62,8 @@ export class ChangesState {
       this.identity = identity;
       this.emergency = emergency;
       // Drafts that went away (published, discarded) leave the selection.
-      const present = new Set(drafts.map((d) => entityKey(d.entity)));
-      this.selected = this.selected.filter((k) => present.has(k));
+      const present = drafts.map((d) => entityKey(d.entity));
+      this.selected = this.selected.filter((k) => present.includes(k));
       this.names = await loadNames(this.backend, id);
     } catch (error) {
       this.fail(error);
