@@ -177,3 +177,41 @@ test('an author requests a review, a reviewer approves after a sync, the author 
 
   for (const app of Object.values(apps)) assert.deepEqual(app.problems, []);
 });
+
+test('where the policy allows it, an emergency kill with a reason is published without waiting for approval', { skip: KEYRING ? false : 'no keyring session (run through scripts/with-keyring.sh)' }, async () => {
+  const alice = apps.alice.page;
+  const EMERGENCY_FLAG = 'banner-color';
+  const before = remoteJson('dist/production.flagd.json').flags[EMERGENCY_FLAG];
+  await alice.evaluate((hash) => { window.location.hash = hash; }, `#/flags/${EMERGENCY_FLAG}/production`);
+  await byTestId(alice, 'kill-switch').click();
+  await byTestId(alice, 'confirm').click();
+  await eventually(() => byTestId(alice, 'kill-switch').getAttribute('aria-checked'), (v) => v === 'true', { what: 'the kill switch on' });
+  await pause(alice);
+
+  await byTestId(alice, 'nav-changes').click();
+  const draft = byTestId(alice, 'changes-draft', { 'data-key': EMERGENCY_FLAG });
+  await draft.locator('[data-testid="changes-draft-check"]').check();
+  await byTestId(alice, 'changes-emergency').click();
+  // No reason, no emergency change.
+  await byTestId(alice, 'changes-emergency-create').click();
+  await byTestId(alice, 'field-error', { 'data-field': 'reason' }).waitFor();
+  await byTestId(alice, 'changes-emergency-reason').fill('The banner shows the wrong price to everyone.');
+  await screenshot(alice, 'governance-8-emergency-dialog');
+  await byTestId(alice, 'changes-emergency-create').click();
+  const page = byTestId(alice, 'change', { 'data-status': 'approved' });
+  await page.waitFor();
+  const id = await page.getAttribute('data-id');
+  assert.equal(await byTestId(alice, 'change-policy').getAttribute('data-publishable'), 'true');
+  await screenshot(alice, 'governance-9-emergency-request');
+  await byTestId(alice, 'change-publish').click();
+  await byTestId(alice, 'confirm').click();
+  await byTestId(alice, 'change', { 'data-status': 'published' }).waitFor({ timeout: 30_000 });
+
+  const after = await eventually(() => remoteJson('dist/production.flagd.json').flags[EMERGENCY_FLAG], (f) => JSON.stringify(f) !== JSON.stringify(before), { what: 'the banner changed in the remote dist/', timeout: 15_000 });
+  assert.equal(after.targeting, undefined, 'killed: no targeting');
+  assert.equal(remoteJson(`flags/${EMERGENCY_FLAG}.json`).environments.production.enabled, false);
+  const record = remoteJson(`changes/${id}.json`);
+  assert.equal(record.emergency.reason, 'The banner shows the wrong price to everyone.');
+  assert.deepEqual(record.approvals, []);
+  assert.deepEqual(apps.alice.problems, []);
+});
