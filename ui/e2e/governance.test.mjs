@@ -112,6 +112,7 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   const draft = byTestId(alice, 'changes-draft', { 'data-kind': 'flag', 'data-key': FLAG });
   await draft.waitFor();
   assert.equal(await draft.getAttribute('data-governed'), 'true');
+  assert.match(await draft.locator('[data-testid="changes-draft-line"][data-env="production"]').innerText(), /^Production: New checkout .*kill switch/i);
   await draft.locator('[data-testid="changes-draft-check"]').check();
   await screenshot(alice, 'governance-1-drafts');
   await byTestId(alice, 'changes-request-review').click();
@@ -143,12 +144,13 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   await byTestId(bob, 'nav-changes').click();
   await byTestId(bob, 'changes-row', { 'data-id': id }).click();
   await byTestId(bob, 'change', { 'data-status': 'open' }).waitFor();
-  await byTestId(bob, 'change-line').first().waitFor();
-  const toggle = byTestId(bob, 'change-line-toggle').first();
-  if (await toggle.count()) {
-    await toggle.click();
-    await byTestId(bob, 'change-field').first().waitFor();
-  }
+  // The change in a sentence; its fields on demand, in words (no JSON).
+  const line = byTestId(bob, 'change-line', { 'data-env': 'production' });
+  assert.match(await line.innerText(), /Production: New checkout/);
+  await line.locator('[data-testid="change-line-toggle"]').click();
+  const field = line.locator('[data-testid="change-field"][data-path="/environments/production/enabled"]');
+  assert.match(await field.innerText(), /killed/);
+  assert.doesNotMatch(await byTestId(bob, 'change').innerText(), /[{}"]/);
   await screenshot(bob, 'governance-4-reviewer-sees-request');
   await byTestId(bob, 'change-approve').click();
   await byTestId(bob, 'change-decision-comment').fill('Maintenance window confirmed. Go ahead.');

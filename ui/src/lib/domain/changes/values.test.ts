@@ -21,6 +21,12 @@ describe('valueWords', () => {
       .toBe('on ramping from 0 % to 100 %');
   });
 
+  it("reads an environment's enabled as the kill switch", () => {
+    expect(valueWords(false, '/environments/production/enabled')).toEqual({ kind: 'words', text: 'killed: serves the off variation' });
+    expect(valueWords(true, '/environments/production/enabled')).toEqual({ kind: 'words', text: 'serving (not killed)' });
+    expect(valueWords(true, '/beta')).toEqual({ kind: 'words', text: 'on' });
+  });
+
   it('leaves other objects to a table', () => {
     expect(valueWords({ color: '#fff', size: 2 }).kind).toBe('table');
     expect(valueWords([{ a: 1 }]).kind).toBe('table');

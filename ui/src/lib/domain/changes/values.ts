@@ -34,9 +34,16 @@ export function serveWords(value: Obj): string | null {
   return null;
 }
 
-/** How one side of a field change reads; `null`/absent means the field is not set there. */
-export function valueWords(value: JsonValue | null | undefined): ValueWords {
+/**
+ * How one side of a field change reads; `null`/absent means the field is not set there. `path`
+ * (a JSON pointer) picks words for fields whose booleans read backwards: an environment's
+ * `enabled` is shown as the kill switch it is in the editor (enabled = not killed).
+ */
+export function valueWords(value: JsonValue | null | undefined, path = ''): ValueWords {
   if (value === null || value === undefined) return { kind: 'words', text: 'not set', muted: true };
+  if (typeof value === 'boolean' && /^\/environments\/[^/]+\/enabled$/.test(path)) {
+    return { kind: 'words', text: value ? 'serving (not killed)' : 'killed: serves the off variation' };
+  }
   if (typeof value === 'boolean') return { kind: 'words', text: value ? 'on' : 'off' };
   if (typeof value === 'number') return { kind: 'words', text: value.toLocaleString('en') };
   if (typeof value === 'string') return value === '' ? { kind: 'words', text: 'empty', muted: true } : { kind: 'words', text: value };
