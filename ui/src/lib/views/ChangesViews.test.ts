@@ -105,7 +105,7 @@ describe('ChangeRequestView', () => {
     await fireEvent.click(toggle);
     const field = await found(line, 'change-field', { path: '/environments/production/fallthrough' });
     expect(field.querySelector('th')?.textContent).toBe('Production › Default');
-    expect(field.querySelector('.after')?.textContent?.trim()).toBe('25 % on · 75 % off');
+    expect(field.querySelector('.after')?.textContent?.trim()).toBe('25% on · 75% off');
     expect(view.container.textContent).not.toContain('{"');
     expect(view.getByTestId('change-policy').textContent).toContain('needs 1 more approval from Release managers');
     await waitFor(() => expect(view.getByTestId('change-author').textContent).toContain('Alice Liu'));

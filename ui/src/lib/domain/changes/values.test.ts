@@ -16,9 +16,9 @@ describe('valueWords', () => {
     expect(valueWords({ variation: 'on' })).toEqual({ kind: 'words', text: 'on' });
     expect(valueWords({ rollout: [{ variation: 'on', weight: 25 }, { variation: 'off', weight: 75 }] }).kind).toBe('words');
     expect((valueWords({ rollout: [{ variation: 'on', weight: 25 }, { variation: 'off', weight: 75 }], bucketBy: 'company' }) as { text: string }).text)
-      .toBe('25 % on · 75 % off (by company)');
+      .toBe('25% on · 75% off (by company)');
     expect((valueWords({ ramp: { variation: 'on', from: 'a', to: 'b', fromWeight: 0, toWeight: 100 } }) as { text: string }).text)
-      .toBe('on ramping from 0 % to 100 %');
+      .toBe('on ramping from 0% to 100%');
   });
 
   it("reads an environment's enabled as the kill switch", () => {

@@ -12,7 +12,7 @@ function isObject(value: JsonValue | null | undefined): value is Obj {
 }
 
 function percent(weight: JsonValue | undefined): string {
-  return typeof weight === 'number' ? `${weight.toLocaleString('en', { maximumFractionDigits: 3 })} %` : '? %';
+  return typeof weight === 'number' ? `${weight.toLocaleString('en', { maximumFractionDigits: 3 })}%` : '?%';
 }
 
 /** `{variation}`, `{rollout}` or `{ramp}` (a flag's serve) in words, or null for another shape. */
