@@ -150,6 +150,29 @@ describe('ChangeRequestView', () => {
     expect(q(other.view.container, 'change-update')).toBeNull();
   });
 
+  it('rejects with a reason, comments, and lets the author update it with the latest drafts', async () => {
+    const { view } = setup({ screen: 'change', id: 'cr-7f3a' });
+    await fireEvent.click(await found(view.container, 'change-reject'));
+    await fireEvent.input(await found(body(), 'change-decision-comment'), { target: { value: 'Wait for the payments fix' } });
+    await fireEvent.click(await found(body(), 'change-decision-submit'));
+    await waitFor(() => expect(view.getByTestId('change').dataset.status).toBe('rejected'));
+    expect((await found(view.container, 'change-event', { kind: 'reject' })).textContent).toContain('Wait for the payments fix');
+    expect(q(view.container, 'change-approve')).toBeNull();
+    cleanup();
+
+    const own = setup({ screen: 'change', id: 'cr-2b91' });
+    const box = await found(own.view.container, 'change-comment');
+    await fireEvent.input(box, { target: { value: 'Publishing after lunch' } });
+    await fireEvent.click(own.view.getByTestId('change-comment-add'));
+    await waitFor(() => expect(own.view.container.querySelectorAll('[data-testid="change-event"][data-kind="comment"]')).toHaveLength(3));
+    await waitFor(() => expect((box as HTMLTextAreaElement).value).toBe(''));
+    // Updating puts a new version up: Bob's approval was for the old one and no longer counts.
+    await fireEvent.click(own.view.getByTestId('change-update'));
+    await waitFor(() => expect(own.view.getByTestId('change').dataset.status).toBe('open'));
+    expect((await found(own.view.container, 'change-event', { kind: 'approve' })).textContent).toContain('no longer counts');
+    expect((await own.backend.call('changeRequest', { workspaceId: 1, id: 'cr-2b91' })).report.publishable).toBe(false);
+  });
+
   it('says so when the request does not exist', async () => {
     const { view } = setup({ screen: 'change', id: 'cr-nope' });
     await waitFor(() => expect(view.container.textContent).toContain('There is no change request cr-nope.'));
