@@ -1,8 +1,9 @@
-// Issue 7's changes flow through the UI alone, by two people on two `flagdeck serve` instances,
+// Issue 7's changes flow through the UI alone, by three people on three `flagdeck serve` instances,
 // each with their own data folder (identity; the private key in the real OS keyring) and their
 // own clone of one bare repository. The project is governed: production needs one approval from
 // a release manager (Alice and Bob), never the author's own. Alice turns the new checkout off in
-// production and requests a review; Bob syncs, finds it, approves it with a comment and syncs;
+// production and requests a review; Carol (support) syncs and asks a question in a comment; Bob
+// syncs, finds it with Carol's comment, approves it with a comment and syncs;
 // Alice syncs, sees it approved, and publishes after a confirmation; the bare repository's
 // dist/production.flagd.json then serves it off.
 //
@@ -34,12 +35,13 @@ function flagdeck(dataDir, ...args) {
  */
 function makeGovernedRemote() {
   const seed = join(root, 'seed');
-  const data = { alice: join(root, 'data-alice'), bob: join(root, 'data-bob') };
-  mkdirSync(data.alice);
-  mkdirSync(data.bob);
+  const data = { alice: join(root, 'data-alice'), bob: join(root, 'data-bob'), carol: join(root, 'data-carol') };
+  for (const dir of Object.values(data)) mkdirSync(dir);
   execFileSync(FLAGDECK_BIN, ['--data-dir', data.alice, 'init', seed, '--example', '--as', 'alice', '--name', 'Alice Liu', '--email', 'alice@example.com'], { stdio: 'pipe' });
-  const bob = flagdeck(data.bob, 'person', 'init', '--id', 'bob', '--name', 'Bob Ortiz', '--email', 'bob@example.com', '--dir', root);
-  writeFileSync(join(seed, 'people', 'bob.json'), `${JSON.stringify(bob.person, null, 2)}\n`);
+  for (const [id, name] of [['bob', 'Bob Ortiz'], ['carol', 'Carol Diaz']]) {
+    const made = flagdeck(data[id], 'person', 'init', '--id', id, '--name', name, '--email', `${id}@example.com`, '--dir', root);
+    writeFileSync(join(seed, 'people', `${id}.json`), `${JSON.stringify(made.person, null, 2)}\n`);
+  }
   const policy = JSON.parse(readFileSync(join(seed, 'policy.json'), 'utf8'));
   const managers = policy.groups.find((g) => g.key === 'release-managers');
   assert.ok(managers, `the example's policy has release managers: ${JSON.stringify(policy)}`);
@@ -72,6 +74,7 @@ before(async () => {
   bare = join(root, 'remote.git');
   apps.alice = await startPerson('alice', data.alice);
   apps.bob = await startPerson('bob', data.bob);
+  apps.carol = await startPerson('carol', data.carol);
 });
 
 after(async () => {
@@ -92,7 +95,7 @@ async function syncNow(page) {
   }, undefined, { timeout: 30_000 });
 }
 
-test('an author requests a review, a reviewer approves after a sync, the author publishes, and dist/ changes', { skip: KEYRING ? false : 'no keyring session (run through scripts/with-keyring.sh)' }, async () => {
+test('three people: an author requests a review, a teammate comments, a reviewer approves after a sync, the author publishes, and dist/ changes', { skip: KEYRING ? false : 'no keyring session (run through scripts/with-keyring.sh)' }, async () => {
   const alice = apps.alice.page;
   const bob = apps.bob.page;
   const before = remoteJson('dist/production.flagd.json').flags[FLAG];
@@ -136,7 +139,19 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   assert.ok(git(bare, 'ls-tree', '-r', '--name-only', 'main').includes(`changes/${id}.json`), 'the request reached the remote');
   assert.equal(remoteJson('dist/production.flagd.json').flags[FLAG].state, 'ENABLED', 'nothing was published unapproved');
 
-  // 3. Bob syncs, sees one open request in the navigation, approves it with a comment, syncs.
+  // 3. Carol syncs, opens the request from the list, asks a question, syncs.
+  const carol = apps.carol.page;
+  await carol.goto(apps.carol.url);
+  await openProjectWorkspace(carol, apps.carol.projectDir);
+  await syncNow(carol);
+  await byTestId(carol, 'nav-changes').click();
+  await byTestId(carol, 'changes-row', { 'data-id': id }).click();
+  await byTestId(carol, 'change-comment').fill('Is support told about the old checkout tonight?');
+  await byTestId(carol, 'change-comment-add').click();
+  await byTestId(carol, 'change-event', { 'data-kind': 'comment', 'data-by': 'carol' }).waitFor();
+  await syncNow(carol);
+
+  // 4. Bob syncs, sees one open request in the navigation, approves it with a comment, syncs.
   await bob.goto(apps.bob.url);
   await openProjectWorkspace(bob, apps.bob.projectDir);
   await syncNow(bob);
@@ -144,6 +159,7 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   await byTestId(bob, 'nav-changes').click();
   await byTestId(bob, 'changes-row', { 'data-id': id }).click();
   await byTestId(bob, 'change', { 'data-status': 'open' }).waitFor();
+  assert.match(await byTestId(bob, 'change-event', { 'data-kind': 'comment', 'data-by': 'carol' }).innerText(), /Carol Diaz commented[\s\S]*Is support told/);
   // The change in a sentence; its fields on demand, in words (no JSON).
   const line = byTestId(bob, 'change-line', { 'data-env': 'production' });
   assert.match(await line.innerText(), /Production: New checkout/);
@@ -161,7 +177,7 @@ test('an author requests a review, a reviewer approves after a sync, the author 
   await screenshot(bob, 'governance-5-approved');
   await syncNow(bob);
 
-  // 4. Alice syncs: approved. She publishes after the confirmation; the remote's dist/ changes.
+  // 5. Alice syncs: approved. She publishes after the confirmation; the remote's dist/ changes.
   await syncNow(alice);
   await byTestId(alice, 'change', { 'data-status': 'approved' }).waitFor({ timeout: 15_000 });
   await byTestId(alice, 'change-publish').click();
