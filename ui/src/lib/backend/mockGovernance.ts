@@ -294,7 +294,7 @@ function seed(store: Store): Mock {
   mock.requests.push(base({ id: 'cr-2b91', title: 'Winter hero image in production', description: 'The winter campaign starts on 1 December; design signed off the images.', author: 'dana', entities: [entityChange(store, { kind: 'flag', key: 'hero-image' })],
     approvals: [{ by: 'bob', decision: 'approve', contentHash: 'sha256:cr-2b91-v1', signature: 'ed25519:mock', at: at(20, 14), comment: 'Images look great. Ship it.' }],
     comments: [{ by: 'alice', at: at(20, 11), text: 'Is the CDN cache warmed for the new images?' }, { by: 'dana', at: at(20, 12), text: 'Yes, warmed this morning.' }] }));
-  mock.requests.push(base({ id: 'cr-7f3a', title: 'New checkout to 25 % in production', description: 'Error rate flat for a week at 5 %.', author: 'alice', entities: [checkout],
+  mock.requests.push(base({ id: 'cr-7f3a', title: 'New checkout to 25% in production', description: 'Error rate flat for a week at 5 %.', author: 'alice', entities: [checkout],
     comments: [{ by: 'bob', at: at(21, 8), text: 'Dashboards ready?' }] }));
   return mock;
 }
