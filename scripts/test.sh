@@ -29,6 +29,7 @@ step "the real OS keyring (gnome-keyring and keyutils in a throw-away D-Bus sess
 ./scripts/with-keyring.sh bash -c 'cargo test --locked -q -p flagdeck-sync --test keyring &&
   cargo test --locked -q -p flagdeck-app --test keyring_http &&
   cargo test --locked -q -p flagdeck-app --test keyring_identity &&
+  cargo test --locked -q -p flagdeck-app --test keyring_credentials &&
   cargo test --locked -q -p flagdeck-cli --test governance_scenario &&
   cargo test --locked -q -p flagdeck-cli --test credentials_http'
 

@@ -62,8 +62,7 @@ impl App {
     /// remote, a private key for an ssh one, under the user name in its address.
     pub fn set_credentials(&self, workspace_id: i64, secret: &str) -> AppResult<CredentialsStatus> {
         let url = self.remote_of(workspace_id)?.ok_or_else(no_remote)?;
-        let secret = secret.trim();
-        if secret.is_empty() {
+        if secret.trim().is_empty() {
             return Err(
                 AppError::invalid("Type the password, token or key to store.").with_field("secret"),
             );
@@ -80,8 +79,14 @@ impl App {
             ))
         })?;
         match transport {
-            Transport::Ssh => self.save_ssh_key(&url, &username, secret, None)?,
-            _ => self.save_git_password(&url, &username, secret)?,
+            // A key file keeps its lines; OpenSSH wants the last one ended.
+            Transport::Ssh => {
+                let mut key = secret.trim().to_owned();
+                key.push('\n');
+                self.save_ssh_key(&url, &username, &key, None)?;
+            }
+            // A token pasted with a space or line break around it.
+            _ => self.save_git_password(&url, &username, secret.trim())?,
         }
         self.credentials_status(workspace_id)
     }

@@ -550,3 +550,69 @@ fn credentials_are_stored_tested_and_deleted_against_a_password_protected_remote
     }
     Ok(())
 }
+
+#[test]
+fn update_reject_and_the_emergency_path_through_the_commands() -> TestResult {
+    let p = pair()?;
+    let (alice, bob) = (&p.alice.app, &p.bob.app);
+    edit_flag(alice, p.wa, "new-checkout", |f| {
+        f["environments"]["production"]["fallthrough"] = rollout(30);
+    })?;
+    let entities = json!([{"kind": "flag", "key": "new-checkout"}]);
+    let created = call(
+        alice,
+        "createChangeRequest",
+        json!({"workspaceId": p.wa, "title": "Checkout up", "description": null, "entities": entities}),
+    )?;
+    let id = created["request"]["id"].as_str().ok_or("an id")?.to_owned();
+    edit_flag(alice, p.wa, "new-checkout", |f| {
+        f["environments"]["production"]["fallthrough"] = rollout(50);
+    })?;
+    let updated = call(
+        alice,
+        "updateChangeRequest",
+        json!({"workspaceId": p.wa, "id": id}),
+    )?;
+    assert_eq!(
+        sentences(&updated["lines"]),
+        vec!["Production: New checkout default Off → rollout 50%"]
+    );
+    sync(alice, p.wa)?;
+    sync(bob, p.wb)?;
+    let rejected = call(
+        bob,
+        "rejectChangeRequest",
+        json!({"workspaceId": p.wb, "id": id, "comment": "Too fast"}),
+    )?;
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["request"]["approvals"][0]["comment"], "Too fast");
+
+    // The emergency path needs a reason; with one, it is a request marked as an emergency.
+    edit_flag(alice, p.wa, "new-checkout", |f| {
+        f["environments"]["production"]["enabled"] = json!(false);
+    })?;
+    let no_reason = call(
+        alice,
+        "createEmergencyChangeRequest",
+        json!({"workspaceId": p.wa, "title": "Kill now", "reason": " ", "entities": entities}),
+    )
+    .expect_err("a reason is required");
+    assert_eq!(no_reason.code, ErrorCode::InvalidInput);
+    assert_eq!(no_reason.field.as_deref(), Some("reason"));
+    let emergency = call(
+        alice,
+        "createEmergencyChangeRequest",
+        json!({"workspaceId": p.wa, "title": "Kill now", "reason": "Payments failing", "entities": entities}),
+    )?;
+    assert_eq!(
+        emergency["request"]["emergency"]["reason"],
+        "Payments failing"
+    );
+    assert!(
+        sentences(&emergency["lines"])
+            .contains(&"Production: New checkout kill switch on".to_owned()),
+        "{}",
+        emergency["lines"]
+    );
+    Ok(())
+}

@@ -69,6 +69,7 @@ impl Labeler<'_> {
         let mut after = self.after;
         let mut before = self.before;
         let mut parent: Option<&str> = None;
+        let mut grandparent: Option<&str> = None;
         let last = segments.len().saturating_sub(1);
         for (i, segment) in segments.iter().enumerate() {
             let here_after = after.and_then(|v| step(v, segment));
@@ -82,6 +83,8 @@ impl Labeler<'_> {
                     Some(element_word(container, here, self.variation_names()))
                 }
                 Some("context") => Some(segment.clone()),
+                // "On share" says it already: a rollout element's weight is its share.
+                Some(_) if grandparent == Some("rollout") && segment == "weight" => None,
                 // A list's name is said by its elements' words ("Rule EU"), unless it is the
                 // field itself.
                 _ => match segment.as_str() {
@@ -97,6 +100,7 @@ impl Labeler<'_> {
             words.extend(word);
             after = here_after;
             before = here_before;
+            grandparent = parent;
             parent = Some(segment.as_str());
         }
         if words.is_empty() {

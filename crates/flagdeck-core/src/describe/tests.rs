@@ -53,16 +53,13 @@ fn a_schedule_step_rollout_is_said_in_percent_with_its_instant() {
         vec![
             FieldChange {
                 path: "/environments/production/schedule/0/fallthrough/rollout/0/weight".into(),
-                label: "Production › Step 1 Dec 2026 09:00 UTC › Default serve › On share › Weight"
-                    .into(),
+                label: "Production › Step 1 Dec 2026 09:00 UTC › Default serve › On share".into(),
                 before: Some(json!(5)),
                 after: Some(json!(25)),
             },
             FieldChange {
                 path: "/environments/production/schedule/0/fallthrough/rollout/1/weight".into(),
-                label:
-                    "Production › Step 1 Dec 2026 09:00 UTC › Default serve › Off share › Weight"
-                        .into(),
+                label: "Production › Step 1 Dec 2026 09:00 UTC › Default serve › Off share".into(),
                 before: Some(json!(95)),
                 after: Some(json!(75)),
             },
