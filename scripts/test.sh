@@ -29,6 +29,7 @@ step "the real OS keyring (gnome-keyring and keyutils in a throw-away D-Bus sess
 ./scripts/with-keyring.sh bash -c 'cargo test --locked -q -p flagdeck-sync --test keyring &&
   cargo test --locked -q -p flagdeck-app --test keyring_http &&
   cargo test --locked -q -p flagdeck-app --test keyring_identity &&
+  cargo test --locked -q -p flagdeck-app --test keyring_credentials &&
   cargo test --locked -q -p flagdeck-cli --test governance_scenario &&
   cargo test --locked -q -p flagdeck-cli --test credentials_http'
 
@@ -52,9 +53,9 @@ step "differential test: native vs @openfeature/flagd-core vs the Rust flagd eva
 step "the benchmark-size project: 10,000 flags, native vs the Rust flagd evaluator"
 ./tests/large/run.sh
 
-step "ui end to end: Playwright with Chromium against flagdeck serve"
+step "ui end to end: Playwright with Chromium against flagdeck serve (in a throw-away keyring: the governance flow signs)"
 cargo build --locked -q -p flagdeck-cli
-(cd ui && FLAGDECK_BIN="$root/target/debug/flagdeck" npm run e2e)
+(cd ui && FLAGDECK_BIN="$root/target/debug/flagdeck" ../scripts/with-keyring.sh npm run e2e)
 
 step "OFREP preview server: answers vs the OpenAPI file, a real OpenFeature SDK, the demo page in Chromium"
 (cd tests/ofrep && npm ci --no-audit --no-fund --loglevel=error)

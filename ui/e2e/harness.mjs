@@ -107,12 +107,14 @@ async function stopProcess(child) {
  * `timezoneId` sets the browser's time zone (e.g. 'Europe/Berlin').
  * `withProject: false` starts `flagdeck serve` without a folder (a first start: the welcome).
  * `withRemote: true` gives the project a bare origin; `readRemote(path)` reads its `main`.
+ * `projectDir` / `dataDir` serve an existing folder with an existing data folder (a person's
+ * clone and identity, made by the test; the test removes them).
  */
-export async function startFlagdeck({ theme, withProject = true, withRemote = false, timezoneId } = {}) {
+export async function startFlagdeck({ theme, withProject = true, withRemote = false, timezoneId, projectDir: givenProject, dataDir: givenData } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'flagdeck-e2e-'));
-  const dataDir = join(root, 'data');
-  mkdirSync(dataDir);
-  const projectDir = withProject ? makeProject(root, { remote: withRemote }) : null;
+  const dataDir = givenData ?? join(root, 'data');
+  if (!givenData) mkdirSync(dataDir);
+  const projectDir = givenProject ?? (withProject ? makeProject(root, { remote: withRemote }) : null);
   const server = startServer(projectDir, dataDir);
   let browser;
   try {

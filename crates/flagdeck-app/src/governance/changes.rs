@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use flagdeck_core::describe::{ChangeLine, describe};
 use flagdeck_core::governance::{
     ChangeRequest, Comment, Decision, EmergencyReason, EntityChange, Person, PolicyReport, Status,
     evaluate, sign, sign_authorship, touched,
@@ -23,8 +24,9 @@ use crate::App;
 use crate::entity::{EntityRef, Kind};
 use crate::error::{AppError, AppResult, ErrorCode};
 
-/// A change request as the UI shows it: the file, the policy's verdict, and its status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A change request as the UI shows it: the file, the policy's verdict, its status, and what
+/// it changes in sentences.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeView {
     pub request: ChangeRequest,
@@ -35,6 +37,8 @@ pub struct ChangeView {
     pub status: Status,
     /// Not yet synced: only this app has it.
     pub local_only: bool,
+    /// One sentence per change of each entity, named with the base's project.
+    pub lines: Vec<ChangeLine>,
 }
 
 impl App {
@@ -110,6 +114,7 @@ impl App {
         self.save_change(workspace_id, &request)?;
         let paths: Vec<&str> = request.entities.iter().map(|e| e.path.as_str()).collect();
         let details = json!({"change": id, "title": request.title, "entities": paths,
+               "environments": changed_environments(&request.entities),
                "contentHash": flagdeck_core::governance::content_hash(&request),
                "emergency": request.emergency.as_ref().map(|e| e.reason.as_str())});
         self.record(
@@ -152,7 +157,8 @@ impl App {
         self.record(
             workspace_id,
             "change.updated",
-            json!({"change": id, "contentHash": flagdeck_core::governance::content_hash(&request)}),
+            json!({"change": id, "contentHash": flagdeck_core::governance::content_hash(&request),
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -210,7 +216,8 @@ impl App {
         self.record(
             workspace_id,
             action,
-            json!({"change": id, "by": me, "contentHash": report.content_hash}),
+            json!({"change": id, "by": me, "contentHash": report.content_hash,
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -231,7 +238,7 @@ impl App {
         self.record(
             workspace_id,
             "change.withdrawn",
-            json!({"change": id, "by": me}),
+            json!({"change": id, "by": me, "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -258,7 +265,8 @@ impl App {
         self.record(
             workspace_id,
             "change.commented",
-            json!({"change": id, "by": me, "text": text.trim()}),
+            json!({"change": id, "by": me, "text": text.trim(),
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -273,6 +281,17 @@ impl App {
             .values()
             .map(|request| self.view(workspace_id, &base, request))
             .collect()
+    }
+
+    /// Every change request of the workspace, newest first: by the time in its id
+    /// (`cr-<base36 seconds>-…`), then by id; ids of another shape count as oldest.
+    pub fn change_requests_newest_first(&self, workspace_id: i64) -> AppResult<Vec<ChangeView>> {
+        let mut views = self.change_requests(workspace_id)?;
+        views.sort_by(|a, b| {
+            let key = |v: &ChangeView| (made_at(&v.request.id), v.request.id.clone());
+            key(b).cmp(&key(a))
+        });
+        Ok(views)
     }
 
     /// One change request with the policy's verdict.
@@ -292,6 +311,7 @@ impl App {
         Ok(ChangeView {
             status: label(request, &report),
             local_only: !base.changes.contains_key(&request.id),
+            lines: request_lines(base, request),
             request: request.clone(),
             report,
         })
@@ -400,6 +420,25 @@ impl App {
     }
 }
 
+/// The sentences of every entity `request` changes; the project's names are the base's, or
+/// the request's own when it changes the project.
+fn request_lines(base: &Snapshot, request: &ChangeRequest) -> Vec<ChangeLine> {
+    request
+        .entities
+        .iter()
+        .filter_map(|change| {
+            let id = EntityId::of_path(&change.path)?;
+            Some(describe(
+                base.project.as_ref(),
+                &id,
+                change.before.as_ref(),
+                change.after.as_ref(),
+            ))
+        })
+        .flatten()
+        .collect()
+}
+
 /// The policy's verdict on `request` given the project at its base.
 pub(crate) fn judge(at_base: &Snapshot, request: &ChangeRequest) -> PolicyReport {
     let policy = at_base.policy.clone().unwrap_or_default();
@@ -501,6 +540,39 @@ fn entity_changes(
         });
     }
     Ok(changes)
+}
+
+/// The environments whose part of a flag the changes touch, for the audit log (its
+/// environment filter), in first-seen order.
+pub(crate) fn changed_environments(changes: &[EntityChange]) -> Vec<String> {
+    let mut envs: Vec<String> = Vec::new();
+    for change in changes {
+        if !change.path.starts_with("flags/") {
+            continue;
+        }
+        let of = |side: &Option<serde_json::Value>| {
+            side.as_ref()
+                .and_then(|v| v.get("environments"))
+                .and_then(serde_json::Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (before, after) = (of(&change.before), of(&change.after));
+        for key in after.keys().chain(before.keys()) {
+            if before.get(key) != after.get(key) && !envs.contains(key) {
+                envs.push(key.clone());
+            }
+        }
+    }
+    envs
+}
+
+/// The seconds in a `cr-<base36 seconds>-<random>` id; 0 for another shape.
+fn made_at(id: &str) -> u64 {
+    id.strip_prefix("cr-")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|time| u64::from_str_radix(time, 36).ok())
+        .unwrap_or(0)
 }
 
 fn base36(mut n: u64) -> String {

@@ -28,7 +28,7 @@ use crate::sync::store_side::StoreSide;
 use crate::sync::{SyncOptions, SyncResult};
 
 /// What publishing did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PublishReport {
     /// The publishing commit, now the remote head and the workspace's base.
@@ -285,7 +285,8 @@ impl App {
             workspace_id,
             "change.published",
             json!({"change": id, "by": me, "commit": commit_text, "files": files,
-                   "emergency": request.as_ref().is_some_and(|r| r.emergency.is_some())}),
+                   "emergency": request.as_ref().is_some_and(|r| r.emergency.is_some()),
+                   "environments": request.map(|r| super::changes::changed_environments(&r.entities)).unwrap_or_default()}),
             Source::User,
         )?;
         Ok(PublishReport {

@@ -15,6 +15,7 @@ import { type Args, type Backend, BackendError, type Result } from './backend';
 import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
 import { PERSONAS } from './mockData';
 import { type Store, answerIssue6 } from './mockPreview';
+import { answerGovernance } from './mockGovernance';
 import { envStateOf } from '../state/envState';
 import { FREEZES, calendarEntries, demoSchedules, type MockFlag } from './mockCalendar';
 
@@ -74,6 +75,8 @@ export class MockBackend implements Backend {
   private answer(command: string, args: Record<string, unknown>): unknown {
     const issue6 = answerIssue6(command, args, this.store);
     if (issue6 !== undefined) return issue6;
+    const governance = answerGovernance(command, args, this.store, (ids) => ids.forEach((id) => this.publishDraft(id)));
+    if (governance !== undefined) return governance;
     switch (command) {
       case 'workspaces':
         return this.workspaces;
@@ -119,6 +122,17 @@ export class MockBackend implements Backend {
     content: (id) => this.content(id),
     hasDraft: (id) => this.drafts.has(id),
   };
+
+  /** Makes an entity's draft its published content (a mock change request was published). */
+  private publishDraft(id: string): void {
+    if (!this.drafts.has(id)) return;
+    const json = this.drafts.get(id) ?? null;
+    this.drafts.delete(id);
+    if (json === null) this.base.delete(id);
+    else this.base.set(id, json);
+    const [kind, ...key] = id.split(':');
+    this.emit([{ workspaceId: 1, subject: 'base', entityKind: kind as AppEvent['entityKind'], key: key.join(':'), change: 'updated', source: 'sync' }]);
+  }
 
   private demoInfo(): WorkspaceInfo {
     return { id: 1, name: 'Demo', kind: 'git', location: '/home/me/.local/share/flagdeck/demo', remoteUrl: 'file:///home/me/.local/share/flagdeck/demo.git', baseCommit: 'a1b2c3d' };

@@ -11,6 +11,8 @@ describe('routes', () => {
       { screen: 'flag', key: 'a.b_c', env: 'production' },
       { screen: 'segment', key: 'beta-testers' },
       { screen: 'calendar' },
+      { screen: 'changes' },
+      { screen: 'change', id: 'cr-1a2b' },
     ];
     for (const route of routes) expect(hashToRoute(routeToHash(route))).toEqual(route);
   });

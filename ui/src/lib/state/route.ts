@@ -9,7 +9,9 @@ export type Route =
   | { screen: 'calendar' }
   | { screen: 'personas' }
   | { screen: 'persona'; key: string }
-  | { screen: 'preview' };
+  | { screen: 'preview' }
+  | { screen: 'changes' }
+  | { screen: 'change'; id: string };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
@@ -19,7 +21,10 @@ export function routeToHash(route: Route): string {
     case 'calendar':
     case 'personas':
     case 'preview':
+    case 'changes':
       return `#/${route.screen}`;
+    case 'change':
+      return `#/changes/${encodeURIComponent(route.id)}`;
     case 'flag':
       return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
     case 'segment':
@@ -40,5 +45,7 @@ export function hashToRoute(hash: string): Route {
   if (first === 'personas' && key) return { screen: 'persona', key };
   if (first === 'personas') return { screen: 'personas' };
   if (first === 'preview') return { screen: 'preview' };
+  if (first === 'changes' && key) return { screen: 'change', id: key };
+  if (first === 'changes') return { screen: 'changes' };
   return { screen: 'flags' };
 }
