@@ -15,6 +15,7 @@ import { type Args, type Backend, BackendError, type Result } from './backend';
 import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
 import { PERSONAS } from './mockData';
 import { type Store, answerIssue6 } from './mockPreview';
+import { answerSettings, mockSyncStatus } from './mockSettings';
 import { envStateOf } from '../state/envState';
 import { FREEZES, calendarEntries, demoSchedules, type MockFlag } from './mockCalendar';
 
@@ -74,6 +75,7 @@ export class MockBackend implements Backend {
   private answer(command: string, args: Record<string, unknown>): unknown {
     const issue6 = answerIssue6(command, args, this.store);
     if (issue6 !== undefined) return issue6;
+    const g3 = answerSettings(command, args, (events) => this.emit(events)); if (g3 !== undefined) return g3;
     switch (command) {
       case 'workspaces':
         return this.workspaces;
@@ -103,7 +105,7 @@ export class MockBackend implements Backend {
       case 'redo':
         return this.step(Number(args.workspaceId), command);
       case 'status':
-        return { drafts: this.drafts.size, openConflicts: 0, resolvedConflicts: 0, pendingPush: this.drafts.size > 0, lastSync: 'succeeded', lastSyncSummary: null, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, governanceViolations: 0 };
+        return { drafts: this.drafts.size, openConflicts: 0, resolvedConflicts: 0, pendingPush: this.drafts.size > 0, lastSync: 'succeeded', lastSyncSummary: null, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, governanceViolations: 0, ...mockSyncStatus() };
       case 'validate':
       case 'conflicts':
       case 'auditLog':

@@ -9,7 +9,11 @@ export type Route =
   | { screen: 'calendar' }
   | { screen: 'personas' }
   | { screen: 'persona'; key: string }
-  | { screen: 'preview' };
+  | { screen: 'preview' }
+  // Issue 7, G3: sync conflicts, the audit log, settings.
+  | { screen: 'conflicts' }
+  | { screen: 'audit' }
+  | { screen: 'settings' };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
@@ -19,6 +23,9 @@ export function routeToHash(route: Route): string {
     case 'calendar':
     case 'personas':
     case 'preview':
+    case 'conflicts':
+    case 'audit':
+    case 'settings':
       return `#/${route.screen}`;
     case 'flag':
       return `#/flags/${encodeURIComponent(route.key)}${route.env ? `/${encodeURIComponent(route.env)}` : ''}`;
@@ -40,5 +47,6 @@ export function hashToRoute(hash: string): Route {
   if (first === 'personas' && key) return { screen: 'persona', key };
   if (first === 'personas') return { screen: 'personas' };
   if (first === 'preview') return { screen: 'preview' };
+  if (first === 'conflicts' || first === 'audit' || first === 'settings') return { screen: first };
   return { screen: 'flags' };
 }
