@@ -110,7 +110,7 @@ test('a conflict made on both sides is resolved in the UI and nothing is lost', 
   await byTestId(page, 'audit-table').waitFor();
   await eventually(() => byTestId(page, 'audit-row', { 'data-action': 'conflict.resolved' }).count(), (n) => n === 2, { what: 'two resolutions in the audit log' });
   assert.ok((await byTestId(page, 'audit-row', { 'data-action': 'sync.pushed' }).count()) >= 1);
-  await byTestId(page, 'audit-filter-what').selectOption('conflict.');
+  await byTestId(page, 'audit-filter-what').selectOption('conflict');
   await eventually(() => byTestId(page, 'audit-row').count(), (n) => n === 2, { what: 'only the resolutions' });
   await screenshot(page, 'conflicts-4-audit');
 });

@@ -28,9 +28,11 @@ export class AuditState {
     return this.entries.filter((e) => matchesAudit(e, this.filter, this.envKeys));
   }
 
-  /** Everyone who appears in the log, for the "Who" choices. */
+  /** Everyone seen in the log so far, for the "Who" suggestions. */
+  private seen = $state.raw<string[]>([]);
+
   get people(): string[] {
-    return [...new Set(this.entries.map((e) => e.actor))].sort((a, b) => a.localeCompare(b));
+    return this.seen;
   }
 
   get filtered(): boolean {
@@ -38,9 +40,20 @@ export class AuditState {
     return f.who !== '' || f.what !== '' || f.environment !== '' || f.since !== null || f.until !== null;
   }
 
-  async load(): Promise<void> {
+  /** Asks the host for the entries that pass `filter` (the host filters; see `matchesAudit`). */
+  async load(filter: AuditFilter = this.filter): Promise<void> {
+    const args = {
+      workspaceId: this.workspaceId,
+      limit: AUDIT_LIMIT,
+      ...(filter.who.trim() ? { who: filter.who.trim() } : {}),
+      ...(filter.what ? { action: filter.what } : {}),
+      ...(filter.environment ? { environment: filter.environment } : {}),
+      ...(filter.since !== null ? { since: filter.since } : {}),
+      ...(filter.until !== null ? { until: filter.until } : {}),
+    };
     try {
-      this.entries = await this.app.backend.call('auditLog', { workspaceId: this.workspaceId, limit: AUDIT_LIMIT });
+      this.entries = await this.app.backend.call('auditLog', args);
+      this.seen = [...new Set([...this.seen, ...this.entries.map((e) => e.actor)])].sort((a, b) => a.localeCompare(b));
     } catch (error) {
       this.app.fail(error);
     } finally {

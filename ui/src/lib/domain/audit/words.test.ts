@@ -27,13 +27,14 @@ describe('audit words', () => {
     expect(matchesAudit(e, NO_AUDIT_FILTER, keys)).toBe(true);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, who: 'dana' }, keys)).toBe(true);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, who: 'erin' }, keys)).toBe(false);
-    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, what: 'conflict.' }, keys)).toBe(true);
-    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, what: 'sync.' }, keys)).toBe(false);
+    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, what: 'conflict' }, keys)).toBe(true);
+    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, what: 'sync' }, keys)).toBe(false);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, what: 'conflict.resolved' }, keys)).toBe(true);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, environment: 'production' }, keys)).toBe(true);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, environment: 'staging' }, keys)).toBe(false);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, since: 5_000, until: 5_001 }, keys)).toBe(true);
     expect(matchesAudit(e, { ...NO_AUDIT_FILTER, since: 5_001 }, keys)).toBe(false);
-    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, until: 5_000 }, keys)).toBe(false);
+    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, until: 4_999 }, keys)).toBe(false);
+    expect(matchesAudit(e, { ...NO_AUDIT_FILTER, until: 5_000 }, keys)).toBe(true);
   });
 });

@@ -4,12 +4,12 @@ import type { AuditView } from '../../bindings/AuditView';
 import type { JsonValue } from '../../bindings/serde_json/JsonValue';
 import { fieldLabel } from '../conflicts/words';
 
-/** The "What" filter's choices: an action's prefix (or the exact action) and its name. */
+/** The "What" filter's choices: a group of actions (`change`) or one action, and its name. */
 export const ACTION_GROUPS: { value: string; label: string }[] = [
-  { value: 'entity.', label: 'Edits' },
-  { value: 'conflict.', label: 'Conflicts resolved' },
-  { value: 'sync.', label: 'Syncs' },
-  { value: 'change.', label: 'Change requests' },
+  { value: 'entity', label: 'Edits' },
+  { value: 'conflict', label: 'Conflicts resolved' },
+  { value: 'sync', label: 'Syncs' },
+  { value: 'change', label: 'Change requests' },
   { value: 'change.published', label: 'Publishing' },
 ];
 
@@ -95,12 +95,15 @@ export function auditEnvironments(entry: AuditView, envKeys: readonly string[]):
 export type AuditFilter = { who: string; what: string; environment: string; since: number | null; until: number | null };
 export const NO_AUDIT_FILTER: AuditFilter = { who: '', what: '', environment: '', since: null, until: null };
 
-/** Whether `entry` passes the filter (used on the entries the host returned). */
+/**
+ * Whether `entry` passes the filter. The host filters too (`auditLog`'s optional arguments);
+ * this keeps the table right while a new answer is on its way, and in hosts without filters.
+ */
 export function matchesAudit(entry: AuditView, filter: AuditFilter, envKeys: readonly string[]): boolean {
-  if (filter.who && !entry.actor.toLowerCase().includes(filter.who.toLowerCase())) return false;
-  if (filter.what && !(filter.what.endsWith('.') ? entry.action.startsWith(filter.what) : entry.action === filter.what)) return false;
+  if (filter.who.trim() && !entry.actor.toLowerCase().includes(filter.who.trim().toLowerCase())) return false;
+  if (filter.what && !(filter.what.includes('.') ? entry.action === filter.what : entry.action.startsWith(`${filter.what}.`))) return false;
   if (filter.environment && !auditEnvironments(entry, envKeys).includes(filter.environment)) return false;
   if (filter.since !== null && entry.at < filter.since) return false;
-  if (filter.until !== null && entry.at >= filter.until) return false;
+  if (filter.until !== null && entry.at > filter.until) return false;
   return true;
 }
