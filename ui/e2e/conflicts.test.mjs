@@ -114,3 +114,58 @@ test('a conflict made on both sides is resolved in the UI and nothing is lost', 
   await eventually(() => byTestId(page, 'audit-row').count(), (n) => n === 2, { what: 'only the resolutions' });
   await screenshot(page, 'conflicts-4-audit');
 });
+
+// Settings: theme and time zone always; identity, registering and credentials need the OS keyring
+// (run under scripts/with-keyring.sh, which sets FLAGDECK_KEYRING_TESTS=1).
+test('settings: theme, time zone, identity with its public key, registering, and the remote password', async () => {
+  const { page } = app;
+  await page.goto(app.url);
+  await openProjectWorkspace(page, app.projectDir);
+  await byTestId(page, 'nav-settings').click();
+  await byTestId(page, 'settings-identity').waitFor();
+
+  // Theme: dark, remembered.
+  await byTestId(page, 'settings-theme').locator('input[value="dark"]').check();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+
+  // Time zone: New York, then the audit log's times say so.
+  await byTestId(page, 'settings-time-zone').selectOption('America/New_York');
+  assert.equal(await page.evaluate(() => localStorage.getItem('flagdeck.timeZone')), 'America/New_York');
+
+  if (process.env.FLAGDECK_KEYRING_TESTS === '1') {
+    await byTestId(page, 'settings-identity-name').fill('Dana Ruiz');
+    await byTestId(page, 'settings-identity-email').fill('dana@example.com');
+    assert.equal(await byTestId(page, 'settings-identity-id').inputValue(), 'dana-ruiz', 'the id follows the name');
+    await byTestId(page, 'settings-identity-create').click();
+    const key = byTestId(page, 'settings-public-key');
+    await key.waitFor({ timeout: 15_000 });
+    assert.match((await key.textContent()) ?? '', /^ed25519:[A-Za-z0-9+/]{43}=$/);
+
+    await byTestId(page, 'settings-register').click();
+    await byTestId(page, 'settings-registered').waitFor({ timeout: 15_000 });
+    const person = await eventually(() => app.readJson('people/dana-ruiz.json'), (p) => p.email === 'dana@example.com', { what: "my person file's draft" });
+    assert.equal(person.publicKey, (await key.textContent())?.trim());
+
+    const secret = 'correct-horse-battery-staple';
+    await byTestId(page, 'settings-secret').fill(secret);
+    await byTestId(page, 'settings-secret-save').click();
+    await eventually(() => byTestId(page, 'settings-credentials-state').getAttribute('data-stored'), (v) => v === 'true', { what: 'the secret stored' });
+    assert.equal(await byTestId(page, 'settings-secret').inputValue(), '', 'the field is emptied');
+    assert.ok(!(await page.content()).includes(secret), 'the secret is never shown again');
+    await byTestId(page, 'settings-test-connection').click();
+    const result = byTestId(page, 'settings-test-result');
+    await result.waitFor({ timeout: 15_000 });
+    assert.equal(await result.getAttribute('data-ok'), 'true', (await result.textContent()) ?? '');
+    await screenshot(page, 'settings-1-identity-credentials');
+    await byTestId(page, 'settings-secret-delete').click();
+    await eventually(() => byTestId(page, 'settings-credentials-state').getAttribute('data-stored'), (v) => v === 'false', { what: 'the secret removed' });
+  } else {
+    console.log('# identity and credentials skipped: run under scripts/with-keyring.sh for the OS keyring');
+  }
+  await screenshot(page, 'settings-2-dark');
+
+  await byTestId(page, 'nav-audit').click();
+  await byTestId(page, 'audit-table').or(byTestId(page, 'audit-empty')).first().waitFor();
+  assert.match((await page.locator('#audit-title + .sub').textContent()) ?? '', /America\/New_York/);
+  await screenshot(page, 'settings-3-audit-dark');
+});
