@@ -18,27 +18,31 @@ use ts_rs::TS;
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
-    App, AuditView, ConflictChoice, ConflictView, EntityListItem, EntityRef, EntityView, Kind,
-    PreviewServerInfo, ProjectInfo, RebucketSample, SaveOutcome, SegmentUse, StatusView,
-    SyncOptions, SyncReport, WorkspaceInfo,
+    App, AuditFilter, AuditFormat, AuditView, ChangeView, ConflictChoice, ConflictView,
+    ConnectionTest, CredentialsStatus, DraftChange, EntityListItem, EntityRef, EntityView,
+    IdentityStatus, Kind, PreviewServerInfo, ProjectInfo, PublishReport, RebucketSample,
+    SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport, WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
+use flagdeck_core::governance::Person;
 use flagdeck_core::preview::PreviewResult;
 use flagdeck_core::rebucket::RebucketImpact;
 use flagdeck_core::schedule::CalendarEntry;
+use flagdeck_core::sync_plan::EntityId;
 
 /// Declares the commands: `Name(ArgsType { field: Type, ... }) -> Result = |app, args| body;`.
+/// A field may carry attributes (its doc, `#[ts(optional)]` for an argument the UI may leave out).
 macro_rules! commands {
     ($(
         $(#[doc = $doc:expr])*
-        $name:ident ( $args:ident { $($(#[doc = $fdoc:expr])* $field:ident : $ty:ty),* $(,)? } )
+        $name:ident ( $args:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? } )
             -> $result:ty = |$app:ident, $a:pat_param| $body:expr;
     )*) => {
         $(
             #[doc = concat!("Arguments of [`Request::", stringify!($name), "`].")]
             #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, TS)]
             #[serde(rename_all = "camelCase", deny_unknown_fields)]
-            pub struct $args { $($(#[doc = $fdoc])* pub $field: $ty),* }
+            pub struct $args { $($(#[$fmeta])* pub $field: $ty),* }
         )*
 
         /// One command with its arguments, as both hosts receive it.
@@ -140,6 +144,11 @@ fn lower_first(name: &str) -> String {
     }
 }
 
+/// The UI names entities as `EntityId`s; the app's methods take `EntityRef`s.
+fn refs(entities: &[EntityId]) -> Vec<EntityRef> {
+    entities.iter().map(EntityRef::from_id).collect()
+}
+
 fn to_json<T: Serialize>(value: T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(|e| {
         AppError::new(
@@ -212,9 +221,78 @@ commands! {
     /// in words and with warnings (close steps, freezes, unpublished steps in the past).
     Calendar(CalendarArgs { workspace_id: i64, from: String, to: String }) -> Vec<CalendarEntry> =
         |app, a| app.calendar(a.workspace_id, &a.from, &a.to);
-    /// The newest entries of the audit log.
-    AuditLog(AuditLogArgs { workspace_id: i64, limit: u32 }) -> Vec<AuditView> =
-        |app, a| app.workspace(a.workspace_id).and_then(|_| app.audit_log(a.workspace_id, a.limit));
+    /// The newest entries of the audit log, newest first; the optional filters narrow it (who:
+    /// part of the actor's name; action: `change.approved` or a group like `change`;
+    /// environment: a key the entry mentions; since/until: unix seconds, inclusive).
+    AuditLog(AuditLogArgs {
+        workspace_id: i64,
+        limit: u32,
+        #[ts(optional)] who: Option<String>,
+        #[ts(optional)] action: Option<String>,
+        #[ts(optional)] environment: Option<String>,
+        #[ts(optional)] since: Option<i64>,
+        #[ts(optional)] until: Option<i64>,
+    }) -> Vec<AuditView> =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.audit_log_filtered(a.workspace_id, a.limit, &AuditFilter {
+            who: a.who, action: a.action, environment: a.environment, since: a.since, until: a.until,
+        }));
+    /// The whole audit log, oldest first, as CSV or JSON text (the UI saves it as a file).
+    ExportAudit(ExportAuditArgs { workspace_id: i64, format: AuditFormat }) -> String =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.export_audit(a.workspace_id, a.format));
+    /// Every change request of the workspace (synced and local), newest first.
+    ChangeRequests(ChangeRequestsArgs { workspace_id: i64 }) -> Vec<ChangeView> =
+        |app, a| app.change_requests_newest_first(a.workspace_id);
+    /// One change request with the policy's verdict and its changes in sentences.
+    ChangeRequest(ChangeRequestArgs { workspace_id: i64, id: String }) -> ChangeView =
+        |app, a| app.change_request(a.workspace_id, &a.id);
+    /// Every entity with a draft: its changes in sentences and whether it needs a change request.
+    DraftChanges(DraftChangesArgs { workspace_id: i64 }) -> Vec<DraftChange> =
+        |app, a| app.draft_changes(a.workspace_id);
+    /// A change request made from the drafts of `entities`, signed by the user.
+    CreateChangeRequest(CreateChangeRequestArgs { workspace_id: i64, title: String, description: Option<String>, entities: Vec<EntityId> }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.create_change_request(a.workspace_id, &a.title, a.description.as_deref(), &refs(&a.entities)));
+    /// An emergency change request (publishable without approval where the policy allows it and
+    /// it only reduces exposure); the reason is required.
+    CreateEmergencyChangeRequest(CreateEmergencyChangeRequestArgs { workspace_id: i64, title: String, reason: String, entities: Vec<EntityId> }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.create_emergency_change_request(a.workspace_id, &a.title, &a.reason, &refs(&a.entities)));
+    /// The request holds its entities' current drafts again (its author only; approvals reset).
+    UpdateChangeRequest(UpdateChangeRequestArgs { workspace_id: i64, id: String }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.update_change_request(a.workspace_id, &a.id));
+    /// Approves the current version of a request with the user's signature.
+    ApproveChangeRequest(ApproveChangeRequestArgs { workspace_id: i64, id: String, comment: Option<String> }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.approve(a.workspace_id, &a.id, a.comment.as_deref()));
+    /// Rejects the current version of a request.
+    RejectChangeRequest(RejectChangeRequestArgs { workspace_id: i64, id: String, comment: Option<String> }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.reject(a.workspace_id, &a.id, a.comment.as_deref()));
+    /// Adds the user's comment to a request.
+    CommentChangeRequest(CommentChangeRequestArgs { workspace_id: i64, id: String, text: String }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.comment(a.workspace_id, &a.id, &a.text));
+    /// Withdraws a request (its author only); its drafts stay drafts.
+    WithdrawChangeRequest(WithdrawChangeRequestArgs { workspace_id: i64, id: String }) -> ChangeView =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.withdraw(a.workspace_id, &a.id));
+    /// Publishes an approved request in one commit on the remote (a sync first).
+    PublishChangeRequest(PublishChangeRequestArgs { workspace_id: i64, id: String }) -> PublishReport =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.publish(a.workspace_id, &a.id));
+    /// Who the user is and whether their signing key is in the keyring.
+    Identity(IdentityArgs {}) -> IdentityStatus = |app, _| app.identity_status();
+    /// Makes the user's identity: a key pair whose private half lives only in the OS keyring.
+    CreateIdentity(CreateIdentityArgs { person_id: String, name: String, email: String }) -> Person =
+        |app, a| app.create_identity(&a.person_id, &a.name, &a.email);
+    /// Drafts `people/<id>.json` with the user's public key; a change request brings it in.
+    ProposePerson(ProposePersonArgs { workspace_id: i64 }) -> EntityId =
+        |app, a| app.workspace(a.workspace_id).and_then(|_| app.propose_person(a.workspace_id).and_then(|entity| entity.checked()));
+    /// The workspace's remote, its user name, and whether a secret is stored for it.
+    CredentialsStatus(CredentialsStatusArgs { workspace_id: i64 }) -> CredentialsStatus =
+        |app, a| app.credentials_status(a.workspace_id);
+    /// Stores the password, token or ssh key for the remote in the OS keyring only.
+    SetCredentials(SetCredentialsArgs { workspace_id: i64, secret: String }) -> CredentialsStatus =
+        |app, a| app.set_credentials(a.workspace_id, &a.secret);
+    /// Removes the stored secret of the remote.
+    DeleteCredentials(DeleteCredentialsArgs { workspace_id: i64 }) -> CredentialsStatus =
+        |app, a| app.delete_credentials(a.workspace_id);
+    /// Asks the remote for its branches with the stored credentials; the outcome in words.
+    TestConnection(TestConnectionArgs { workspace_id: i64 }) -> ConnectionTest =
+        |app, a| app.test_connection(a.workspace_id);
     /// Starts the workspace's OFREP preview server on 127.0.0.1 (`port`, or a free one).
     PreviewServerStart(PreviewServerStartArgs { workspace_id: i64, port: Option<u16> }) -> PreviewServerInfo =
         |app, a| app.preview_server_start(a.workspace_id, a.port);

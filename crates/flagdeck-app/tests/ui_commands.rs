@@ -468,6 +468,57 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
             "rebucketImpact",
             json!({"workspaceId": missing, "key": "new-checkout", "at": 0, "sample": {"kind": "generated", "count": 1, "seed": 1}}),
         ),
+        // Issue 7: governance, audit and credentials.
+        (
+            "exportAudit",
+            json!({"workspaceId": missing, "format": "csv"}),
+        ),
+        ("changeRequests", json!({"workspaceId": missing})),
+        (
+            "changeRequest",
+            json!({"workspaceId": missing, "id": "cr-1"}),
+        ),
+        ("draftChanges", json!({"workspaceId": missing})),
+        (
+            "createChangeRequest",
+            json!({"workspaceId": missing, "title": "t", "description": null, "entities": [{"kind": "flag", "key": "new-checkout"}]}),
+        ),
+        (
+            "createEmergencyChangeRequest",
+            json!({"workspaceId": missing, "title": "t", "reason": "r", "entities": [{"kind": "flag", "key": "new-checkout"}]}),
+        ),
+        (
+            "updateChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1"}),
+        ),
+        (
+            "approveChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1", "comment": null}),
+        ),
+        (
+            "rejectChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1", "comment": "no"}),
+        ),
+        (
+            "commentChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1", "text": "hi"}),
+        ),
+        (
+            "withdrawChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1"}),
+        ),
+        (
+            "publishChangeRequest",
+            json!({"workspaceId": missing, "id": "cr-1"}),
+        ),
+        ("proposePerson", json!({"workspaceId": missing})),
+        ("credentialsStatus", json!({"workspaceId": missing})),
+        (
+            "setCredentials",
+            json!({"workspaceId": missing, "secret": "s3cret"}),
+        ),
+        ("deleteCredentials", json!({"workspaceId": missing})),
+        ("testConnection", json!({"workspaceId": missing})),
     ];
     // Commands that name no workspace.
     let without = [
@@ -476,6 +527,8 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
         "createGitWorkspace",
         "openFolderWorkspace",
         "createLocalWorkspace",
+        "identity",
+        "createIdentity",
     ];
     let covered: BTreeSet<String> = requests
         .iter()

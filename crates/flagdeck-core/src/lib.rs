@@ -7,6 +7,7 @@
 pub mod bucket;
 pub mod checked;
 pub mod compile;
+pub mod describe;
 pub mod diag;
 pub mod eval;
 pub mod example;

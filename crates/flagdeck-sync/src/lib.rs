@@ -33,6 +33,7 @@ pub use repo::{
     Author, Credentials, FetchOutcome, GitRepo, PushOutcome, REMOTE, TransferProgress, Transport,
     is_format_path, password_service, ssh_key_service, ssh_passphrase_service,
 };
+pub use repo::{RemoteProbe, probe_remote};
 pub use secret::{MemorySecretStore, Secret, SecretError, SecretStore};
 pub use turn::SyncTurn;
 pub use watch::{DEFAULT_DEBOUNCE, FolderWatcher, WatchBatch, WatchError};

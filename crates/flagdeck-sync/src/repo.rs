@@ -211,6 +211,47 @@ struct AuthAttempt {
     failure: Cell<Option<AuthFailure>>,
 }
 
+/// What a remote answered when asked for its branches ([`probe_remote`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteProbe {
+    /// The remote's default branch (what its `HEAD` names), if it has one.
+    pub default_branch: Option<String>,
+    /// That branch's commit; `None` for an empty repository.
+    pub head: Option<Oid>,
+}
+
+/// Connects to `url` with `credentials` and lists its branches, like `git ls-remote`: nothing is
+/// downloaded or written. Errors are the ones a fetch gives (offline, credentials refused, ...).
+pub fn probe_remote(url: &str, credentials: &Credentials) -> Result<RemoteProbe, SyncError> {
+    let auth = AuthAttempt::default();
+    let mut remote = git2::Remote::create_detached(url)?;
+    let connection = remote
+        .connect_auth(
+            git2::Direction::Fetch,
+            Some(callbacks(credentials, &auth)),
+            None,
+        )
+        .map_err(|err| network_error(url, &auth, err))?;
+    let heads = connection
+        .list()
+        .map_err(|err| network_error(url, &auth, err))?;
+    let symref = heads
+        .iter()
+        .find(|h| h.name() == "HEAD")
+        .and_then(|h| h.symref_target().map(str::to_owned));
+    let default_branch = symref
+        .as_deref()
+        .and_then(|target| target.strip_prefix("refs/heads/"))
+        .map(str::to_owned);
+    let head = symref
+        .as_deref()
+        .and_then(|target| heads.iter().find(|h| h.name() == target).map(|h| h.oid()));
+    Ok(RemoteProbe {
+        default_branch,
+        head,
+    })
+}
+
 /// A workspace checkout with a working folder.
 pub struct GitRepo {
     repo: Repository,

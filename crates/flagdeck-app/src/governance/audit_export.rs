@@ -9,7 +9,7 @@ use crate::App;
 use crate::error::AppResult;
 
 /// The export's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum AuditFormat {
     Json,

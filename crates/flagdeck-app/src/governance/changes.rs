@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use flagdeck_core::describe::{ChangeLine, describe};
 use flagdeck_core::governance::{
     ChangeRequest, Comment, Decision, EmergencyReason, EntityChange, Person, PolicyReport, Status,
     evaluate, sign, sign_authorship, touched,
@@ -23,8 +24,9 @@ use crate::App;
 use crate::entity::{EntityRef, Kind};
 use crate::error::{AppError, AppResult, ErrorCode};
 
-/// A change request as the UI shows it: the file, the policy's verdict, and its status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A change request as the UI shows it: the file, the policy's verdict, its status, and what
+/// it changes in sentences.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeView {
     pub request: ChangeRequest,
@@ -35,6 +37,8 @@ pub struct ChangeView {
     pub status: Status,
     /// Not yet synced: only this app has it.
     pub local_only: bool,
+    /// One sentence per change of each entity, named with the base's project.
+    pub lines: Vec<ChangeLine>,
 }
 
 impl App {
@@ -275,6 +279,17 @@ impl App {
             .collect()
     }
 
+    /// Every change request of the workspace, newest first: by the time in its id
+    /// (`cr-<base36 seconds>-…`), then by id; ids of another shape count as oldest.
+    pub fn change_requests_newest_first(&self, workspace_id: i64) -> AppResult<Vec<ChangeView>> {
+        let mut views = self.change_requests(workspace_id)?;
+        views.sort_by(|a, b| {
+            let key = |v: &ChangeView| (made_at(&v.request.id), v.request.id.clone());
+            key(b).cmp(&key(a))
+        });
+        Ok(views)
+    }
+
     /// One change request with the policy's verdict.
     pub fn change_request(&self, workspace_id: i64, id: &str) -> AppResult<ChangeView> {
         let request = self.request(workspace_id, id)?;
@@ -292,6 +307,7 @@ impl App {
         Ok(ChangeView {
             status: label(request, &report),
             local_only: !base.changes.contains_key(&request.id),
+            lines: request_lines(base, request),
             request: request.clone(),
             report,
         })
@@ -400,6 +416,25 @@ impl App {
     }
 }
 
+/// The sentences of every entity `request` changes; the project's names are the base's, or
+/// the request's own when it changes the project.
+fn request_lines(base: &Snapshot, request: &ChangeRequest) -> Vec<ChangeLine> {
+    request
+        .entities
+        .iter()
+        .filter_map(|change| {
+            let id = EntityId::of_path(&change.path)?;
+            Some(describe(
+                base.project.as_ref(),
+                &id,
+                change.before.as_ref(),
+                change.after.as_ref(),
+            ))
+        })
+        .flatten()
+        .collect()
+}
+
 /// The policy's verdict on `request` given the project at its base.
 pub(crate) fn judge(at_base: &Snapshot, request: &ChangeRequest) -> PolicyReport {
     let policy = at_base.policy.clone().unwrap_or_default();
@@ -501,6 +536,14 @@ fn entity_changes(
         });
     }
     Ok(changes)
+}
+
+/// The seconds in a `cr-<base36 seconds>-<random>` id; 0 for another shape.
+fn made_at(id: &str) -> u64 {
+    id.strip_prefix("cr-")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|time| u64::from_str_radix(time, 36).ok())
+        .unwrap_or(0)
 }
 
 fn base36(mut n: u64) -> String {

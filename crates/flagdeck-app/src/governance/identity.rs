@@ -26,7 +26,7 @@ pub const IDENTITY_SERVICE: &str = "flagdeck:identity";
 const IDENTITY_FILE: &str = "identity.json";
 
 /// The user's identity as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityStatus {
     /// `None` until [`App::create_identity`].

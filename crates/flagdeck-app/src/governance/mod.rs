@@ -7,6 +7,7 @@
 
 pub mod audit_export;
 pub mod changes;
+pub mod drafts;
 pub mod founding;
 pub(crate) mod held;
 pub mod identity;
@@ -16,6 +17,7 @@ pub mod verify;
 
 pub use audit_export::AuditFormat;
 pub use changes::ChangeView;
+pub use drafts::DraftChange;
 pub use identity::{IDENTITY_SERVICE, IdentityStatus};
 pub use publish::PublishReport;
 pub use verify::FoundViolation;

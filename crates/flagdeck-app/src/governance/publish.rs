@@ -28,7 +28,7 @@ use crate::sync::store_side::StoreSide;
 use crate::sync::{SyncOptions, SyncResult};
 
 /// What publishing did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PublishReport {
     /// The publishing commit, now the remote head and the workspace's base.

@@ -19,6 +19,7 @@ use super::touched::Touched;
 
 /// The verdict on one change request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyReport {
     /// Whether the policy lets the request be published now (it says nothing about whether the
@@ -37,6 +38,7 @@ pub struct PolicyReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RuleReport {
     pub name: String,

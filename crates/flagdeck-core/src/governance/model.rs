@@ -7,6 +7,7 @@ use serde_json::Value;
 
 /// `people/<id>.json`: one person who can sign approvals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Flagdeck person (people/<id>.json)")]
 pub struct Person {
@@ -104,6 +105,7 @@ pub struct EmergencyPolicy {
 
 /// `changes/<id>.json`: a change request with its approvals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "Flagdeck change request (changes/<id>.json)")]
 pub struct ChangeRequest {
@@ -111,6 +113,7 @@ pub struct ChangeRequest {
     pub id: String,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// The person id of who made the request.
     pub author: String,
@@ -118,6 +121,7 @@ pub struct ChangeRequest {
     /// `flagdeck change v1\n<id>\n<content hash>`: who wrote this version. Absent or not
     /// verifying against the author's key, the request cannot be published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub author_signature: Option<String>,
     /// The commit the request was made on.
     pub base: String,
@@ -126,18 +130,22 @@ pub struct ChangeRequest {
     /// Present for an emergency change: publish without approval, if the policy allows it and
     /// the change only reduces exposure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub emergency: Option<EmergencyReason>,
     #[serde(default)]
     pub approvals: Vec<Approval>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Comment>>", optional))]
     pub comments: Vec<Comment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub published: Option<Published>,
 }
 
 /// One file the request changes: its content before (at the base) and after; `null` for a file
 /// that does not exist on that side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EntityChange {
     /// `flags/<key>.json`, `segments/<key>.json`, `flagdeck.json`, `policy.json` or
@@ -148,6 +156,7 @@ pub struct EntityChange {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Open,
@@ -158,6 +167,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmergencyReason {
     /// Why this could not wait for approval (mandatory, not blank).
@@ -166,6 +176,7 @@ pub struct EmergencyReason {
 
 /// A signed decision by one person on one version of a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Approval {
     /// Person id.
@@ -178,10 +189,12 @@ pub struct Approval {
     /// RFC 3339.
     pub at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Approve,
@@ -198,6 +211,7 @@ impl Decision {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Comment {
     pub by: String,
@@ -207,6 +221,7 @@ pub struct Comment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Published {
     pub by: String,
@@ -214,5 +229,6 @@ pub struct Published {
     pub at: String,
     /// The commit that applied the change, once known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub commit: Option<String>,
 }

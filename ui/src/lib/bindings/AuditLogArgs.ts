@@ -3,4 +3,4 @@
 /**
  *Arguments of [`Request::AuditLog`].
  */
-export type AuditLogArgs = { workspaceId: number, limit: number, };
+export type AuditLogArgs = { workspaceId: number, limit: number, who?: string, action?: string, environment?: string, since?: number, until?: number, };
