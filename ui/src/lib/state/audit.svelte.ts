@@ -53,7 +53,7 @@ export class AuditState {
     };
     try {
       this.entries = await this.app.backend.call('auditLog', args);
-      this.seen = [...new Set([...this.seen, ...this.entries.map((e) => e.actor)])].sort((a, b) => a.localeCompare(b));
+      this.seen = [...this.seen, ...this.entries.map((e) => e.actor)].filter((name, i, all) => all.indexOf(name) === i).sort((a, b) => a.localeCompare(b));
     } catch (error) {
       this.app.fail(error);
     } finally {
@@ -70,7 +70,7 @@ export class AuditState {
     this.exporting = true;
     try {
       const text = await this.app.backend.call('exportAudit', { workspaceId: this.workspaceId, format });
-      save(exportFileName(this.app.project?.name ?? 'flagdeck', format, new Date()), text, format === 'csv' ? 'text/csv' : 'application/json');
+      save(exportFileName(this.app.project?.name ?? 'flagdeck', format, Date.now()), text, format === 'csv' ? 'text/csv' : 'application/json');
       this.app.notify(`The audit log was saved as ${format.toUpperCase()}.`);
       return true;
     } catch (error) {

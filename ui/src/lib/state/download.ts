@@ -13,7 +13,7 @@ export function downloadText(fileName: string, text: string, mime: string): void
 }
 
 /** "acme-audit-2026-11-21.csv": the project's name made safe for a file name. */
-export function exportFileName(project: string, format: 'csv' | 'json', now: Date): string {
+export function exportFileName(project: string, format: 'csv' | 'json', nowMs: number): string {
   const safe = project.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'flagdeck';
-  return `${safe}-audit-${now.toISOString().slice(0, 10)}.${format}`;
+  return `${safe}-audit-${new Date(nowMs).toISOString().slice(0, 10)}.${format}`;
 }

@@ -1,11 +1,10 @@
 // The settings screen's state: who I am (identity, public key, registering in the project
 // through a change request), the open workspace's credentials (stored in the OS keyring, never
 // read back), and the connection test.
+import type { ConnectionTest } from '../bindings/ConnectionTest';
+import type { CredentialsStatus } from '../bindings/CredentialsStatus';
+import type { IdentityStatus } from '../bindings/IdentityStatus';
 import type { AppState } from './app.svelte';
-
-type IdentityStatus = import('../bindings/Commands').Commands['identity']['result'];
-type CredentialsStatus = import('../bindings/Commands').Commands['credentialsStatus']['result'];
-type ConnectionTest = import('../bindings/Commands').Commands['testConnection']['result'];
 
 export type IdentityForm = { name: string; email: string; id: string };
 
@@ -82,7 +81,7 @@ export class SettingsState {
         description: `Registers ${person.name} <${person.email}> and their public key, so their approvals and signatures are recognised.`,
         entities: [entity],
       });
-      this.registered = { id: change.id, title };
+      this.registered = { id: change.request.id, title };
       this.app.notify('Your registration is waiting for review as a change request.');
     });
   }

@@ -2,7 +2,7 @@
 // went and when. Pure, so the sentences are tested without a screen.
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { StatusView } from '../bindings/StatusView';
-import { ago } from './timeZone.svelte';
+import { ago } from './zones';
 
 export type LastSync = {
   state: 'never' | 'running' | 'succeeded' | 'failed' | 'interrupted';

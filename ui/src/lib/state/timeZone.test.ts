@@ -36,7 +36,7 @@ describe('the display time zone', () => {
     expect(formatLocalDay(Date.parse('2026-12-01T02:00:00Z'))).toBe('Mon 30 Nov 2026');
     expect(localTimeZone()).toBe('America/New_York');
     expect(formatInstant(new Date(iso), localTimeZone())).toBe('Tue, 1 Dec 2026, 03:00');
-    expect(formatWhen(Date.parse(iso) / 1000)).toBe('Tue, 1 Dec 2026, 03:00');
+    expect(formatWhen(Date.parse(iso) / 1000, displayZone())).toBe('Tue, 1 Dec 2026, 03:00');
   });
 
   it('says how long ago in short words', () => {

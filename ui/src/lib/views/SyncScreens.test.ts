@@ -139,3 +139,89 @@ describe('AuditLogView', () => {
     await waitFor(() => expect(backend.calls.filter((c) => c.command === 'auditLog').at(-1)?.args).toEqual({ workspaceId: 1, limit: 1000, who: 'dana', action: 'sync', environment: 'production' }));
   });
 });
+
+describe('SettingsView', () => {
+  const person = { id: 'dana-ruiz', name: 'Dana Ruiz', email: 'dana@example.com', publicKey: 'ed25519:AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl' };
+
+  it('creates an identity, shows its public key, and registers it through a change request', async () => {
+    let me: typeof person | null = null;
+    const backend = new FakeBackend({
+      workspaces: () => [],
+      identity: () => ({ person: me, hasSigningKey: me !== null }),
+      createIdentity: (args) => {
+        const { personId, name, email } = args as { personId: string; name: string; email: string };
+        me = { ...person, id: personId, name, email };
+        return me;
+      },
+      credentialsStatus: () => ({ remoteUrl: '/srv/flags.git', username: null, stored: false }),
+      proposePerson: () => ({ kind: 'person', key: 'dana-ruiz' }),
+      createChangeRequest: () => ({ request: { id: 'cr-7', title: 'Add Dana Ruiz to the project' } }),
+    });
+    const app = appWith(backend);
+    app.workspaces = [{ id: 1, name: 'Team', kind: 'folder', location: '/home/dana/flags', remoteUrl: '/srv/flags.git', baseCommit: null }];
+    render(SyncScreensInApp, { app, screen: 'settings' });
+    const create = await screen.findByTestId(TestId.settingsIdentityCreate);
+    await fireEvent.click(create);
+    expect(screen.getByText('Enter your name as your team knows it.')).toBeTruthy();
+    expect(backend.count('createIdentity')).toBe(0);
+    await fireEvent.input(screen.getByTestId(TestId.settingsIdentityName), { target: { value: 'Dana Ruiz' } });
+    await fireEvent.input(screen.getByTestId(TestId.settingsIdentityEmail), { target: { value: 'dana@example.com' } });
+    expect((screen.getByTestId(TestId.settingsIdentityId) as HTMLInputElement).value).toBe('dana-ruiz');
+    await fireEvent.click(screen.getByTestId(TestId.settingsIdentityCreate));
+    expect((await screen.findByTestId(TestId.settingsPublicKey)).textContent).toBe(person.publicKey);
+    expect(backend.calls.find((c) => c.command === 'createIdentity')?.args).toEqual({ personId: 'dana-ruiz', name: 'Dana Ruiz', email: 'dana@example.com' });
+
+    await fireEvent.click(screen.getByTestId(TestId.settingsRegister));
+    const registered = await screen.findByTestId(TestId.settingsRegistered);
+    expect(registered.querySelector('a')?.getAttribute('href')).toBe('#/changes/cr-7');
+    const request = backend.calls.find((c) => c.command === 'createChangeRequest')?.args as { entities: unknown[]; title: string };
+    expect(request.entities).toEqual([{ kind: 'person', key: 'dana-ruiz' }]);
+    expect(request.title).toBe('Add Dana Ruiz to the project');
+  });
+
+  it('stores a secret without showing it again, tests the connection, and removes it', async () => {
+    let stored = false;
+    const backend = new FakeBackend({
+      workspaces: () => [],
+      identity: () => ({ person, hasSigningKey: true }),
+      credentialsStatus: () => ({ remoteUrl: 'https://git.example.com/acme/flags.git', username: 'dana', stored }),
+      setCredentials: () => ((stored = true), { remoteUrl: 'https://git.example.com/acme/flags.git', username: 'dana', stored }),
+      deleteCredentials: () => ((stored = false), { remoteUrl: 'https://git.example.com/acme/flags.git', username: 'dana', stored }),
+      testConnection: () => ({ ok: false, message: 'The remote refused the password or token' }),
+    });
+    const app = appWith(backend);
+    app.workspaces = [{ id: 1, name: 'Team', kind: 'git', location: '/data/team', remoteUrl: 'https://git.example.com/acme/flags.git', baseCommit: null }];
+    render(SyncScreensInApp, { app, screen: 'settings' });
+    const state = await screen.findByTestId(TestId.settingsCredentialsState);
+    await waitFor(() => expect(state.dataset.stored).toBe('false'));
+    const secret = screen.getByTestId(TestId.settingsSecret) as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    await fireEvent.input(secret, { target: { value: 'tok-123' } });
+    await fireEvent.click(screen.getByTestId(TestId.settingsSecretSave));
+    await waitFor(() => expect(screen.getByTestId(TestId.settingsCredentialsState).dataset.stored).toBe('true'));
+    await waitFor(() => expect(secret.value).toBe(''));
+    expect(document.body.textContent).not.toContain('tok-123');
+    expect(backend.calls.find((c) => c.command === 'setCredentials')?.args).toEqual({ workspaceId: 1, secret: 'tok-123' });
+    await fireEvent.click(screen.getByTestId(TestId.settingsTestConnection));
+    const result = await screen.findByTestId(TestId.settingsTestResult);
+    expect(result.textContent).toBe('The remote refused the password or token');
+    expect(result.dataset.ok).toBe('false');
+    await fireEvent.click(screen.getByTestId(TestId.settingsSecretDelete));
+    await waitFor(() => expect(screen.getByTestId(TestId.settingsCredentialsState).dataset.stored).toBe('false'));
+  });
+
+  it('switches the theme and the time zone', async () => {
+    const backend = new FakeBackend({ workspaces: () => [], identity: () => ({ person: null, hasSigningKey: false }), credentialsStatus: () => ({ remoteUrl: null, username: null, stored: false }) });
+    const app = appWith(backend);
+    const { Theme } = await import('../state/theme.svelte');
+    const theme = new Theme(null);
+    render(SyncScreensInApp, { app, screen: 'settings', theme });
+    await fireEvent.click(screen.getByRole('radio', { name: 'Dark' }));
+    expect(theme.mode).toBe('dark');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    const { displayZone, setDisplayZone } = await import('../state/timeZone.svelte');
+    await fireEvent.change(screen.getByTestId(TestId.settingsTimeZone), { target: { value: 'Asia/Tokyo' } });
+    expect(displayZone()).toBe('Asia/Tokyo');
+    setDisplayZone(null);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editKind, fieldLabel, valueWords } from './words';
-import { groupConflicts, parseEdited } from '../../state/conflicts.svelte';
+import { groupConflicts, parseEdited } from './group';
 import type { ConflictView } from '../../bindings/ConflictView';
 
 describe('conflict words', () => {
