@@ -146,6 +146,19 @@ test('settings: theme, time zone, identity with its public key, registering, and
     const person = await eventually(() => app.readJson('people/dana-ruiz.json'), (p) => p.email === 'dana@example.com', { what: "my person file's draft" });
     assert.equal(person.publicKey, (await key.textContent())?.trim());
 
+    // The origin is a folder: no password to store, and the connection works.
+    await eventually(() => byTestId(page, 'settings-credentials-state').textContent(), (t) => /needs no password/.test(t ?? ''), { what: 'no password for a folder remote' });
+    assert.equal(await byTestId(page, 'settings-secret').count(), 0);
+    await byTestId(page, 'settings-test-connection').click();
+    await eventually(() => byTestId(page, 'settings-test-result').getAttribute('data-ok'), (ok) => ok === 'true', { timeout: 15_000, what: 'the folder remote connected' });
+    assert.match((await byTestId(page, 'settings-test-result').textContent()) ?? '', /Connected/);
+    await screenshot(page, 'settings-1-identity');
+
+    // An https origin (nothing listens there): the token goes to the keyring, never back to the page.
+    git(app.projectDir, 'remote', 'set-url', 'origin', 'https://dana@127.0.0.1:9/acme/flags.git');
+    await byTestId(page, 'nav-flags').click();
+    await byTestId(page, 'nav-settings').click();
+    await eventually(() => byTestId(page, 'settings-secret').count(), (n) => n === 1, { what: 'the password field for an https remote' });
     const secret = 'correct-horse-battery-staple';
     await byTestId(page, 'settings-secret').fill(secret);
     await byTestId(page, 'settings-secret-save').click();
@@ -154,18 +167,19 @@ test('settings: theme, time zone, identity with its public key, registering, and
     assert.ok(!(await page.content()).includes(secret), 'the secret is never shown again');
     await byTestId(page, 'settings-test-connection').click();
     const result = byTestId(page, 'settings-test-result');
-    await result.waitFor({ timeout: 15_000 });
-    assert.equal(await result.getAttribute('data-ok'), 'true', (await result.textContent()) ?? '');
-    await screenshot(page, 'settings-1-identity-credentials');
+    await eventually(() => result.getAttribute('data-ok'), (ok) => ok === 'false', { timeout: 30_000, what: 'the unreachable remote reported' });
+    const words = (await result.textContent()) ?? '';
+    assert.ok(words.length > 0 && !words.includes(secret) && !/[{}]/.test(words), `plain words: ${words}`);
+    await screenshot(page, 'settings-2-credentials');
     await byTestId(page, 'settings-secret-delete').click();
     await eventually(() => byTestId(page, 'settings-credentials-state').getAttribute('data-stored'), (v) => v === 'false', { what: 'the secret removed' });
   } else {
     console.log('# identity and credentials skipped: run under scripts/with-keyring.sh for the OS keyring');
   }
-  await screenshot(page, 'settings-2-dark');
+  await screenshot(page, 'settings-3-dark');
 
   await byTestId(page, 'nav-audit').click();
   await byTestId(page, 'audit-table').or(byTestId(page, 'audit-empty')).first().waitFor();
   assert.match((await page.locator('#audit-title + .sub').textContent()) ?? '', /America\/New_York/);
-  await screenshot(page, 'settings-3-audit-dark');
+  await screenshot(page, 'settings-4-audit-dark');
 });

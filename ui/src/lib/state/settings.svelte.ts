@@ -19,6 +19,15 @@ export function personIdFrom(name: string): string {
     .slice(0, 64);
 }
 
+/**
+ * Whether a remote is reached with a password or token: an https or ssh address does, a folder
+ * on this computer (a path or file://) does not.
+ */
+export function remoteTakesSecret(url: string | null): boolean {
+  if (!url) return false;
+  return /^(https?|ssh|git):\/\//i.test(url) || /^[^/\s]+@[^/:\s]+:/.test(url);
+}
+
 /** What is wrong with the form, by field; empty when it can be sent. */
 export function identityProblems(form: IdentityForm): Partial<Record<keyof IdentityForm, string>> {
   const problems: Partial<Record<keyof IdentityForm, string>> = {};
