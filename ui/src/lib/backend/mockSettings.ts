@@ -129,6 +129,12 @@ export function answerSettings(command: string, args: Record<string, unknown>, e
     case 'proposePerson':
       if (!state.person) throw new BackendError({ code: 'identityMissing', message: 'Create your identity first (Settings).' });
       return { kind: 'person', key: state.person.id };
+    case 'createChangeRequest': {
+      // Only "Register me" (a person's file); other change requests are the governance mock's.
+      const entities = (args.entities as { kind: string; key?: string }[] | undefined) ?? [];
+      if (entities.length === 0 || entities.some((e) => e.kind !== 'person')) return undefined;
+      return { request: { id: 'cr-register', title: String(args.title) }, report: null, status: 'open', localOnly: true, lines: [] };
+    }
     case 'credentialsStatus':
       return credentials();
     case 'setCredentials':
