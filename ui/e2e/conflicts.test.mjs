@@ -113,6 +113,11 @@ test('a conflict made on both sides is resolved in the UI and nothing is lost', 
   await byTestId(page, 'audit-filter-what').selectOption('conflict');
   await eventually(() => byTestId(page, 'audit-row').count(), (n) => n === 2, { what: 'only the resolutions' });
   await screenshot(page, 'conflicts-4-audit');
+  const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'audit-export-csv').click()]);
+  assert.match(download.suggestedFilename(), /^acme-shop-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('id,at,actor,action,source,details\r\n'), csv.slice(0, 80));
+  assert.equal(csv.split('conflict.resolved').length - 1, 2, 'both resolutions are in the export');
 });
 
 // Settings: theme and time zone always; identity, registering and credentials need the OS keyring
@@ -178,8 +183,20 @@ test('settings: theme, time zone, identity with its public key, registering, and
   }
   await screenshot(page, 'settings-3-dark');
 
+  // Offline: the origin cannot be reached; the header says so, and why, in words.
+  git(app.projectDir, 'remote', 'set-url', 'origin', 'https://127.0.0.1:9/acme/flags.git');
+  await byTestId(page, 'sync-now').click();
+  await eventually(() => byTestId(page, 'sync-connection').getAttribute('data-state'), (s) => s === 'offline', { timeout: 30_000, what: 'the header saying offline' });
+  await byTestId(page, 'sync-last').click();
+  const problem = (await byTestId(page, 'sync-error').textContent()) ?? '';
+  assert.match(problem, /^The last sync failed: the remote could not be reached\./);
+  assert.ok(!/[{}]/.test(problem), problem);
+  await screenshot(page, 'settings-4-offline');
+  await page.keyboard.press('Escape');
+  assert.equal(await byTestId(page, 'sync-error').count(), 0, 'Escape closes the explanation');
+
   await byTestId(page, 'nav-audit').click();
   await byTestId(page, 'audit-table').or(byTestId(page, 'audit-empty')).first().waitFor();
   assert.match((await page.locator('#audit-title + .sub').textContent()) ?? '', /America\/New_York/);
-  await screenshot(page, 'settings-4-audit-dark');
+  await screenshot(page, 'settings-5-audit-dark');
 });
