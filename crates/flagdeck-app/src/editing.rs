@@ -220,7 +220,15 @@ impl App {
             app.write_draft(workspace_id, entity, content.as_ref(), Source::User)
         })?;
         if !written.is_empty() {
-            let details = serde_json::json!({"entity": entity, "draft": !unchanged});
+            // The environments the draft changes, for the audit log's environment filter.
+            let change = flagdeck_core::governance::EntityChange {
+                path: id.path(),
+                before: base.value(&id),
+                after: Some(json.clone()),
+            };
+            let environments = crate::governance::changes::changed_environments(&[change]);
+            let details = serde_json::json!({"entity": entity, "draft": !unchanged,
+                                             "environments": environments});
             self.record(workspace_id, "entity.saved", details, Source::User)?;
         }
         Ok(SaveOutcome {

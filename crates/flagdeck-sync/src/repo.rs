@@ -235,17 +235,31 @@ pub fn probe_remote(url: &str, credentials: &Credentials) -> Result<RemoteProbe,
     let heads = connection
         .list()
         .map_err(|err| network_error(url, &auth, err))?;
-    let symref = heads
+    let branches: Vec<(String, Oid)> = heads
         .iter()
-        .find(|h| h.name() == "HEAD")
-        .and_then(|h| h.symref_target().map(str::to_owned));
-    let default_branch = symref
-        .as_deref()
+        .filter_map(|h| {
+            let branch = h.name().strip_prefix("refs/heads/")?;
+            Some((branch.to_owned(), h.oid()))
+        })
+        .collect();
+    let advertised = heads.iter().find(|h| h.name() == "HEAD");
+    // The branch HEAD names; without the symref capability, the branch at HEAD's commit.
+    let default_branch = advertised
+        .and_then(|h| h.symref_target())
         .and_then(|target| target.strip_prefix("refs/heads/"))
-        .map(str::to_owned);
-    let head = symref
-        .as_deref()
-        .and_then(|target| heads.iter().find(|h| h.name() == target).map(|h| h.oid()));
+        .map(str::to_owned)
+        .or_else(|| {
+            let oid = advertised?.oid();
+            branches
+                .iter()
+                .find(|(_, o)| *o == oid)
+                .map(|(b, _)| b.clone())
+        })
+        .or_else(|| branches.first().map(|(b, _)| b.clone()));
+    let head = default_branch
+        .as_ref()
+        .and_then(|d| branches.iter().find(|(b, _)| b == d))
+        .map(|(_, oid)| *oid);
     Ok(RemoteProbe {
         default_branch,
         head,

@@ -114,6 +114,7 @@ impl App {
         self.save_change(workspace_id, &request)?;
         let paths: Vec<&str> = request.entities.iter().map(|e| e.path.as_str()).collect();
         let details = json!({"change": id, "title": request.title, "entities": paths,
+               "environments": changed_environments(&request.entities),
                "contentHash": flagdeck_core::governance::content_hash(&request),
                "emergency": request.emergency.as_ref().map(|e| e.reason.as_str())});
         self.record(
@@ -156,7 +157,8 @@ impl App {
         self.record(
             workspace_id,
             "change.updated",
-            json!({"change": id, "contentHash": flagdeck_core::governance::content_hash(&request)}),
+            json!({"change": id, "contentHash": flagdeck_core::governance::content_hash(&request),
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -214,7 +216,8 @@ impl App {
         self.record(
             workspace_id,
             action,
-            json!({"change": id, "by": me, "contentHash": report.content_hash}),
+            json!({"change": id, "by": me, "contentHash": report.content_hash,
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -235,7 +238,7 @@ impl App {
         self.record(
             workspace_id,
             "change.withdrawn",
-            json!({"change": id, "by": me}),
+            json!({"change": id, "by": me, "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -262,7 +265,8 @@ impl App {
         self.record(
             workspace_id,
             "change.commented",
-            json!({"change": id, "by": me, "text": text.trim()}),
+            json!({"change": id, "by": me, "text": text.trim(),
+                   "environments": changed_environments(&request.entities)}),
             Source::User,
         )?;
         self.change_request(workspace_id, id)
@@ -536,6 +540,31 @@ fn entity_changes(
         });
     }
     Ok(changes)
+}
+
+/// The environments whose part of a flag the changes touch, for the audit log (its
+/// environment filter), in first-seen order.
+pub(crate) fn changed_environments(changes: &[EntityChange]) -> Vec<String> {
+    let mut envs: Vec<String> = Vec::new();
+    for change in changes {
+        if !change.path.starts_with("flags/") {
+            continue;
+        }
+        let of = |side: &Option<serde_json::Value>| {
+            side.as_ref()
+                .and_then(|v| v.get("environments"))
+                .and_then(serde_json::Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (before, after) = (of(&change.before), of(&change.after));
+        for key in after.keys().chain(before.keys()) {
+            if before.get(key) != after.get(key) && !envs.contains(key) {
+                envs.push(key.clone());
+            }
+        }
+    }
+    envs
 }
 
 /// The seconds in a `cr-<base36 seconds>-<random>` id; 0 for another shape.

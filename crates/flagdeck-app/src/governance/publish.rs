@@ -285,7 +285,8 @@ impl App {
             workspace_id,
             "change.published",
             json!({"change": id, "by": me, "commit": commit_text, "files": files,
-                   "emergency": request.as_ref().is_some_and(|r| r.emergency.is_some())}),
+                   "emergency": request.as_ref().is_some_and(|r| r.emergency.is_some()),
+                   "environments": request.map(|r| super::changes::changed_environments(&r.entities)).unwrap_or_default()}),
             Source::User,
         )?;
         Ok(PublishReport {

@@ -3,11 +3,21 @@
 //! UTC"), each with the field-level [`FieldChange`]s behind it. The project gives the names
 //! (environments, flags, variations, segments); instants are UTC. Pure: no IO, no clock.
 
+mod diff;
+mod flag;
+mod others;
+#[cfg(test)]
+mod tests;
+mod words;
+
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::ProjectFile;
+use crate::governance::{Person, Policy};
+use crate::model::{FlagFile, PersonaFile, ProjectFile, SegmentFile};
 use crate::sync_plan::EntityId;
+use diff::Labeler;
+use flag::FlagChange;
 
 /// One change to one entity, in a sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,14 +48,177 @@ pub struct FieldChange {
 }
 
 /// The sentences of one entity's change from `before` to `after` (`None`: absent on that
-/// side), named with `project`.
+/// side), named with `project`. Nothing for no change; a content that does not decode as its
+/// kind is described field by field.
 pub fn describe(
-    _project: Option<&ProjectFile>,
-    _entity: &EntityId,
-    _before: Option<&Value>,
-    _after: Option<&Value>,
+    project: Option<&ProjectFile>,
+    entity: &EntityId,
+    before: Option<&Value>,
+    after: Option<&Value>,
 ) -> Vec<ChangeLine> {
-    Vec::new()
+    let mut out = Lines {
+        entity,
+        labeler: Labeler {
+            project,
+            after,
+            before,
+            keyed_environments: matches!(entity, EntityId::Flag(_)),
+        },
+        lines: Vec::new(),
+    };
+    match (before, after) {
+        (None, None) => {}
+        (b, a) if b == a => {}
+        (None, Some(a)) => {
+            let field = out.labeler.whole("", None, Some(a));
+            out.push(None, created(entity, a), vec![field]);
+        }
+        (Some(b), None) => {
+            let field = out.labeler.whole("", Some(b), None);
+            out.push(None, deleted(entity, b), vec![field]);
+        }
+        (Some(b), Some(a)) => {
+            if !typed(&mut out, project, entity, b, a) {
+                let fields = out.labeler.fields("", Some(b), Some(a));
+                out.push(
+                    None,
+                    format!("{}: changed", entity_name(entity, Some(a))),
+                    fields,
+                );
+            }
+        }
+    }
+    out.lines
+}
+
+/// The lines being written for one entity.
+pub(crate) struct Lines<'a> {
+    entity: &'a EntityId,
+    labeler: Labeler<'a>,
+    lines: Vec<ChangeLine>,
+}
+
+impl Lines<'_> {
+    fn push(&mut self, environment: Option<&str>, sentence: String, fields: Vec<FieldChange>) {
+        self.lines.push(ChangeLine {
+            entity: self.entity.clone(),
+            environment: environment.map(str::to_owned),
+            sentence,
+            fields,
+        });
+    }
+}
+
+/// Describes a change of an entity whose both sides decode as its kind; `false` otherwise.
+fn typed(
+    out: &mut Lines<'_>,
+    project: Option<&ProjectFile>,
+    entity: &EntityId,
+    b: &Value,
+    a: &Value,
+) -> bool {
+    fn both<T: serde::de::DeserializeOwned>(b: &Value, a: &Value) -> Option<(T, T)> {
+        Some((
+            serde_json::from_value(b.clone()).ok()?,
+            serde_json::from_value(a.clone()).ok()?,
+        ))
+    }
+    let before_count = out.lines.len();
+    match entity {
+        EntityId::Flag(_) => {
+            let Some((before, after)) = both::<FlagFile>(b, a) else {
+                return false;
+            };
+            FlagChange {
+                project,
+                before: &before,
+                after: &after,
+                before_json: b,
+                after_json: a,
+            }
+            .lines(out);
+        }
+        EntityId::Segment(_) => match both::<SegmentFile>(b, a) {
+            Some((x, y)) => others::segment(out, &x, &y, b, a),
+            None => return false,
+        },
+        EntityId::Persona(_) => match both::<PersonaFile>(b, a) {
+            Some((x, y)) => others::persona(out, &x, &y, b, a),
+            None => return false,
+        },
+        EntityId::Project => match both::<ProjectFile>(b, a) {
+            Some((x, y)) => others::project(out, &x, &y, b, a),
+            None => return false,
+        },
+        EntityId::Policy => match both::<Policy>(b, a) {
+            Some((x, y)) => others::policy(out, &x, &y, b, a),
+            None => return false,
+        },
+        EntityId::Person(_) => match both::<Person>(b, a) {
+            Some((x, y)) => others::person(out, &x, &y, b, a),
+            None => return false,
+        },
+        EntityId::Change(_) => return false,
+    }
+    // Equal as models but not as JSON (key order, an omitted default): no sentence is owed,
+    // yet the difference is shown rather than hidden.
+    if out.lines.len() == before_count {
+        let fields = out.labeler.fields("", Some(b), Some(a));
+        if !fields.is_empty() {
+            out.push(
+                None,
+                format!("{}: formatting changed", entity_name(entity, Some(a))),
+                fields,
+            );
+        }
+    }
+    true
+}
+
+fn kind_word(entity: &EntityId) -> &'static str {
+    match entity {
+        EntityId::Project => "project settings",
+        EntityId::Flag(_) => "flag",
+        EntityId::Segment(_) => "segment",
+        EntityId::Persona(_) => "persona",
+        EntityId::Policy => "policy",
+        EntityId::Person(_) => "person",
+        EntityId::Change(_) => "change request",
+    }
+}
+
+/// "New segment Beta testers", "New policy".
+fn created(entity: &EntityId, after: &Value) -> String {
+    match entity {
+        EntityId::Project | EntityId::Policy => format!("New {}", kind_word(entity)),
+        _ => format!(
+            "New {} {}",
+            kind_word(entity),
+            entity_name(entity, Some(after))
+        ),
+    }
+}
+
+/// "Flag New checkout deleted", "Policy deleted".
+fn deleted(entity: &EntityId, before: &Value) -> String {
+    match entity {
+        EntityId::Project => "Project settings deleted".to_owned(),
+        EntityId::Policy => "Policy deleted".to_owned(),
+        _ => {
+            let kind = kind_word(entity);
+            let mut chars = kind.chars();
+            let kind: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("{kind} {} deleted", entity_name(entity, Some(before)))
+        }
+    }
+}
+
+/// The value at a JSON pointer.
+pub(crate) fn value_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    value.pointer(pointer)
 }
 
 /// What a person calls an entity: a flag's, segment's, persona's or person's name (its key
