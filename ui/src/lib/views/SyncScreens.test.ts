@@ -57,6 +57,8 @@ describe('ConflictsView', () => {
 
     await fireEvent.click(rollout.getByTestId(TestId.conflictTakeTheirs));
     await waitFor(() => expect(rollout.getByTestId(TestId.conflictResolved).textContent).toMatch(/took the repository’s value/));
+    // The keyboard moves on to the next choice instead of falling back to the page.
+    await waitFor(() => expect(document.activeElement).toBe(within(items[1]!).getByTestId(TestId.conflictKeepMine)));
 
     const description = within(items[1]!);
     await fireEvent.click(description.getByTestId(TestId.conflictEdit));
@@ -71,6 +73,7 @@ describe('ConflictsView', () => {
     ]);
 
     await waitFor(() => expect((screen.getByTestId(TestId.conflictContinue) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId(TestId.conflictContinue)));
     await fireEvent.click(screen.getByTestId(TestId.conflictContinue));
     await waitFor(() => expect(backend.count('sync')).toBe(1));
     await waitFor(() => expect(app.route).toEqual({ screen: 'flags' }));
