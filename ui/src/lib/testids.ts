@@ -151,7 +151,6 @@ export const TestId = {
   rebucketShare: 'rebucket-share',
   rebucketTrigger: 'rebucket-trigger',
   // Issue 7, G3: the header's sync status, conflicts, the audit log, settings.
-  syncStatus: 'sync-status',
   syncConnection: 'sync-connection',
   syncWaiting: 'sync-waiting',
   syncLast: 'sync-last',
