@@ -16,6 +16,7 @@ import { FLAGS, PROJECT, SEGMENTS, syntheticFlag } from './mockData';
 import { PERSONAS } from './mockData';
 import { type Store, answerIssue6 } from './mockPreview';
 import { answerGovernance } from './mockGovernance';
+import { answerSettings, mockSyncStatus } from './mockSettings';
 import { envStateOf } from '../state/envState';
 import { FREEZES, calendarEntries, demoSchedules, type MockFlag } from './mockCalendar';
 
@@ -77,6 +78,8 @@ export class MockBackend implements Backend {
     if (issue6 !== undefined) return issue6;
     const governance = answerGovernance(command, args, this.store, (ids) => ids.forEach((id) => this.publishDraft(id)));
     if (governance !== undefined) return governance;
+    const settings = answerSettings(command, args, (events) => this.emit(events));
+    if (settings !== undefined) return settings;
     switch (command) {
       case 'workspaces':
         return this.workspaces;
@@ -106,7 +109,7 @@ export class MockBackend implements Backend {
       case 'redo':
         return this.step(Number(args.workspaceId), command);
       case 'status':
-        return { drafts: this.drafts.size, openConflicts: 0, resolvedConflicts: 0, pendingPush: this.drafts.size > 0, lastSync: 'succeeded', lastSyncSummary: null, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, governanceViolations: 0 };
+        return { drafts: this.drafts.size, openConflicts: 0, resolvedConflicts: 0, pendingPush: this.drafts.size > 0, lastSync: 'succeeded', lastSyncSummary: null, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, governanceViolations: 0, ...mockSyncStatus() };
       case 'validate':
       case 'conflicts':
       case 'auditLog':

@@ -11,7 +11,11 @@ export type Route =
   | { screen: 'persona'; key: string }
   | { screen: 'preview' }
   | { screen: 'changes' }
-  | { screen: 'change'; id: string };
+  | { screen: 'change'; id: string }
+  // Issue 7, G3: sync conflicts, the audit log, settings.
+  | { screen: 'conflicts' }
+  | { screen: 'audit' }
+  | { screen: 'settings' };
 
 export function routeToHash(route: Route): string {
   switch (route.screen) {
@@ -22,6 +26,9 @@ export function routeToHash(route: Route): string {
     case 'personas':
     case 'preview':
     case 'changes':
+    case 'conflicts':
+    case 'audit':
+    case 'settings':
       return `#/${route.screen}`;
     case 'change':
       return `#/changes/${encodeURIComponent(route.id)}`;
@@ -47,5 +54,6 @@ export function hashToRoute(hash: string): Route {
   if (first === 'preview') return { screen: 'preview' };
   if (first === 'changes' && key) return { screen: 'change', id: key };
   if (first === 'changes') return { screen: 'changes' };
+  if (first === 'conflicts' || first === 'audit' || first === 'settings') return { screen: first };
   return { screen: 'flags' };
 }

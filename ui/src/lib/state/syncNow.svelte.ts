@@ -48,24 +48,69 @@ export function syncOutcome(report: SyncReport): { kind: 'info' | 'error'; text:
   }
 }
 
+/** What a running sync is doing, in words; `done`/`total` when the host reports progress. */
+export type SyncStage = { message: string; done: number; total: number };
+
+/**
+ * One sync at a time per app, shared by the header button and the conflicts screen's
+ * "Continue". The host does not report a sync's steps yet unless it sends `progress` events
+ * with task `sync`; until one arrives the stage says honestly what a sync does.
+ */
 export class SyncNow {
   running = $state(false);
+  /** When the running sync started (ms). */
+  startedAt = $state<number | null>(null);
+  /** When a sync of this session last finished (ms), whatever its outcome. */
+  finishedAt = $state<number | null>(null);
+  last = $state.raw<SyncReport | null>(null);
 
   constructor(private readonly app: AppState) {}
 
-  async run(): Promise<void> {
+  /** The running sync's stage: the host's progress when it sends some, else the honest default. */
+  get stage(): SyncStage | null {
+    if (!this.running) return null;
+    const progress = this.app.progress;
+    if (progress && progress.task === 'sync') return { message: progress.message, done: progress.done, total: progress.total };
+    return { message: 'Sending and receiving changes…', done: 0, total: 0 };
+  }
+
+  /** Syncs the open workspace; the report, or null when it failed or did not run. */
+  async run(): Promise<SyncReport | null> {
     const id = this.app.workspaceId;
-    if (id === null || this.running) return;
+    if (id === null || this.running) return null;
     this.running = true;
+    this.startedAt = Date.now();
     try {
       const report = await this.app.backend.call('sync', { workspaceId: id, dryRun: false });
+      this.last = report;
       const outcome = syncOutcome(report);
-      if (outcome.kind === 'error') this.app.fail(outcome.text);
+      if (report.result === 'conflicts') {
+        // Not a failure to apologise for: the conflicts screen opens to settle them.
+        this.app.notify('Nothing was sent yet: some of your changes conflict with your team’s. Choose what to keep, then continue.');
+        this.app.navigate({ screen: 'conflicts' });
+      } else if (outcome.kind === 'error') this.app.fail(outcome.text);
       else this.app.notify(outcome.text);
+      return report;
     } catch (error) {
       this.app.fail(error);
+      return null;
     } finally {
       this.running = false;
+      this.startedAt = null;
+      this.finishedAt = Date.now();
+      if (this.app.progress?.task === 'sync') this.app.progress = null;
     }
   }
+}
+
+const shared = new WeakMap<AppState, SyncNow>();
+
+/** The app's one SyncNow. */
+export function syncFor(app: AppState): SyncNow {
+  let sync = shared.get(app);
+  if (!sync) {
+    sync = new SyncNow(app);
+    shared.set(app, sync);
+  }
+  return sync;
 }

@@ -3,7 +3,7 @@
 // Weeks start on Monday (ISO 8601), as release plans in Europe usually do.
 import type { CalendarEntry } from '../../bindings/CalendarEntry';
 import type { Freeze } from '../../bindings/Freeze';
-import { addLocalDays, formatLocalDay, formatMonth, localDate, startOfLocalDay, toRfc3339 } from '../schedule/time';
+import { addLocalDays, formatLocalDay, formatMonth, instantOf, localDate, startOfLocalDay, toRfc3339, wallClockOf } from '../schedule/time';
 
 export type Mode = 'month' | 'week' | 'day';
 export const MODES: readonly Mode[] = ['month', 'week', 'day'];
@@ -12,7 +12,7 @@ export type Range = { from: number; to: number; days: number[] };
 
 function mondayOf(ms: number): number {
   const day = startOfLocalDay(ms);
-  const weekday = (new Date(day).getDay() + 6) % 7; // Monday 0 … Sunday 6
+  const weekday = (wallClockOf(day).weekday + 6) % 7; // Monday 0 … Sunday 6
   return addLocalDays(day, -weekday);
 }
 
@@ -30,9 +30,9 @@ export function rangeOf(mode: Mode, anchor: number): Range {
     const from = mondayOf(anchor);
     return { from, to: addLocalDays(from, 7), days: days(from, 7) };
   }
-  const a = new Date(anchor);
-  const first = new Date(a.getFullYear(), a.getMonth(), 1).getTime();
-  const next = new Date(a.getFullYear(), a.getMonth() + 1, 1).getTime();
+  const a = wallClockOf(anchor);
+  const first = instantOf(a.year, a.month, 1);
+  const next = instantOf(a.year, a.month + 1, 1);
   const from = mondayOf(first);
   const weeks = Math.ceil(Math.round((next - from) / 86_400_000) / 7);
   return { from, to: addLocalDays(from, weeks * 7), days: days(from, weeks * 7) };
@@ -47,8 +47,8 @@ export function rangeArgs(range: Range): { from: string; to: string } {
 export function shift(mode: Mode, anchor: number, direction: -1 | 1): number {
   if (mode === 'day') return addLocalDays(anchor, direction);
   if (mode === 'week') return addLocalDays(anchor, 7 * direction);
-  const a = new Date(anchor);
-  return new Date(a.getFullYear(), a.getMonth() + direction, 1, 12).getTime();
+  const a = wallClockOf(anchor);
+  return instantOf(a.year, a.month + direction, 1, 12);
 }
 
 /** "December 2026", "30 Nov – 6 Dec 2026", "Tue 1 Dec 2026". */

@@ -1,10 +1,11 @@
 // The preview's instant: now, "next week" (next Monday 10:00 on the user's wall clock), or any
 // date-time, always shown with the time zone's name.
 import { wallClock, zonedToDate } from '../personas/context';
+import { displayZone } from '../../state/timeZone.svelte';
 
-/** The runtime's IANA time zone ("Europe/Berlin"); "UTC" when the runtime does not say. */
+/** The zone dates are shown in: the one picked in Settings, else the runtime's ("Europe/Berlin"). */
 export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return displayZone();
 }
 
 /** Next Monday at 10:00 in `timeZone`, strictly after `now` (a Monday gives the one after). */

@@ -1,11 +1,56 @@
-// Instants as a release owner sees them: a date and a time in this computer's time zone. The file
-// stores RFC 3339 in UTC with whole seconds; everything shown or typed is local. The time zone is
-// the runtime's (the browser's, or TZ in tests), so DST changes come from the platform's rules.
+// Instants as a release owner sees them: a date and a time in the display time zone. The file
+// stores RFC 3339 in UTC with whole seconds; everything shown or typed is in the display zone:
+// the one picked in Settings, else this computer's (the browser's, or TZ in tests). Wall clocks
+// come from Intl with the zone's own rules, so DST changes come from the platform.
+import { displayZone } from '../../state/timeZone.svelte';
 
-/** `YYYY-MM-DD` and `HH:MM` in the local time zone. */
+/** `YYYY-MM-DD` and `HH:MM` in the display time zone. */
 export type LocalDateTime = { date: string; time: string };
 
 const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** Wall-clock parts in the display zone; `month` 1–12, `weekday` 0 (Sunday) – 6. */
+export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short', hourCycle: 'h23',
+    });
+    formatters.set(zone, format);
+  }
+  return format;
+}
+
+/** The wall clock of an instant in the display zone. */
+export function wallClockOf(ms: number): WallClock {
+  const values: Record<string, string> = {};
+  for (const part of formatter(displayZone()).formatToParts(new Date(ms))) values[part.type] = part.value;
+  return {
+    year: Number(values.year), month: Number(values.month), day: Number(values.day), hour: Number(values.hour) % 24,
+    minute: Number(values.minute), second: Number(values.second), weekday: WEEKDAY_INDEX[values.weekday ?? ''] ?? 0,
+  };
+}
+
+/**
+ * The instant whose wall clock in the display zone reads the given parts; out-of-range parts
+ * roll over as `Date.UTC` does (day 32 is the 1st of the next month). A time skipped when clocks
+ * go forward moves forward, as clocks on the wall do.
+ */
+export function instantOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const wanted = Date.UTC(year, month - 1, day, hour, minute, second);
+  let guess = wanted;
+  // Two rounds settle the zone's offset at the guessed instant, also across a DST change.
+  for (let round = 0; round < 2; round++) {
+    const wall = wallClockOf(guess);
+    guess += wanted - Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  }
+  return guess;
+}
 
 /** RFC 3339 in UTC with whole seconds ("2026-12-01T08:00:00Z"), as the format stores it. */
 export function toRfc3339(ms: number): string {
@@ -21,14 +66,14 @@ export function parseInstant(text: string | null | undefined): number | null {
 
 /** The local date (`YYYY-MM-DD`) of an instant. */
 export function localDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const d = wallClockOf(ms);
+  return `${d.year}-${pad(d.month)}-${pad(d.day)}`;
 }
 
 /** The local wall-clock time (`HH:MM`) of an instant. */
 export function localTime(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const d = wallClockOf(ms);
+  return `${pad(d.hour)}:${pad(d.minute)}`;
 }
 
 /** An instant's local date and time, for `<input type=date>` and `<input type=time>`. */
@@ -48,10 +93,10 @@ export function fromLocal(date: string, time: string): number | null {
   const [year, month, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
   const [hours, minutes] = [Number(t[1]), Number(t[2])];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hours > 23 || minutes > 59) return null;
-  const result = new Date(year, month - 1, day, hours, minutes, 0, 0);
   // Reject overflow such as 31 February rather than silently moving to March.
-  if (result.getDate() !== day || result.getMonth() !== month - 1) return null;
-  return result.getTime();
+  const calendarDay = new Date(Date.UTC(year, month - 1, day));
+  if (calendarDay.getUTCDate() !== day || calendarDay.getUTCMonth() !== month - 1) return null;
+  return instantOf(year, month, day, hours, minutes);
 }
 
 /** {@link fromLocal} as the stored RFC 3339 string. */
@@ -60,15 +105,15 @@ export function localToRfc3339(date: string, time: string): string | null {
   return ms === null ? null : toRfc3339(ms);
 }
 
-/** The local time zone's IANA name, e.g. "Europe/Berlin". */
+/** The display time zone's IANA name, e.g. "Europe/Berlin". */
 export function zoneId(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return displayZone();
 }
 
 /** The zone's short name at an instant ("CET", "CEST", "EST"), else its offset ("GMT+1"). */
 export function zoneAbbreviation(ms: number): string {
   const part = (locale: string): string =>
-    new Intl.DateTimeFormat(locale, { timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    new Intl.DateTimeFormat(locale, { timeZone: zoneId(), timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
   const us = part('en-US');
   if (!us.startsWith('GMT') && !us.startsWith('UTC')) return us;
   const gb = part('en-GB');
@@ -87,8 +132,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** "Mon 1 Dec" (and " 2026" with the year) in the local zone; built by hand so ICU versions agree. */
 export function formatLocalDay(ms: number, withYear = true): string {
-  const d = new Date(ms);
-  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]}${withYear ? ` ${d.getFullYear()}` : ''}`;
+  const d = wallClockOf(ms);
+  return `${WEEKDAYS[d.weekday]} ${d.day} ${MONTHS[d.month - 1]}${withYear ? ` ${d.year}` : ''}`;
 }
 
 /** "Mon 1 Dec 2026, 09:00" in the local zone. */
@@ -98,25 +143,25 @@ export function formatLocal(ms: number, withYear = true): string {
 
 /** "December 2026" in the local zone. */
 export function formatMonth(ms: number): string {
-  const d = new Date(ms);
-  return new Intl.DateTimeFormat('en-GB', { month: 'long' }).format(d) + ` ${d.getFullYear()}`;
+  const d = wallClockOf(ms);
+  return new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(d.year, d.month - 1, 15))) + ` ${d.year}`;
 }
 
 /** Local midnight of the day holding `ms`. */
 export function startOfLocalDay(ms: number): number {
-  const d = new Date(ms);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const d = wallClockOf(ms);
+  return instantOf(d.year, d.month, d.day);
 }
 
 /** The same local wall-clock time `days` calendar days later (DST-safe). */
 export function addLocalDays(ms: number, days: number): number {
-  const d = new Date(ms);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days, d.getHours(), d.getMinutes(), d.getSeconds()).getTime();
+  const d = wallClockOf(ms);
+  return instantOf(d.year, d.month, d.day + days, d.hour, d.minute, d.second);
 }
 
 /** Saturday or Sunday in the local zone. */
 export function isWeekend(ms: number): boolean {
-  const day = new Date(ms).getDay();
+  const day = wallClockOf(ms).weekday;
   return day === 0 || day === 6;
 }
 
