@@ -31,6 +31,12 @@ const git = (cwd, ...args) => execFileSync('git', args, {
 const flagdeck = (dataDir, ...args) => JSON.parse(execFileSync(FLAGDECK, ['--format', 'json', '--data-dir', dataDir, ...args], { cwd: work, stdio: 'pipe' }).toString());
 const remoteJson = (path) => JSON.parse(git(bare, 'show', `main:${path}`));
 
+/** A screenshot once the page has painted what the last step changed (WebKit can lag a frame). */
+async function shot(name) {
+  await app.executeAsync('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));');
+  await app.screenshot(name);
+}
+
 /** The governed example project in `remote.git`, and Alice's change request for the kill. */
 function setUp() {
   for (const dir of Object.values(data)) mkdirSync(dir);
@@ -79,18 +85,19 @@ test('a reviewer approves and publishes a change request in the desktop app', as
   await app.click(tid('nav-changes'));
   await app.click(`${tid('changes-row')}[data-id="${id}"]`, 20000);
   await app.waitFor(`${tid('change')}[data-status="open"]`, 20000);
-  await app.screenshot('governance-1-request');
+  await shot('governance-1-request');
 
   await app.click(tid('change-approve'));
   await app.clearAndType(tid('change-decision-comment'), 'Checked with support. Go ahead.');
   await app.click(tid('change-decision-submit'));
   await app.waitFor(`${tid('change')}[data-status="approved"]`, 20000);
-  await app.screenshot('governance-2-approved');
+  await shot('governance-2-approved');
 
   await app.click(tid('change-publish'));
   await app.click(tid('confirm'));
   await app.waitFor(`${tid('change')}[data-status="published"]`, 60000);
-  await app.screenshot('governance-3-published');
+  await waitFor('the confirmation to close', () => app.execute(`return document.querySelector('[data-testid="confirm"]') === null;`), 10000);
+  await shot('governance-3-published');
 
   const published = await waitFor('the flag to change in the remote dist/', () => {
     const now = remoteJson('dist/production.flagd.json').flags[FLAG];
