@@ -79,7 +79,7 @@ test('a release owner schedules a four-step rollout from the calendar, previews 
   await entries.first().click();
   await byTestId(page, 'flag-editor').waitFor();
   await byTestId(page, 'schedule').waitFor();
-  assert.equal(await byTestId(page, 'schedule-step').count(), before.length + 4);
+  await eventually(() => byTestId(page, 'schedule-step').count(), (n) => n === before.length + 4, { what: 'every step in the editor' });
   const chart = byTestId(page, 'exposure-chart');
   await chart.waitFor();
   assert.equal(await chart.getAttribute('data-steps'), String(before.length + 4));

@@ -148,5 +148,6 @@ test('the release calendar shows the steps and schedules a rollout', async () =>
   await eventually(() => byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).count(), (n) => n === 5, { what: 'five new calendar entries' });
   await byTestId(page, 'calendar-entry', { 'data-flag': 'mobile-payments', 'data-env': 'production' }).first().click();
   await byTestId(page, 'flag-editor').waitFor();
-  assert.equal(await byTestId(page, 'schedule-step').count(), 6);
+  // The editor loads the flag after it shows: wait for its steps, as a person would.
+  await eventually(() => byTestId(page, 'schedule-step').count(), (n) => n === 6, { what: 'the six steps in the flag editor' });
 });
