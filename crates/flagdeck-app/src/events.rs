@@ -43,7 +43,7 @@ pub struct AppEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
-    /// What is running: `clone`.
+    /// What is running: `clone` or `sync`.
     pub task: String,
     pub done: u64,
     pub total: u64,
@@ -157,6 +157,14 @@ impl ProgressReporter {
         if due {
             self.send(message);
         }
+    }
+
+    /// A new step of the task: always sent (a task has a handful; only libgit2's counts are
+    /// throttled), so the step that waits on the network is the one shown.
+    pub(crate) fn step(&mut self, done: u64, total: u64, message: &str) {
+        self.done = done;
+        self.total = total.max(done);
+        self.send(message);
     }
 
     /// A clone's download report.

@@ -353,9 +353,13 @@ fn cloning_sends_throttled_progress_ending_at_the_total() -> TestResult {
     )?;
     let took = started.elapsed();
     let events = t.events.lock().map_err(|_| "events")?.clone();
+    // The clone's own progress (the first sync of the new workspace reports its steps too).
+    let is_clone = |e: &&flagdeck_app::AppEvent| {
+        e.subject == "progress" && e.progress.as_ref().is_some_and(|p| p.task == "clone")
+    };
     let progress: Vec<_> = events
         .iter()
-        .filter(|e| e.subject == "progress")
+        .filter(is_clone)
         .map(|e| (e.workspace_id, e.progress.clone()))
         .collect();
     assert!(!progress.is_empty(), "no progress among {events:?}");
@@ -387,11 +391,61 @@ fn cloning_sends_throttled_progress_ending_at_the_total() -> TestResult {
         .ok_or("the workspace is announced")?;
     let last_progress = events
         .iter()
-        .rposition(|e| e.subject == "progress")
+        .rposition(|e| is_clone(&e))
         .ok_or("progress")?;
     assert!(last_progress < announced);
     let json = serde_json::to_value(&events[last_progress])?;
     assert_eq!(json["progress"]["task"], "clone", "{json}");
+    Ok(())
+}
+
+#[test]
+fn a_sync_that_pushes_reports_its_steps_in_words() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let t = app(dir.path(), "Ada")?;
+    let ws = id_of(&open_demo(&t.app)?)?;
+    let entity = json!({"kind": "flag", "key": "banner-color"});
+    let mut flag = call(
+        &t.app,
+        "entity",
+        json!({"workspaceId": ws, "entity": entity}),
+    )?["json"]
+        .clone();
+    flag["description"] = json!("Shown while syncing");
+    call(
+        &t.app,
+        "saveEntity",
+        json!({"workspaceId": ws, "entity": entity, "json": flag}),
+    )?;
+    t.events.lock().map_err(|_| "events")?.clear();
+    let report = call(&t.app, "sync", json!({"workspaceId": ws, "dryRun": false}))?;
+    assert_eq!(report["result"], "pushed", "{report}");
+    let events = t.events.lock().map_err(|_| "events")?.clone();
+    let steps: Vec<(u64, u64, String)> = events
+        .iter()
+        .filter(|e| e.subject == "progress" && e.workspace_id == ws)
+        .filter_map(|e| e.progress.clone())
+        .map(|p| {
+            assert_eq!(p.task, "sync");
+            (p.done, p.total, p.message)
+        })
+        .collect();
+    let words: Vec<&str> = steps.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert_eq!(
+        words,
+        [
+            "Receiving the team's changes",
+            "Comparing them with yours",
+            "Committing your changes",
+            "Sending your changes",
+            "Sync finished"
+        ]
+    );
+    assert_eq!(
+        steps.iter().map(|(done, _, _)| *done).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4]
+    );
+    assert!(steps.iter().all(|(_, total, _)| *total == 4), "{steps:?}");
     Ok(())
 }
 

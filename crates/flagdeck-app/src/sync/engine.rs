@@ -129,13 +129,59 @@ pub trait LocalSide {
     }
 }
 
+/// A step of a sync, reported as it starts so that the window can say what is going on
+/// (fetching and pushing wait on the network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Fetching,
+    Planning,
+    Committing,
+    Pushing,
+}
+
+impl Stage {
+    /// How many stages a sync that pushes goes through.
+    pub const COUNT: u64 = 4;
+
+    /// Its place, from 0, for a `done` of [`Stage::COUNT`].
+    pub fn index(self) -> u64 {
+        match self {
+            Stage::Fetching => 0,
+            Stage::Planning => 1,
+            Stage::Committing => 2,
+            Stage::Pushing => 3,
+        }
+    }
+
+    /// What it does, in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Stage::Fetching => "Receiving the team's changes",
+            Stage::Planning => "Comparing them with yours",
+            Stage::Committing => "Committing your changes",
+            Stage::Pushing => "Sending your changes",
+        }
+    }
+}
+
 /// Runs one sync of `side`.
 pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Stop> {
+    run_reporting(side, options, &mut |_| {})
+}
+
+/// Runs one sync of `side`, telling `stage` as each step starts.
+pub fn run_reporting(
+    side: &dyn LocalSide,
+    options: SyncOptions,
+    stage: &mut dyn FnMut(Stage),
+) -> Result<SyncReport, Stop> {
     let local = side.local()?;
     let git = side.git();
     let branch = side.branch();
     for attempt in 0..MAX_ATTEMPTS {
+        stage(Stage::Fetching);
         let fetched = git.fetch(branch)?;
+        stage(Stage::Planning);
         let remote_tip = fetched.remote_head.or_else(|| side.fallback_tip());
         let base_commit = side.base_commit(fetched.remote_head)?;
         let base = side.base(base_commit)?;
@@ -175,6 +221,7 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             if fetched.remote_head.is_none()
                 && let Some(tip) = side.fallback_tip()
             {
+                stage(Stage::Pushing);
                 match git.push(branch, tip)? {
                     PushOutcome::Pushed => return Ok(with(SyncResult::Published)),
                     PushOutcome::Rejected => continue,
@@ -211,7 +258,9 @@ pub fn run(side: &dyn LocalSide, options: SyncOptions) -> Result<SyncReport, Sto
             writes.extend(dist::compiled(project));
             deletes.extend(dist::stale_dist(plan.remote(), plan.merged()));
         }
+        stage(Stage::Committing);
         let commit = git.commit_files(remote_tip, &writes, &deletes, &message, &side.author()?)?;
+        stage(Stage::Pushing);
         match git.push(branch, commit)? {
             PushOutcome::Pushed => {
                 side.settle(&plan, commit)?;

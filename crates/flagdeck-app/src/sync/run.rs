@@ -8,12 +8,13 @@ use flagdeck_store::{Source, SyncOutcome, WorkspaceKind};
 use serde_json::json;
 
 use super::conflicts::{apply_stored_resolutions, new_conflicts};
-use super::engine::{self, LocalSide, Stop, SyncOptions};
+use super::engine::{self, LocalSide, Stage, Stop, SyncOptions};
 use super::folder_side::{Checkout, FolderSide};
 use super::report::{SyncReport, SyncResult};
 use super::store_side::StoreSide;
 use crate::App;
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::events::ProgressReporter;
 use crate::governance::FoundViolation;
 
 /// The sync run summary's key for the violations the workspace's base holds.
@@ -50,12 +51,16 @@ impl App {
             .store()
             .start_sync_run(workspace_id, Source::Sync, self.now())?;
         self.emit(&run.events);
-        let result = self.with_side(workspace_id, |side| match engine::run(side, *options) {
-            Ok(report) => Ok(report),
-            Err(Stop::Unreadable { side, diagnostics }) => {
-                Ok(SyncReport::unreadable(&side, diagnostics))
+        let mut progress = ProgressReporter::new(self.events.clone(), workspace_id, "sync");
+        let mut stage = |stage: Stage| progress.step(stage.index(), Stage::COUNT, stage.words());
+        let result = self.with_side(workspace_id, |side| {
+            match engine::run_reporting(side, *options, &mut stage) {
+                Ok(report) => Ok(report),
+                Err(Stop::Unreadable { side, diagnostics }) => {
+                    Ok(SyncReport::unreadable(&side, diagnostics))
+                }
+                Err(stop) => Err(stop),
             }
-            Err(stop) => Err(stop),
         });
         let result = result.map(|mut report| {
             // No commit came in: what the base holds was verified by an earlier sync.
@@ -91,6 +96,10 @@ impl App {
                 self.record(workspace_id, "sync.violations", details, Source::Sync)?;
             }
         }
+        progress.finish(match &result {
+            Ok(_) => "Sync finished",
+            Err(_) => "Sync stopped",
+        });
         let finished =
             self.store()
                 .finish_sync_run(run.value, outcome, &summary, Source::Sync, self.now())?;

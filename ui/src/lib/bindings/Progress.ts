@@ -6,6 +6,6 @@
  */
 export type Progress = { 
 /**
- * What is running: `clone`.
+ * What is running: `clone` or `sync`.
  */
 task: string, done: number, total: number, message: string, };

@@ -1,6 +1,5 @@
-// "Sync now": one sync of the open workspace, its outcome in words. The full sync screens
-// (progress, conflicts side by side) belong to the governance and sync issue; this is the
-// button a person needs to get their drafts into the repository.
+// "Sync now": one sync of the open workspace, its stage while it runs and its outcome in words;
+// a sync that stops on conflicts hands over to the conflicts screen.
 import type { AppState } from './app.svelte';
 import type { SyncReport } from '../bindings/SyncReport';
 import type { PlannedChange } from '../bindings/PlannedChange';
@@ -53,8 +52,9 @@ export type SyncStage = { message: string; done: number; total: number };
 
 /**
  * One sync at a time per app, shared by the header button and the conflicts screen's
- * "Continue". The host does not report a sync's steps yet unless it sends `progress` events
- * with task `sync`; until one arrives the stage says honestly what a sync does.
+ * "Continue". The host reports each step of a sync as a `progress` event with task `sync`
+ * (receiving, comparing, committing, sending); until the first arrives the stage says what a
+ * sync does.
  */
 export class SyncNow {
   running = $state(false);
