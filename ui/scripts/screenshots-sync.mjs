@@ -50,13 +50,13 @@ const shots = [
     await page.selectOption('[data-testid=audit-filter-what]', 'change');
     await page.selectOption('[data-testid=audit-filter-env]', 'production');
   }],
-  ['settings', '?mock#/settings', async (page) => {
+  ['settings', '?mock&newUser#/settings', async (page) => {
     await page.waitForSelector('[data-testid=settings-identity-create]');
     await page.fill('[data-testid=settings-identity-name]', 'Dana Ruiz');
     await page.fill('[data-testid=settings-identity-email]', 'dana@');
     await page.click('[data-testid=settings-identity-create]');
   }],
-  ['settings-identity', '?mock#/settings', async (page) => {
+  ['settings-identity', '?mock&newUser#/settings', async (page) => {
     await page.fill('[data-testid=settings-identity-name]', 'Dana Ruiz');
     await page.fill('[data-testid=settings-identity-email]', 'dana@example.com');
     await page.click('[data-testid=settings-identity-create]');

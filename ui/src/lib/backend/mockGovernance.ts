@@ -5,7 +5,7 @@
 // request's entities to the published side, through `publish`.
 import type { FlagFile } from '../bindings/FlagFile';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
-import { type ChangeLine, type ChangeView, type DraftChange, type EntityId, type IdentityStatus, type PublishReport } from '../domain/changes/model';
+import { type ChangeLine, type ChangeView, type DraftChange, type EntityId, type PublishReport } from '../domain/changes/model';
 import { serveWords } from '../domain/changes/values';
 import { BackendError } from './backend';
 import { PROJECT } from './mockData';
@@ -19,8 +19,10 @@ export const ME = 'dana';
 const PEOPLE = [
   { id: 'alice', name: 'Alice Liu', email: 'alice@acme.example', publicKey: 'ed25519:YWxpY2UtcHVibGljLWtleS0zMi1ieXRlcy1sb25nISE=' },
   { id: 'bob', name: 'Bob Ortiz', email: 'bob@acme.example', publicKey: 'ed25519:Ym9iLXB1YmxpYy1rZXktMzItYnl0ZXMtbG9uZy4uLiE=' },
-  { id: 'dana', name: 'Dana Kim', email: 'dana@acme.example', publicKey: 'ed25519:ZGFuYS1wdWJsaWMta2V5LTMyLWJ5dGVzLWxvbmcuLiE=' },
+  { id: 'dana', name: 'Dana Ruiz', email: 'dana@acme.example', publicKey: 'ed25519:ZGFuYS1wdWJsaWMta2V5LTMyLWJ5dGVzLWxvbmcuLiE=' },
 ];
+/** The mock's user, already registered in people/; `identity` is answered by mockSettings.ts. */
+export const MOCK_USER = PEOPLE.find((p) => p.id === ME) ?? null;
 const REVIEWERS = ['alice', 'bob', 'dana'];
 const POLICY = {
   groups: [{ key: 'release-managers', name: 'Release managers', members: REVIEWERS }],
@@ -39,8 +41,6 @@ export function answerGovernance(command: string, args: Record<string, unknown>,
   }
   const id = String(args.id ?? '');
   switch (command) {
-    case 'identity':
-      return { person: PEOPLE.find((p) => p.id === ME) ?? null, hasSigningKey: true } satisfies IdentityStatus;
     case 'draftChanges':
       return drafts(store);
     case 'changeRequests':

@@ -7,6 +7,7 @@ import type { AuditView } from '../bindings/AuditView';
 import type { ConflictView } from '../bindings/ConflictView';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { BackendError } from './backend';
+import { MOCK_USER } from './mockGovernance';
 
 type Emit = (events: AppEvent[]) => void;
 type Person = { id: string; name: string; email: string; publicKey: string };
@@ -17,7 +18,8 @@ const START = Math.floor(Date.parse('2026-11-21T09:00:00Z') / 1000);
 const state = {
   syncs: 0,
   conflicts: [] as ConflictView[],
-  person: null as Person | null,
+  // The user of the mock's changes screens (the governance mock's Dana); `?mock&newUser` starts without one.
+  person: (typeof location !== 'undefined' && new URLSearchParams(location.search).has('newUser') ? null : MOCK_USER) as Person | null,
   secret: null as string | null,
   lastSync: 'succeeded' as 'succeeded' | 'failed',
   lastSummary: { result: 'pulled', summary: '2 changes from your team' } as JsonValue,

@@ -118,7 +118,7 @@ describe('ChangeRequestView', () => {
     await fireEvent.click(await found(body(), 'change-decision-submit'));
     await waitFor(() => expect(view.getByTestId('change').dataset.status).toBe('approved'));
     const approval = await found(view.container, 'change-event', { kind: 'approve' });
-    expect(approval.textContent).toContain('Dana Kim approved');
+    expect(approval.textContent).toContain('Dana Ruiz approved');
     expect(approval.textContent).toContain('Dashboards are green');
     expect(view.getByTestId('change-status').textContent).toBe('Approved — ready to publish');
   });
