@@ -83,9 +83,11 @@ macro_rules! commands {
             let cfg = bindings_config();
             let mut imports = std::collections::BTreeMap::new();
             let mut entries = String::new();
-            let deps = <AllResults as TS>::dependencies(&cfg);
-            $(let deps = deps.into_iter().chain(<$args as TS>::dependencies(&cfg))
-                .chain(std::iter::once(ts_rs::Dependency::from_ty::<$args>(&cfg)).flatten());)*
+            // Collected, not chained: a chain two adapters deeper per command overflows the
+            // compiler's recursion limit in release builds once there are fifty commands.
+            let mut deps = <AllResults as TS>::dependencies(&cfg);
+            $(deps.extend(<$args as TS>::dependencies(&cfg));
+              deps.extend(ts_rs::Dependency::from_ty::<$args>(&cfg));)*
             for dep in deps {
                 let path = dep.output_path.with_extension("");
                 imports.insert(dep.ts_name, path.to_string_lossy().replace('\\', "/"));
