@@ -22,16 +22,11 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "cargo test (unit, property, CLI integration, JSON Schema drift)"
-cargo test --workspace --locked
-
-step "the real OS keyring (gnome-keyring and keyutils in a throw-away D-Bus session)"
-./scripts/with-keyring.sh bash -c 'cargo test --locked -q -p flagdeck-sync --test keyring &&
-  cargo test --locked -q -p flagdeck-app --test keyring_http &&
-  cargo test --locked -q -p flagdeck-app --test keyring_identity &&
-  cargo test --locked -q -p flagdeck-app --test keyring_credentials &&
-  cargo test --locked -q -p flagdeck-cli --test governance_scenario &&
-  cargo test --locked -q -p flagdeck-cli --test credentials_http'
+# In a throw-away OS keyring (gnome-keyring and keyutils in their own D-Bus and kernel
+# sessions), so the keyring tests run in the same pass: a separate `cargo test -p ...` per
+# keyring test rebuilt dependencies with other features and cost CI minutes.
+step "cargo test (unit, property, CLI integration, JSON Schema drift; the real OS keyring)"
+./scripts/with-keyring.sh cargo test --workspace --locked
 
 step "npm ci (differential test dependencies)"
 (cd tests/differential && npm ci --no-audit --no-fund --loglevel=error)
