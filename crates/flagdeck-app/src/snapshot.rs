@@ -54,17 +54,59 @@ impl App {
         workspace_id: i64,
         ids: &[EntityId],
     ) -> AppResult<Arc<Snapshot>> {
+        self.base_of_kinds(
+            workspace_id,
+            &[EntityKind::Project, EntityKind::Segment],
+            ids,
+        )
+    }
+
+    /// The project, policy, people and change requests of the base (the whole base when it is
+    /// decoded already): what judging and describing change requests needs. The sidebar counts
+    /// open requests as the app opens; that must not decode 10,000 flags (half a second and
+    /// hundreds of MB that stay in the cache).
+    pub(crate) fn governance_base(&self, workspace_id: i64) -> AppResult<Arc<Snapshot>> {
+        self.base_of_kinds(
+            workspace_id,
+            &[
+                EntityKind::Project,
+                EntityKind::Policy,
+                EntityKind::Person,
+                EntityKind::Change,
+            ],
+            &[],
+        )
+    }
+
+    /// The governance base with the user's drafts applied (`local_snapshot` without the flags
+    /// and segments nobody drafted).
+    pub(crate) fn governance_local(&self, workspace_id: i64) -> AppResult<Snapshot> {
+        let base = self.governance_base(workspace_id)?;
+        let drafts = self.store().drafts(workspace_id)?;
+        Ok(apply_drafts(&base, &drafts).0)
+    }
+
+    /// Every base entity of `kinds`, plus the entities `ids`, decoded (the whole base when it
+    /// is decoded already).
+    fn base_of_kinds(
+        &self,
+        workspace_id: i64,
+        kinds: &[EntityKind],
+        ids: &[EntityId],
+    ) -> AppResult<Arc<Snapshot>> {
         let rows = {
             let store = self.store();
             let workspace = self.workspace_record(&store, workspace_id)?;
             if let Some(cached) = self.cached_base(workspace_id, &workspace.base_commit) {
                 return Ok(cached);
             }
-            let mut rows = store.base_entities_of_kind(workspace_id, EntityKind::Project)?;
-            rows.extend(store.base_entities_of_kind(workspace_id, EntityKind::Segment)?);
+            let mut rows = Vec::new();
+            for kind in kinds {
+                rows.extend(store.base_entities_of_kind(workspace_id, *kind)?);
+            }
             for id in ids {
                 let (kind, key) = store_id(id);
-                if !matches!(kind, EntityKind::Project | EntityKind::Segment)
+                if !kinds.contains(&kind)
                     && let Some(json) = store.base_entity(workspace_id, kind, &key)?
                 {
                     rows.push(BaseEntity { kind, key, json });

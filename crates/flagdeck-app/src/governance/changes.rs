@@ -274,8 +274,8 @@ impl App {
 
     /// Every change request of the workspace (synced and local), by id.
     pub fn change_requests(&self, workspace_id: i64) -> AppResult<Vec<ChangeView>> {
-        let (local, _, _) = self.local_snapshot(workspace_id)?;
-        let base = self.base_snapshot(workspace_id)?;
+        let local = self.governance_local(workspace_id)?;
+        let base = self.governance_base(workspace_id)?;
         local
             .changes
             .values()
@@ -297,7 +297,7 @@ impl App {
     /// One change request with the policy's verdict.
     pub fn change_request(&self, workspace_id: i64, id: &str) -> AppResult<ChangeView> {
         let request = self.request(workspace_id, id)?;
-        let base = self.base_snapshot(workspace_id)?;
+        let base = self.governance_base(workspace_id)?;
         self.view(workspace_id, &base, &request)
     }
 
@@ -319,7 +319,7 @@ impl App {
 
     /// The request as the user has it (base + drafts).
     pub(crate) fn request(&self, workspace_id: i64, id: &str) -> AppResult<ChangeRequest> {
-        let (local, _, _) = self.local_snapshot(workspace_id)?;
+        let local = self.governance_local(workspace_id)?;
         local
             .changes
             .get(id)
@@ -347,8 +347,17 @@ impl App {
         workspace_id: i64,
         request: &ChangeRequest,
     ) -> AppResult<PolicyReport> {
-        let at_base = self.snapshot_at(workspace_id, &request.base)?;
+        let at_base = self.governance_at(workspace_id, &request.base)?;
         Ok(judge(&at_base, request))
+    }
+
+    /// What [`judge`] reads of the project at `commit`: the governance part of the
+    /// workspace's base when it is that commit, else the project read from the app's clone.
+    fn governance_at(&self, workspace_id: i64, commit: &str) -> AppResult<Arc<Snapshot>> {
+        if self.workspace(workspace_id)?.base_commit.as_deref() == Some(commit) {
+            return self.governance_base(workspace_id);
+        }
+        self.snapshot_at(workspace_id, commit)
     }
 
     /// The project at `commit`: the workspace's base when it is that commit, else read from
