@@ -5,16 +5,18 @@ use std::sync::Arc;
 use flagdeck_app::api::Request;
 use flagdeck_app::{App, AppError, ErrorCode};
 use serde_json::Value;
+use tauri::ipc::Response;
 
 /// Runs one request of the command surface. It resolves with the command's result or rejects
 /// with an [`AppError`] (`{code, message, field}`), never with a bare string: the request is
 /// taken as JSON and read here, so a request this build does not know is an `invalidInput`
 /// error too. The work runs on the blocking pool, so a long sync never freezes the window.
+/// The answer is sent as the JSON text the app wrote, which the window parses.
 #[tauri::command]
-pub async fn call(app: tauri::State<'_, Arc<App>>, request: Value) -> Result<Value, AppError> {
+pub async fn call(app: tauri::State<'_, Arc<App>>, request: Value) -> Result<Response, AppError> {
     let request = parse(request)?;
     let app = Arc::clone(&app);
-    tauri::async_runtime::spawn_blocking(move || app.call(request))
+    tauri::async_runtime::spawn_blocking(move || app.call_json(request).map(Response::new))
         .await
         .map_err(|_| {
             AppError::new(

@@ -76,17 +76,18 @@ pub async fn call(State(server): State<Arc<Server>>, headers: HeaderMap, body: B
             request,
             Request::OpenFolderWorkspace(_) | Request::CreateLocalWorkspace(_)
         );
-        let result = server.app.call(request);
-        if let (true, Ok(info)) = (opens_folder, &result)
-            && let Some(id) = info.get("id").and_then(serde_json::Value::as_i64)
-        {
+        if !opens_folder {
+            return server.app.call_json(request);
+        }
+        let info = server.app.call(request)?;
+        if let Some(id) = info.get("id").and_then(serde_json::Value::as_i64) {
             server.watch(id);
         }
-        result
+        Ok(info.to_string())
     })
     .await;
     match answer {
-        Ok(Ok(value)) => Json(value).into_response(),
+        Ok(Ok(json)) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Ok(Err(error)) => failed(error),
         Err(_) => failed(AppError::new(
             ErrorCode::Storage,
