@@ -217,7 +217,7 @@ export function byTestId(page, id, attributes = {}) {
 
 /** Waits for the app's readiness marker (UI.md: `shell`, then `list`). */
 export async function waitReady(page, marker = 'list', timeout = 15_000) {
-  const order = ['shell', 'list'];
+  const order = ['shell', 'list', 'complete'];
   await page.waitForFunction(
     ({ wanted, order }) => order.indexOf(document.documentElement.dataset.ready ?? '') >= order.indexOf(wanted),
     { wanted: marker, order },

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::{
     App, AuditFilter, AuditFormat, AuditView, ChangeView, ConflictChoice, ConflictView,
     ConnectionTest, CredentialsStatus, DraftChange, EntityListItem, EntityRef, EntityView,
-    IdentityStatus, Kind, PreviewServerInfo, ProjectInfo, PublishReport, RebucketSample,
+    IdentityStatus, Kind, ListStart, PreviewServerInfo, ProjectInfo, PublishReport, RebucketSample,
     SaveOutcome, SegmentUse, StatusView, SyncOptions, SyncReport, WorkspaceInfo,
 };
 use flagdeck_core::diag::Diagnostic;
@@ -221,6 +221,9 @@ commands! {
     /// Every entity of one kind, with its summary and state against the last sync.
     ListEntities(ListEntitiesArgs { workspace_id: i64, kind: Kind }) -> Vec<EntityListItem> =
         |app, a| app.list(a.workspace_id, a.kind);
+    /// The first `limit` entities of `listEntities` and how many there are, for a first screenful.
+    ListEntitiesStart(ListEntitiesStartArgs { workspace_id: i64, kind: Kind, limit: u32 }) -> ListStart =
+        |app, a| app.list_start(a.workspace_id, a.kind, a.limit as usize);
     /// Where a segment is used: flags' rules (per environment) and other segments, as they are now.
     SegmentUsage(SegmentUsageArgs { workspace_id: i64, key: String }) -> Vec<SegmentUse> =
         |app, a| app.segment_usage(a.workspace_id, &a.key);

@@ -40,6 +40,16 @@ pub struct EntityListItem {
     pub environments: Vec<EnvState>,
 }
 
+/// The start of a list and its length: what a window shows while the whole list is on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListStart {
+    /// The first entities, in the order of the whole list.
+    pub items: Vec<EntityListItem>,
+    /// How many entities the whole list has.
+    pub total: u32,
+}
+
 /// A flag's state in one environment, now, for the list's filters:
 /// - `killed`: disabled and serving its off variation to everyone (the kill switch);
 /// - `scheduled`: a schedule step is still to come (unless killed);
@@ -88,9 +98,18 @@ pub(crate) struct SearchIndex {
 impl App {
     /// The flags (segments, personas...) of a workspace as the user sees them, ordered by key.
     pub fn list(&self, workspace_id: i64, kind: Kind) -> AppResult<Vec<EntityListItem>> {
-        let (rows, environments) = {
+        Ok(self.list_start(workspace_id, kind, usize::MAX)?.items)
+    }
+
+    /// The first `limit` entities of [`App::list`] and how many there are, reading only those
+    /// from the cache. A 10,000-flag list is 2.8 MB of JSON, which takes the window longer to
+    /// receive and read than to show its first screenful; the UI shows this first and asks
+    /// for the whole list after.
+    pub fn list_start(&self, workspace_id: i64, kind: Kind, limit: usize) -> AppResult<ListStart> {
+        let ((rows, total), environments) = {
             let store = self.store();
-            let rows = store.entity_rows(workspace_id, crate::entity::store_kind(kind))?;
+            let rows =
+                store.first_entity_rows(workspace_id, crate::entity::store_kind(kind), limit)?;
             let environments = if kind == Kind::Flag {
                 project_environments(&store, workspace_id)?
             } else {
@@ -99,10 +118,13 @@ impl App {
             (rows, environments)
         };
         let now = self.now();
-        Ok(rows
-            .into_iter()
-            .map(|row| list_item(kind, row, &environments, now))
-            .collect())
+        Ok(ListStart {
+            items: rows
+                .into_iter()
+                .map(|row| list_item(kind, row, &environments, now))
+                .collect(),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
     }
 
     /// Flags and segments whose key, name or description contains `query` (any case); keys that

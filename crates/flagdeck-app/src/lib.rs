@@ -44,7 +44,7 @@ use flagdeck_sync::SecretStore;
 pub use audit::{AuditFilter, AuditView};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use demo::DEMO_NAME;
-pub use editing::{EntityListItem, EntityView, EnvState, SaveOutcome};
+pub use editing::{EntityListItem, EntityView, EnvState, ListStart, SaveOutcome};
 pub use entity::{EntityRef, Kind};
 pub use error::{AppError, AppResult, ErrorCode};
 pub use events::{AppEvent, EventSink, Progress, no_events};

@@ -70,7 +70,22 @@ fn the_demo_is_a_git_workspace_on_a_local_remote_made_once() -> TestResult {
             "listEntities",
             json!({"workspaceId": id_of(&demo)?, "kind": "flag"}),
         )?;
-        assert!(flags.as_array().ok_or("a list")?.len() >= 5, "{flags}");
+        let all = flags.as_array().ok_or("a list")?;
+        assert!(all.len() >= 5, "{flags}");
+        // The first screenful: the start of the same list, and how long the whole one is.
+        let start = call(
+            &t.app,
+            "listEntitiesStart",
+            json!({"workspaceId": id_of(&demo)?, "kind": "flag", "limit": 2}),
+        )?;
+        assert_eq!(start["items"], json!(all[..2]), "{start}");
+        assert_eq!(start["total"], json!(all.len()), "{start}");
+        // The hosts send the same answer as text.
+        let request: Request = serde_json::from_value(
+            json!({"command": "listEntities", "args": {"workspaceId": id_of(&demo)?, "kind": "flag"}}),
+        )?;
+        let text = t.app.call_json(request)?;
+        assert_eq!(serde_json::from_str::<Value>(&text)?, flags);
         let again = open_demo(&t.app)?;
         assert_eq!(again, demo, "a second call returns the same workspace");
         demo
@@ -474,6 +489,10 @@ fn every_command_answers_a_missing_workspace_with_not_found() -> TestResult {
         (
             "listEntities",
             json!({"workspaceId": missing, "kind": "flag"}),
+        ),
+        (
+            "listEntitiesStart",
+            json!({"workspaceId": missing, "kind": "flag", "limit": 10}),
         ),
         (
             "segmentUsage",

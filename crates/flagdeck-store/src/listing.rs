@@ -191,24 +191,24 @@ const OVERLAY: &str = "
                         WHERE b.workspace_id = d.workspace_id AND b.kind = d.kind AND b.key = d.key)
     ORDER BY 1";
 
+/// The first `limit` rows of the overlay, parsed, and how many rows it has in all; the rows
+/// past the limit are only counted (a window's first screenful of 10,000 flags).
 fn list(
     conn: &Connection,
     workspace_id: i64,
     kind: EntityKind,
-) -> Result<Vec<EntityRow>, StoreError> {
+    limit: usize,
+) -> Result<(Vec<EntityRow>, usize), StoreError> {
     let mut statement = conn.prepare_cached(OVERLAY)?;
-    let rows = statement.query_map((workspace_id, kind.as_str()), |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
+    let mut rows = statement.query((workspace_id, kind.as_str()))?;
+    let mut out = Vec::new();
+    let mut total = 0;
+    while let Some(row) = rows.next()? {
+        let (drafted, deleted, in_base) = (
             row.get::<_, bool>(2)?,
             row.get::<_, bool>(3)?,
             row.get::<_, bool>(4)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (key, summary, drafted, deleted, in_base) = row?;
+        );
         let state = match (drafted, deleted, in_base) {
             (false, _, _) => EntityState::Unchanged,
             (true, true, _) => EntityState::Deleted,
@@ -219,14 +219,16 @@ fn list(
         if state == EntityState::Deleted && !in_base {
             continue;
         }
-        let summary = EntitySummary::parse(&summary)?;
-        out.push(EntityRow {
-            key,
-            summary,
-            state,
-        });
+        total += 1;
+        if out.len() < limit {
+            out.push(EntityRow {
+                key: row.get(0)?,
+                summary: EntitySummary::parse(&row.get::<_, String>(1)?)?,
+                state,
+            });
+        }
     }
-    Ok(out)
+    Ok((out, total))
 }
 
 impl Store {
@@ -238,7 +240,18 @@ impl Store {
         kind: EntityKind,
     ) -> Result<Vec<EntityRow>, StoreError> {
         require_workspace(&self.conn, workspace_id)?;
-        list(&self.conn, workspace_id, kind)
+        Ok(list(&self.conn, workspace_id, kind, usize::MAX)?.0)
+    }
+
+    /// The first `limit` of [`Store::entity_rows`] and how many there are, reading only those.
+    pub fn first_entity_rows(
+        &self,
+        workspace_id: i64,
+        kind: EntityKind,
+        limit: usize,
+    ) -> Result<(Vec<EntityRow>, usize), StoreError> {
+        require_workspace(&self.conn, workspace_id)?;
+        list(&self.conn, workspace_id, kind, limit)
     }
 }
 
@@ -252,6 +265,35 @@ mod tests {
 
     fn flag(key: &str, name: &str) -> Value {
         json!({"key": key, "name": name, "description": format!("about {key}"), "type": "boolean", "tags": ["t"]})
+    }
+
+    #[test]
+    fn the_first_rows_are_the_start_of_the_list_and_the_total_counts_all() {
+        let (_dir, mut store) = temp_store();
+        let ws = workspace(&mut store, WorkspaceKind::Git);
+        let base = ["a", "b", "c", "d"].map(|key| BaseEntity {
+            kind: EntityKind::Flag,
+            key: key.into(),
+            json: flag(key, &key.to_uppercase()),
+        });
+        let _ = store.replace_base(ws, "c1", &base, Source::Sync).unwrap();
+        // A deleted never-synced draft is not counted; a new one is, in key order.
+        for (key, content) in [
+            ("aa", DraftContent::Json(flag("aa", "Aa"))),
+            ("zz", DraftContent::Deleted),
+        ] {
+            let _ = store
+                .save_draft(ws, EntityKind::Flag, key, &content, Source::User, 5)
+                .unwrap();
+        }
+        let all = store.entity_rows(ws, EntityKind::Flag).unwrap();
+        let (first, total) = store.first_entity_rows(ws, EntityKind::Flag, 2).unwrap();
+        assert_eq!(total, all.len());
+        assert_eq!(total, 5);
+        assert_eq!(first, all[..2].to_vec());
+        assert_eq!(first[1].key, "aa");
+        let (every, total) = store.first_entity_rows(ws, EntityKind::Flag, 100).unwrap();
+        assert_eq!((every, total), (all, 5));
     }
 
     #[test]

@@ -100,6 +100,10 @@ export class MockBackend implements Backend {
         return calendarEntries(this.calendarFlags(), String(args.from), String(args.to), Date.now());
       case 'listEntities':
         return this.list(String(args.kind));
+      case 'listEntitiesStart': {
+        const items = this.list(String(args.kind));
+        return { items: items.slice(0, Number(args.limit)), total: items.length };
+      }
       case 'entity':
         return this.entity(args.entity as { kind: string; key: string });
       case 'saveEntity':

@@ -37,6 +37,8 @@ import type { IdentityStatus } from "./IdentityStatus";
 import type { JsonValue } from "./serde_json/JsonValue";
 import type { Kind } from "./Kind";
 import type { ListEntitiesArgs } from "./ListEntitiesArgs";
+import type { ListEntitiesStartArgs } from "./ListEntitiesStartArgs";
+import type { ListStart } from "./ListStart";
 import type { OpenDemoArgs } from "./OpenDemoArgs";
 import type { OpenFolderWorkspaceArgs } from "./OpenFolderWorkspaceArgs";
 import type { Person } from "./Person";
@@ -88,6 +90,7 @@ export type Commands = {
   removeWorkspace: { args: RemoveWorkspaceArgs; result: null };
   project: { args: ProjectArgs; result: ProjectInfo };
   listEntities: { args: ListEntitiesArgs; result: Array<EntityListItem> };
+  listEntitiesStart: { args: ListEntitiesStartArgs; result: ListStart };
   segmentUsage: { args: SegmentUsageArgs; result: Array<SegmentUse> };
   entity: { args: EntityArgs; result: EntityView };
   saveEntity: { args: SaveEntityArgs; result: SaveOutcome };

@@ -28,10 +28,17 @@ import { type Toast, ToastList } from './toasts.svelte';
 import { type ListFilter, NO_FILTER } from './listFilter';
 import { type Route, hashToRoute, routeToHash } from './route';
 import { WorkspaceMemory } from './memory';
+import { markStep } from './readiness';
 
 export type { Toast } from './toasts.svelte';
 /** starting: first load; welcome: no workspace yet; loading: opening one; ready: one is open. */
 export type Phase = 'starting' | 'welcome' | 'loading' | 'ready';
+
+/**
+ * How many flags the window asks for first: more than a screenful. A 10,000-flag list is
+ * 2.8 MB, which takes longer to receive and read than to show (docs/BENCHMARKS.md).
+ */
+export const FIRST_ROWS = 100;
 
 /** How long bursts of events are gathered before the lists are refetched. */
 export const REFRESH_MS = 150;
@@ -48,6 +55,13 @@ export class AppState {
   segments = $state.raw<EntityListItem[]>([]);
   /** The project's personas (`personas/<key>.json`). */
   personas = $state.raw<EntityListItem[]>([]);
+  /**
+   * False while only the first rows of the flags are in (`flagCount` says how many there are)
+   * and the segments are on their way: views say "loading" rather than "none" or "no match".
+   */
+  listsComplete = $state(false);
+  /** How many flags the workspace has, known before the whole list arrives. */
+  flagCount = $state(0);
   status = $state<StatusView | null>(null);
   route = $state<Route>({ screen: 'flags' });
   entityVersion = $state<Record<string, number>>({});
@@ -84,6 +98,7 @@ export class AppState {
     }
     try {
       this.workspaces = await this.backend.call('workspaces', {});
+      markStep('workspaces');
     } catch (error) {
       this.fail(error);
     }
@@ -107,21 +122,22 @@ export class AppState {
   async openWorkspace(id: number): Promise<boolean> {
     this.phase = 'loading';
     this.workspaceId = id;
+    this.listsComplete = false;
     try {
-      const [project, flags, segments, status] = await Promise.all([
-        this.backend.call('project', { workspaceId: id }),
-        this.backend.call('listEntities', { workspaceId: id, kind: 'flag' }),
-        this.backend.call('listEntities', { workspaceId: id, kind: 'segment' }),
-        this.backend.call('status', { workspaceId: id }),
+      const [project, start, status] = await Promise.all([
+        this.backend.call('project', { workspaceId: id }).finally(() => markStep('project')),
+        this.backend.call('listEntitiesStart', { workspaceId: id, kind: 'flag', limit: FIRST_ROWS }).finally(() => markStep('firstFlags')),
+        this.backend.call('status', { workspaceId: id }).finally(() => markStep('status')),
       ]);
       if (this.workspaceId !== id) return false;
       this.project = project;
-      this.flags = flags;
-      this.segments = segments;
+      this.flags = start.items;
+      this.flagCount = start.total;
+      this.segments = [];
       this.status = status;
       this.memory.set(id);
-      void this.reloadPersonas(id);
       this.phase = 'ready';
+      void this.completeLists(id);
       return true;
     } catch (error) {
       this.fail(error);
@@ -130,6 +146,12 @@ export class AppState {
       if (this.workspaces.length > 0) this.navigate({ screen: 'workspaces' });
       return false;
     }
+  }
+
+  /** The whole flags list, the segments and the personas, after the first rows are shown. */
+  private async completeLists(id: number): Promise<void> {
+    await Promise.all([this.reloadList(id, 'flag'), this.reloadList(id, 'segment'), this.reloadPersonas(id)]);
+    if (this.workspaceId === id) this.listsComplete = true;
   }
 
   openDemo(): Promise<boolean> {
@@ -207,8 +229,10 @@ export class AppState {
     this.workspaceId = null;
     this.project = null;
     this.flags = [];
+    this.flagCount = 0;
     this.segments = [];
     this.personas = [];
+    this.listsComplete = false;
     this.status = null;
   }
 
@@ -279,8 +303,10 @@ export class AppState {
     try {
       const items = await this.backend.call('listEntities', { workspaceId: id, kind });
       if (this.workspaceId !== id) return;
-      if (kind === 'flag') this.flags = items;
-      else this.segments = items;
+      if (kind === 'flag') {
+        this.flags = items;
+        this.flagCount = items.length;
+      } else this.segments = items;
     } catch (error) {
       this.fail(error);
     }
@@ -320,6 +346,7 @@ export class AppState {
   private async reloadWorkspaces(): Promise<void> {
     try {
       this.workspaces = await this.backend.call('workspaces', {});
+      markStep('workspaces');
     } catch (error) {
       this.fail(error);
     }

@@ -47,6 +47,28 @@ describe('AppState', () => {
     expect(app.project?.name).toBe('Acme');
   });
 
+  it('is ready with the first rows, then completes the lists in the background', async () => {
+    let arrive = () => {};
+    const whole = new Promise<void>((r) => (arrive = r));
+    const backend = backendWith(() => [item('a'), item('b'), item('c')]);
+    backend.on('listEntitiesStart', () => ({ items: [item('a')], total: 3 }));
+    backend.on('listEntities', async (args) => {
+      await whole;
+      return (args as { kind: string }).kind === 'flag' ? [item('a'), item('b'), item('c')] : [];
+    });
+    const app = new AppState(backend, memoryWith(7));
+    await app.start();
+    expect(app.phase).toBe('ready');
+    expect(app.flags.map((f) => f.key)).toEqual(['a']);
+    expect(app.flagCount).toBe(3);
+    expect(app.listsComplete).toBe(false);
+    expect(backend.count('listEntitiesStart')).toBe(1);
+    arrive();
+    await vi.waitFor(() => expect(app.listsComplete).toBe(true));
+    expect(app.flags.map((f) => f.key)).toEqual(['a', 'b', 'c']);
+    expect(app.flagCount).toBe(3);
+  });
+
   it('opens the workspace the host started with rather than the remembered one', async () => {
     const backend = backendWith(() => [item('a')]);
     backend.on('workspaces', () => [workspace, { ...workspace, id: 9, name: 'Served' }]);

@@ -21,7 +21,7 @@ export class FakeBackend implements Backend {
 
   async call<C extends CommandName>(command: C, args: Args<C>): Promise<Result<C>> {
     this.calls.push({ command, args });
-    const handler = this.handlers[command];
+    const handler = this.handlers[command] ?? this.derived(command);
     if (!handler) throw new Error(`FakeBackend: no handler for ${command}`);
     return (await handler(args)) as Result<C>;
   }
@@ -41,6 +41,16 @@ export class FakeBackend implements Backend {
   /** As the HTTP host's `event: resync`: events were dropped. */
   resync(): void {
     for (const onResync of this.resyncs) onResync();
+  }
+
+  /** `listEntitiesStart` answered from `listEntities`, as the hosts do, when a test gives only that. */
+  private derived(command: string): Handler | undefined {
+    const list = this.handlers.listEntities;
+    if (command !== 'listEntitiesStart' || !list) return undefined;
+    return async (args) => {
+      const items = (await list(args)) as unknown[];
+      return { items: items.slice(0, (args as { limit: number }).limit), total: items.length };
+    };
   }
 
   count(command: string): number {

@@ -1,6 +1,7 @@
 // Readiness markers for tests and the timing scripts (UI.md): `data-ready` on <html> and
-// `window.__flagdeckTimings`, set once per stage, in order.
-export type Stage = 'shell' | 'list';
+// `window.__flagdeckTimings`, set once per stage, in order: the app shell painted, the flags
+// list's first rows painted, every flag in.
+export type Stage = 'shell' | 'list' | 'complete';
 
 declare global {
   interface Window {
@@ -8,7 +9,7 @@ declare global {
   }
 }
 
-const ORDER: Stage[] = ['shell', 'list'];
+const ORDER: Stage[] = ['shell', 'list', 'complete'];
 
 export function markReady(stage: Stage): void {
   if (typeof window === 'undefined') return;
@@ -19,4 +20,14 @@ export function markReady(stage: Stage): void {
   if (!current || ORDER.indexOf(stage) > ORDER.indexOf(current)) {
     document.documentElement.dataset.ready = stage;
   }
+}
+
+/**
+ * A named moment on the way to the list (`performance.mark('flagdeck:<name>')`), so the timing
+ * script can say where the time went. Only before the list is shown: marks are kept by the
+ * page until it closes.
+ */
+export function markStep(name: string): void {
+  if (typeof performance === 'undefined' || window.__flagdeckTimings?.list !== undefined) return;
+  performance.mark(`flagdeck:${name}`);
 }
