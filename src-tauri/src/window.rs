@@ -39,29 +39,6 @@ pub fn open_main(handle: &AppHandle, start: Option<i64>) -> tauri::Result<()> {
         builder =
             builder.initialization_script(format!("window.__FLAGDECK_START_WORKSPACE__ = {id};"));
     }
-    let window = builder.build()?;
-    if !has_gpu() {
-        window.with_webview(software_rendering)?;
-    }
+    builder.build()?;
     Ok(())
 }
-
-/// Whether the machine has a GPU for WebKit to composite with (a DRM device). Without one,
-/// WebKit's accelerated compositing runs on Mesa's software GL: slower than plain software
-/// painting and ~35 MiB more memory (docs/BENCHMARKS.md, "Desktop app").
-fn has_gpu() -> bool {
-    !cfg!(target_os = "linux") || std::path::Path::new("/dev/dri").exists()
-}
-
-/// Turns WebKitGTK's accelerated compositing off (the safe, per-view way of
-/// `WEBKIT_DISABLE_COMPOSITING_MODE=1`, which would need `unsafe` `set_var` in Rust 2024).
-#[cfg(target_os = "linux")]
-fn software_rendering(webview: tauri::webview::PlatformWebview) {
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    if let Some(settings) = webview.inner().settings() {
-        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn software_rendering(_webview: tauri::webview::PlatformWebview) {}
