@@ -3,6 +3,7 @@
 
 use flagdeck_app::App;
 use flagdeck_app::api::{OpenDemoArgs, Request};
+use tauri::webview::DownloadEvent;
 use tauri::{AppHandle, WebviewWindowBuilder};
 
 /// The workspace to open at start: the demo's when `--demo` is among the arguments (made on
@@ -34,11 +35,28 @@ pub fn open_main(handle: &AppHandle, start: Option<i64>) -> tauri::Result<()> {
         .find(|w| w.label == "main")
         .cloned()
         .unwrap_or_default();
-    let mut builder = WebviewWindowBuilder::from_config(handle, &config)?;
+    let mut builder =
+        WebviewWindowBuilder::from_config(handle, &config)?.on_download(save_download);
     if let Some(id) = start {
         builder =
             builder.initialization_script(format!("window.__FLAGDECK_START_WORKSPACE__ = {id};"));
     }
     builder.build()?;
     Ok(())
+}
+
+/// Files the UI saves (the audit export: a `blob:` link it made) go to the user's Downloads
+/// folder under the name the UI gave, numbered if taken (wry picks the path); any other
+/// download, such as a link to anywhere else, is refused.
+fn save_download(_webview: tauri::Webview, event: DownloadEvent<'_>) -> bool {
+    match event {
+        DownloadEvent::Requested { url, .. } => url.scheme() == "blob",
+        DownloadEvent::Finished { success, .. } => {
+            if !success {
+                eprintln!("Flagdeck could not save a file to the Downloads folder.");
+            }
+            true
+        }
+        _ => false,
+    }
 }

@@ -3,7 +3,7 @@
 // and after the app is closed and opened again the change is still there. Written against the TestIds of the host/UI contract (UI.md).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,4 +69,32 @@ test('the synced change is in the app after it is opened again', async () => {
   assert.equal(view.ok?.hasDraft, false, `synced, so no draft is left: ${JSON.stringify(view)}`);
   assert.equal(view.ok.json.name, newName, 'the app shows the synced name');
   await app.screenshot('demo-4-reopened');
+});
+
+test('the audit log exported from the window is a file in the Downloads folder', async () => {
+  assert.ok(flagKey, 'the first test synced a change');
+  await app?.quit();
+  // The user's Downloads folder, as the desktop names it (xdg-user-dirs), in a folder of our own.
+  const config = mkdtempSync(join(tmpdir(), 'flagdeck-config-'));
+  const downloads = join(config, 'Downloads');
+  mkdirSync(downloads);
+  writeFileSync(join(config, 'user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
+  try {
+    app = await launchApp({ dataDir, env: { XDG_CONFIG_HOME: config } });
+    await app.click(tid('nav-audit'), 20000);
+    await app.waitFor(tid('audit-table'), 20000);
+    await app.click(tid('audit-export-csv'));
+    const saved = await waitFor('the export in Downloads', () => readdirSync(downloads).find((f) => /^acme-shop-audit-\d{4}-\d{2}-\d{2}\.csv$/.test(f)), 15000);
+    await waitFor('the whole file', () => readFileSync(join(downloads, saved), 'utf8').includes('sync.pushed'), 10000);
+    const csv = readFileSync(join(downloads, saved), 'utf8');
+    assert.ok(csv.startsWith('id,at,actor,action,source,details\r\n'), csv.slice(0, 80));
+    await waitFor('the toast naming the file', async () => (await app.execute('return document.body.textContent')).includes(`saved as ${saved} in your downloads`), 10000);
+    await app.screenshot('demo-5-audit-exported');
+    // A second export the same day keeps the first file and is numbered.
+    await app.click(tid('audit-export-csv'));
+    await waitFor('a second, numbered file', () => readdirSync(downloads).some((f) => /^acme-shop-audit-\d{4}-\d{2}-\d{2} \(1\)\.csv$/.test(f)), 15000);
+    assert.equal(readFileSync(join(downloads, saved), 'utf8'), csv, 'the first export is left as it was');
+  } finally {
+    rmSync(config, { recursive: true, force: true });
+  }
 });

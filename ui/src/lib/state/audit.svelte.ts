@@ -70,8 +70,9 @@ export class AuditState {
     this.exporting = true;
     try {
       const text = await this.app.backend.call('exportAudit', { workspaceId: this.workspaceId, format });
-      save(exportFileName(this.app.project?.name ?? 'flagdeck', format, Date.now()), text, format === 'csv' ? 'text/csv' : 'application/json');
-      this.app.notify(`The audit log was saved as ${format.toUpperCase()}.`);
+      const name = exportFileName(this.app.project?.name ?? 'flagdeck', format, Date.now());
+      save(name, text, format === 'csv' ? 'text/csv' : 'application/json');
+      this.app.notify(`The audit log was saved as ${name} in your downloads.`);
       return true;
     } catch (error) {
       this.app.fail(error);
