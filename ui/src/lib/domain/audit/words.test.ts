@@ -8,6 +8,10 @@ describe('audit words', () => {
   it('says each action in a sentence', () => {
     expect(auditSentence(entry('entity.saved', { entity: { kind: 'flag', key: 'new-checkout' }, draft: true }))).toBe('Edited flag new-checkout');
     expect(auditSentence(entry('sync.pushed', { summary: '1 flag changed', commit: 'abc' }))).toBe('Sent changes to the repository: 1 flag changed');
+    // The plan's summary was written before the sync; the log says what happened.
+    expect(auditSentence(entry('sync.pushed', { summary: '1 local change to push', commit: 'abc' }))).toBe('Sent changes to the repository: 1 local change sent');
+    expect(auditSentence(entry('sync.pulled', { summary: '14 flags, 6 segments and the project settings will change, 2 local changes to push' })))
+      .toBe("Brought in the team's changes: 14 flags, 6 segments and the project settings changed, 2 local changes sent");
     expect(auditSentence(entry('conflict.resolved', { entity: { kind: 'flag', key: 'x' }, path: '/environments/production/enabled', choice: { choice: 'remote' } }), { production: 'Production' }))
       .toBe("Resolved a conflict in flag x (Production › On or off): took the repository's value");
     expect(auditSentence(entry('change.approved', { title: 'Raise to 25 %' }))).toBe('Approved a change request: Raise to 25 %');

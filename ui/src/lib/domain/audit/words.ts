@@ -20,6 +20,14 @@ function details(entry: AuditView): Details {
   return typeof d === 'object' && d !== null && !Array.isArray(d) ? d : {};
 }
 
+/**
+ * A sync plan's summary, written before the sync ("1 flag will change, 2 local changes to
+ * push"), said of a sync that happened ("1 flag changed, 2 local changes sent").
+ */
+function done(summary: string): string {
+  return summary.replace(/ will change\b/g, ' changed').replace(/\b(local changes?) to push\b/g, '$1 sent');
+}
+
 function text(value: JsonValue | undefined): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
@@ -53,11 +61,11 @@ export function auditSentence(entry: AuditView, envNames: Record<string, string>
       return `Resolved a conflict in ${entityWords(d.entity)}${where}: ${how}`;
     }
     case 'sync.pushed':
-      return `Sent changes to the repository${summary ? `: ${summary}` : ''}`;
+      return `Sent changes to the repository${summary ? `: ${done(summary)}` : ''}`;
     case 'sync.pulled':
-      return `Brought in the team's changes${summary ? `: ${summary}` : ''}`;
+      return `Brought in the team's changes${summary ? `: ${done(summary)}` : ''}`;
     case 'sync.published':
-      return `Synced and published${summary ? `: ${summary}` : ''}`;
+      return `Synced and published${summary ? `: ${done(summary)}` : ''}`;
     case 'sync.violations':
       return 'Found changes in the repository that skipped review';
     case 'change.created':
