@@ -83,7 +83,7 @@ fn migrate_with(
     // creating the schema. Dropping it rolls back: nothing is written.
     let applied = applied_versions(&*conn.transaction()?, path)?;
     check_gate(&applied, known)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    use_wal(conn)?;
     let pending: Vec<&Migration> = known
         .iter()
         .filter(|migration| !applied.contains(&migration.version))
@@ -99,6 +99,25 @@ fn migrate_with(
         apply(conn, migration, now)?;
     }
     Ok(())
+}
+
+/// Switches the file to write-ahead logging. The switch needs the file's exclusive lock, and
+/// SQLite answers "database is locked" at once, without waiting on the busy handler, when
+/// another connection is making the same switch (two processes opening a new file together):
+/// so it is retried until the busy timeout.
+fn use_wal(conn: &Connection) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + crate::BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            result => return Ok(result?),
+        }
+    }
 }
 
 /// The versions recorded in `schema_migrations`; empty for a new, empty file.
