@@ -426,28 +426,6 @@ fn test_connection_answers_in_words_for_a_file_remote_a_missing_one_and_no_remot
     Ok(())
 }
 
-/// Every file under `dir` whose bytes contain `needle`.
-fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
-
 #[test]
 fn credentials_are_stored_tested_and_deleted_against_a_password_protected_remote() -> TestResult {
     let server = http::GitHttpServer::start_http()?;

@@ -30,27 +30,6 @@ fn call(app: &App, command: &str, args: Value) -> Result<Value, AppError> {
     app.call(request)
 }
 
-/// Whether any file under `dir` holds `needle`.
-fn any_file_contains(dir: &std::path::Path, needle: &[u8]) -> bool {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
-            {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 #[test]
 fn the_remotes_password_goes_to_the_os_keyring_only() -> TestResult {
     if !keyring_session() {
@@ -101,9 +80,10 @@ fn the_remotes_password_goes_to_the_os_keyring_only() -> TestResult {
     assert_eq!(deleted["stored"], false);
     assert!(keyring.get(&password_service(&url), http::USER)?.is_none());
     drop(app);
+    let leaked = files_containing(&data, http::PASSWORD.as_bytes());
     assert!(
-        !any_file_contains(&data, http::PASSWORD.as_bytes()),
-        "the password reached the data folder"
+        leaked.is_empty(),
+        "the password reached the data folder: {leaked:?}"
     );
     Ok(())
 }

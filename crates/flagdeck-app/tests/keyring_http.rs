@@ -26,28 +26,6 @@ fn keyring_session() -> bool {
     there
 }
 
-/// Every file under `dir` whose bytes contain `needle`.
-fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
-
 #[test]
 fn passwords_live_in_the_keyring_and_a_wrong_one_is_a_clear_error() -> TestResult {
     if !keyring_session() {

@@ -28,6 +28,20 @@ fn id_of(workspace: &Value) -> Result<i64, Box<dyn std::error::Error>> {
     Ok(workspace["id"].as_i64().ok_or("a workspace id")?)
 }
 
+/// Gives flag `key` a new description through the `entity` and `saveEntity` commands.
+fn save_description(app: &App, ws: i64, key: &str, text: &str) -> TestResult {
+    let entity = json!({"kind": "flag", "key": key});
+    let mut flag =
+        call(app, "entity", json!({"workspaceId": ws, "entity": entity}))?["json"].clone();
+    flag["description"] = json!(text);
+    call(
+        app,
+        "saveEntity",
+        json!({"workspaceId": ws, "entity": entity, "json": flag}),
+    )?;
+    Ok(())
+}
+
 fn demo_remote(dir: &Path) -> std::path::PathBuf {
     dir.join("demo").join("remote.git")
 }
@@ -147,19 +161,7 @@ fn a_half_made_demo_is_repaired_by_the_next_call() -> TestResult {
 
     // A demo with a base whose clone went missing keeps its drafts: the next sync clones again.
     let ws = id_of(&repaired)?;
-    let entity = json!({"kind": "flag", "key": "banner-color"});
-    let mut flag = call(
-        &t.app,
-        "entity",
-        json!({"workspaceId": ws, "entity": entity}),
-    )?["json"]
-        .clone();
-    flag["description"] = json!("Kept");
-    call(
-        &t.app,
-        "saveEntity",
-        json!({"workspaceId": ws, "entity": entity, "json": flag}),
-    )?;
+    save_description(&t.app, ws, "banner-color", "Kept")?;
     let clone = repaired["location"].as_str().ok_or("a location")?;
     std::fs::remove_dir_all(clone)?;
     assert_eq!(open_demo(&t.app)?, repaired);
@@ -175,19 +177,7 @@ fn the_demo_syncs_with_its_local_remote() -> TestResult {
     let t = app(dir.path(), "Ada")?;
     let demo = open_demo(&t.app)?;
     let ws = id_of(&demo)?;
-    let entity = json!({"kind": "flag", "key": "new-checkout"});
-    let mut flag = call(
-        &t.app,
-        "entity",
-        json!({"workspaceId": ws, "entity": entity}),
-    )?["json"]
-        .clone();
-    flag["description"] = json!("Edited in the demo");
-    call(
-        &t.app,
-        "saveEntity",
-        json!({"workspaceId": ws, "entity": entity, "json": flag}),
-    )?;
+    save_description(&t.app, ws, "new-checkout", "Edited in the demo")?;
     let report = call(&t.app, "sync", json!({"workspaceId": ws, "dryRun": false}))?;
     assert_eq!(report["result"], "pushed", "{report}");
     let remote = demo_remote(dir.path());
@@ -419,19 +409,7 @@ fn a_sync_that_pushes_reports_its_steps_in_words() -> TestResult {
     let dir = tempfile::tempdir()?;
     let t = app(dir.path(), "Ada")?;
     let ws = id_of(&open_demo(&t.app)?)?;
-    let entity = json!({"kind": "flag", "key": "banner-color"});
-    let mut flag = call(
-        &t.app,
-        "entity",
-        json!({"workspaceId": ws, "entity": entity}),
-    )?["json"]
-        .clone();
-    flag["description"] = json!("Shown while syncing");
-    call(
-        &t.app,
-        "saveEntity",
-        json!({"workspaceId": ws, "entity": entity, "json": flag}),
-    )?;
+    save_description(&t.app, ws, "banner-color", "Shown while syncing")?;
     t.events.lock().map_err(|_| "events")?.clear();
     let report = call(&t.app, "sync", json!({"workspaceId": ws, "dryRun": false}))?;
     assert_eq!(report["result"], "pushed", "{report}");

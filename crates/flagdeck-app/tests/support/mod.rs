@@ -143,3 +143,25 @@ pub fn remote_file(url: &str, path: &str) -> Result<String, Box<dyn std::error::
     let bare = url.strip_prefix("file://").ok_or("not a file url")?;
     git(Path::new(bare), &["show", &format!("main:{path}")])
 }
+
+/// Every file under `dir` whose bytes contain `needle`.
+pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
