@@ -1,21 +1,9 @@
 // Screenshots of the issue-7 sync screens (header sync status, conflicts, audit log, settings)
 // against the dev-only mock host, light and dark, at 1280×800:
 // `npm run build && node scripts/screenshots-sync.mjs` → ../docs/screenshots/*.png. Look at them.
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { dismissToasts, shoot } from './shoot.mjs';
 
 const OUT = '../docs/screenshots';
-const server = await preview({ preview: { port: 4182, strictPort: true }, logLevel: 'error' });
-const base = 'http://127.0.0.1:4182/';
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-async function dismissToasts(page) {
-  for (const button of await page.locator('button[aria-label=Dismiss]').all()) await button.click().catch(() => {});
-}
 
 /** The mock's first sync finds two conflicts and opens the conflicts screen. */
 async function syncIntoConflicts(page) {
@@ -75,27 +63,4 @@ const shots = [
   }],
 ];
 
-await mkdir(OUT, { recursive: true });
-try {
-  for (const theme of ['light', 'dark']) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin' });
-    await context.addInitScript((t) => localStorage.setItem('flagdeck.theme', t), theme);
-    await context.addInitScript(() => localStorage.setItem('flagdeck.workspace', '1'));
-    for (const [name, path, act] of shots) {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => console.log(`${name}: page error ${e.message}`));
-      await page.goto(base + path);
-      await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
-      await page.waitForTimeout(400);
-      await act(page);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: `${OUT}/${name}-${theme}.png` });
-      await page.close();
-    }
-    await context.close();
-  }
-  console.log(`screenshots in ${OUT}/`);
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-}
+await shoot(shots, { out: OUT, timezoneId: 'Europe/Berlin' });

@@ -1,16 +1,8 @@
 // Screenshots of the main screens against the dev-only mock host, light and dark, at 1280×800:
 // `npm run build && node scripts/screenshots.mjs` → test-artifacts/*.png. Look at them.
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { shoot } from './shoot.mjs';
 
 const OUT = 'test-artifacts';
-const server = await preview({ preview: { port: 4179, strictPort: true }, logLevel: 'error' });
-const base = 'http://127.0.0.1:4179/';
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
 
 /** Each shot: a URL and what to do before the picture. */
 const shots = [
@@ -47,26 +39,4 @@ const shots = [
   }],
 ];
 
-await mkdir(OUT, { recursive: true });
-try {
-  for (const theme of ['light', 'dark']) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript((t) => localStorage.setItem('flagdeck.theme', t), theme);
-    await context.addInitScript(() => localStorage.setItem('flagdeck.workspace', '1'));
-    for (const [name, path, act] of shots) {
-      const page = await context.newPage();
-      await page.goto(base + path);
-      await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
-      await page.waitForTimeout(400);
-      await act(page);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: `${OUT}/${name}-${theme}.png` });
-      await page.close();
-    }
-    await context.close();
-  }
-  console.log(`screenshots in ${OUT}/`);
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-}
+await shoot(shots, { out: OUT });
